@@ -1,0 +1,32 @@
+"""One exception type for bad input, so callers (CLI, web) can show a one-line reason."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Input that cannot be analysed: names the file, row and column where known, and why."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.row = row
+        self.column = column
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        where = []
+        if self.file:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        reason = " ".join(self.reason.split())
+        return f"{', '.join(where)}: {reason}" if where else reason

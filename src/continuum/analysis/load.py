@@ -1,0 +1,351 @@
+"""Read CSV, Excel or Parquet into DuckDB, convert to the standard schema, hash officer ids, validate.
+
+DuckDB reads the file itself and keeps the table in a temporary on-disk database, so files larger than
+memory load; Python only touches the header, the distinct officer ids, and (for Excel) the workbook stream.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import hmac
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from .errors import InputError
+from .mapping import Mapping
+from .schema import SQL_TYPES, STOP_COLUMNS
+from .sql import ident, lit
+from .standardize import column_sql
+from .validate import Issue, ValidationReport
+
+HASH_KEY_ENV = "CONTINUUM_HASH_KEY"
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def hash_officer_id(raw: str, key: bytes) -> str:
+    """Keyed HMAC-SHA256: stable across files for one key, useless without it."""
+    return hmac.new(key, raw.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class StopData:
+    """Standardised stops in a DuckDB table; analyses read ``table`` through ``con``."""
+
+    con: duckdb.DuckDBPyConnection
+    table: str
+    path: Path
+    n_rows: int
+    columns: frozenset[str]
+    mapping: Mapping
+    validation: ValidationReport
+    input_sha256: str
+    _tmpdir: str | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        self.con.close()
+        if self._tmpdir:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+
+    def __enter__(self) -> StopData:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def connect(memory_limit: str | None = None) -> tuple[duckdb.DuckDBPyConnection, str]:
+    tmp = tempfile.mkdtemp(prefix="continuum-")
+    con = duckdb.connect(os.path.join(tmp, "stops.duckdb"))
+    con.execute(f"SET temp_directory = {lit(os.path.join(tmp, 'spill'))}")
+    con.execute(f"SET memory_limit = {lit(memory_limit or os.environ.get('CONTINUUM_DUCKDB_MEMORY', '2GB'))}")
+    con.execute("SET preserve_insertion_order = true")
+    return con, tmp
+
+
+def _detect_encoding(path: Path, declared: str | None) -> str:
+    if declared:
+        return declared
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a multi-byte character cut by our 1 MiB window
+            return "utf-8"
+        return "latin-1"
+
+
+def _read_header(path: Path, encoding: str, delimiter: str | None) -> tuple[list[str], str]:
+    with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
+        sample = f.read(1 << 16)
+    if not sample.strip():
+        raise InputError("file is empty", file=str(path))
+    first_line = sample.splitlines()[0]
+    if delimiter is None:
+        delimiter = max(DELIMITERS, key=first_line.count)
+    header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    names = [h.strip() for h in header]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        raise InputError("header has blank or duplicate column names", file=str(path), row=1)
+    return names, delimiter
+
+
+def _csv_error(path: Path, exc: Exception) -> InputError:
+    msg = str(exc)
+    m = re.search(r"Line:\s*(\d+)", msg)
+    lines = [ln.strip() for ln in msg.splitlines() if ln.strip()]
+    reason = next(
+        (ln for ln in lines if re.search(r"unterminated|Expected Number|Invalid unicode|quote", ln, re.I)),
+        lines[0] if lines else "unreadable CSV",
+    )
+    return InputError(f"CSV cannot be parsed: {reason}", file=str(path), row=int(m.group(1)) if m else None)
+
+
+def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, source: dict) -> None:
+    encoding = _detect_encoding(path, source.get("encoding"))
+    names, delim = _read_header(path, encoding, source.get("delimiter"))
+    cols = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
+    enc = {"utf-8": "utf-8", "utf8": "utf-8", "latin-1": "latin-1", "latin1": "latin-1"}.get(
+        encoding.lower(), encoding.lower()
+    )
+    try:
+        con.execute(
+            f"CREATE TABLE raw_t AS SELECT * FROM read_csv({lit(str(path))}, auto_detect=false, header=true, "
+            f"columns={cols}, delim={lit(delim)}, quote='\"', escape='\"', strict_mode=true, "
+            f"encoding={lit(enc)}, parallel=true)"
+        )
+    except duckdb.Error as exc:
+        raise _csv_error(path, exc) from exc
+
+
+def _cell(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if hasattr(v, "isoformat"):
+        return v.isoformat()  # type: ignore[no-any-return]
+    return str(v)
+
+
+def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, source: dict) -> None:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken workbooks
+        raise InputError(f"not a readable Excel workbook ({exc})", file=str(path)) from exc
+    sheet = source.get("sheet")
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise InputError(f"no sheet {sheet!r} (sheets: {wb.sheetnames})", file=str(path))
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise InputError("workbook sheet is empty", file=str(path))
+    names = [str(h).strip() if h is not None else "" for h in header]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        raise InputError("header has blank or duplicate column names", file=str(path), row=1)
+    schema = pa.schema([(n, pa.string()) for n in names])
+    con.execute("CREATE TABLE raw_t (" + ", ".join(f"{ident(n)} VARCHAR" for n in names) + ")")
+    batch: list[list[str | None]] = []
+
+    def flush() -> None:
+        if batch:
+            cols = list(zip(*batch, strict=True))
+            tbl = pa.Table.from_arrays([pa.array(c, pa.string()) for c in cols], schema=schema)  # noqa: F841
+            con.execute("INSERT INTO raw_t SELECT * FROM tbl")
+            batch.clear()
+
+    for r in rows:
+        cells = [_cell(v) for v in r][: len(names)]
+        cells += [None] * (len(names) - len(cells))
+        if any(c is not None for c in cells):
+            batch.append(cells)
+        if len(batch) >= 50_000:
+            flush()
+    flush()
+    wb.close()
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix in (".xlsx", ".xlsm"):
+        return "excel"
+    with path.open("rb") as f:
+        magic = f.read(4)
+    if magic == b"PAR1":
+        return "parquet"
+    if magic == b"PK\x03\x04":
+        return "excel"
+    return "csv"
+
+
+def load_stops(
+    path: str | Path,
+    mapping: Mapping | str | Path | None = None,
+    *,
+    hash_key: str | bytes | None = None,
+    memory_limit: str | None = None,
+    max_examples: int = 10,
+) -> StopData:
+    """Load a stops file into DuckDB in the standard schema and validate every converted cell."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", file=str(path))
+    if path.stat().st_size == 0:
+        raise InputError("file is empty", file=str(path))
+    if mapping is not None and not isinstance(mapping, Mapping):
+        mapping = Mapping.from_toml(mapping)
+    con, tmp = connect(memory_limit)
+    try:
+        fmt = _format(path)
+        source = mapping.source if mapping else {}
+        if fmt == "parquet":
+            try:
+                con.execute(
+                    f"CREATE VIEW raw AS SELECT file_row_number + 1 AS _row, * EXCLUDE (file_row_number) "
+                    f"FROM read_parquet({lit(str(path))}, file_row_number=true)"
+                )
+            except duckdb.Error as exc:
+                raise InputError(f"not a readable Parquet file ({str(exc).splitlines()[0]})", file=str(path)) from exc
+        else:
+            if fmt == "excel":
+                _load_excel(con, path, source)
+            else:
+                _load_csv(con, path, source)
+            con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS _row, * FROM raw_t")
+        described = con.execute("DESCRIBE raw").fetchall()
+        types = {r[0]: r[1] for r in described if r[0] != "_row"}
+        n_rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]  # type: ignore[index]
+        if n_rows == 0:
+            raise InputError("file has a header but no data rows", file=str(path))
+        if mapping is None:
+            mapping = Mapping.identity(list(types))
+            if not mapping.rules:
+                raise InputError(
+                    "no column matches the standard stop schema; supply a mapping "
+                    "(`continuum data profile FILE` drafts one)",
+                    file=str(path),
+                )
+        missing = sorted({r.source for r in mapping.rules.values() if r.source not in types})
+        if len(missing) == len({r.source for r in mapping.rules.values()}):
+            raise InputError(
+                f"mapping {mapping.name!r} maps nothing: none of its source columns are in this file "
+                f"(wrong table?); file has {list(types)[:8]}",
+                file=str(path),
+            )
+        if missing:
+            raise InputError(
+                f"mapping {mapping.name!r} names source column(s) not in the file: {missing}",
+                file=str(path),
+                column=missing[0],
+            )
+        data = _standardize(con, path, mapping, types, n_rows, hash_key, max_examples)
+        data._tmpdir = tmp
+        return data
+    except BaseException:
+        con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _standardize(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: Mapping,
+    types: dict[str, str],
+    n_rows: int,
+    hash_key: str | bytes | None,
+    max_examples: int,
+) -> StopData:
+    specs = {t: column_sql(rule, types[rule.source]) for t, rule in mapping.rules.items()}
+    select = ["raw._row AS _row"]
+    joins = ""
+    for col in STOP_COLUMNS:
+        if col.name not in specs:
+            continue
+        rule = mapping.rules[col.name]
+        if col.kind == "id" and rule.hash:
+            key = hash_key if hash_key is not None else os.environ.get(HASH_KEY_ENV)
+            if not key:
+                raise InputError(
+                    f"officer ids must be hashed on load: set {HASH_KEY_ENV} (the key is never stored)",
+                    column=rule.source,
+                )
+            kb = key.encode() if isinstance(key, str) else key
+            src = f"NULLIF(trim(CAST({ident(rule.source)} AS VARCHAR)), '')"
+            ids = [r[0] for r in con.execute(f"SELECT DISTINCT {src} FROM raw WHERE {src} IS NOT NULL").fetchall()]
+            keys = pd.DataFrame({"raw_id": ids, "id_hash": [hash_officer_id(i, kb) for i in ids]})  # noqa: F841
+            con.execute("CREATE TEMP TABLE officer_keys AS SELECT * FROM keys")
+            joins = f" LEFT JOIN officer_keys ok ON ok.raw_id = NULLIF(trim(CAST(raw.{ident(rule.source)} AS VARCHAR)), '')"
+            select.append(f"ok.id_hash AS {ident(col.name)}")
+        else:
+            select.append(f"{specs[col.name].expr} AS {ident(col.name)}")
+    con.execute(f"CREATE TABLE stops AS SELECT {', '.join(select)} FROM raw{joins}")
+
+    con.execute(
+        "CREATE TABLE problems (_row BIGINT, column_name VARCHAR, source_column VARCHAR, value VARCHAR, reason VARCHAR)"
+    )
+    for target, spec in specs.items():
+        if spec.problem is not None:
+            con.execute(
+                f"INSERT INTO problems SELECT _row, {lit(target)}, {lit(spec.source)}, {spec.value_sql}, "
+                f"{lit(spec.reason)} FROM raw WHERE {spec.problem}"
+            )
+    rows = con.execute(
+        f"SELECT column_name, source_column, value, reason, count(*) AS n, "
+        f"list(_row ORDER BY _row)[1:{max_examples}] FROM problems GROUP BY ALL ORDER BY column_name, n DESC, value"
+    ).fetchall()
+    issues = [Issue(c, s, str(v), r, int(n), tuple(ex)) for c, s, v, r, n, ex in rows]
+    con.execute("DROP VIEW raw")
+    con.execute("DROP TABLE IF EXISTS raw_t")
+    con.execute("DROP TABLE IF EXISTS officer_keys")
+    used = {r.source for r in mapping.rules.values()}
+    report = ValidationReport(n_rows=n_rows, issues=issues, unmapped_columns=[c for c in types if c not in used])
+    return StopData(
+        con=con,
+        table="stops",
+        path=path,
+        n_rows=n_rows,
+        columns=frozenset(specs),
+        mapping=mapping,
+        validation=report,
+        input_sha256=file_sha256(path),
+    )
+
+
+def write_problems(data: StopData, out: str | Path) -> int:
+    """Every problem cell as a CSV row (row, column, source_column, value, reason); returns the count."""
+    data.con.execute(
+        f"COPY (SELECT _row AS row, column_name AS column, source_column, value, reason FROM problems "
+        f"ORDER BY _row, column_name) TO {lit(str(out))} (HEADER, DELIMITER ',')"
+    )
+    return int(data.con.execute("SELECT count(*) FROM problems").fetchone()[0])  # type: ignore[index]
+
+
+__all__ = ["SQL_TYPES", "StopData", "file_sha256", "hash_officer_id", "load_stops", "write_problems"]

@@ -1,0 +1,124 @@
+"""Turn one mapping rule into SQL: the standard value, and the condition under which a cell is a problem.
+
+Everything stays in SQL so DuckDB (or Spark) converts the rows where they live; Python never loops over rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .mapping import ColumnRule
+from .schema import BY_NAME, SQL_TYPES, Column
+from .sql import ident, in_list, lit
+
+TRUE_WORDS = ("true", "t", "1", "yes", "y")
+FALSE_WORDS = ("false", "f", "0", "no", "n")
+NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "UTINYINT", "USMALLINT")
+
+
+@dataclass(frozen=True)
+class ColumnSQL:
+    target: str
+    source: str
+    expr: str  # the standard value
+    problem: str | None  # SQL condition true where a non-blank cell could not be converted
+    value_sql: str  # SQL for the offending value to report
+    reason: str
+
+
+def _fallback(col: Column, v: str, fmt: str | None) -> tuple[str, str]:
+    """Conversion used when a value is not in the rule's value map, and the reason when it fails."""
+    if col.kind == "category":
+        assert col.values is not None
+        return (
+            f"CASE WHEN lower({v}) IN {in_list(col.values)} THEN lower({v}) END",
+            f"not in the mapping nor the vocabulary {{{', '.join(col.values)}}}",
+        )
+    if col.kind == "bool":
+        return (
+            f"CASE WHEN lower({v}) IN {in_list(TRUE_WORDS)} THEN TRUE "
+            f"WHEN lower({v}) IN {in_list(FALSE_WORDS)} THEN FALSE END",
+            "not a true/false value",
+        )
+    if col.kind in ("date", "time"):
+        typ = SQL_TYPES[col.kind]
+        if fmt:
+            return f"CAST(try_strptime({v}, {lit(fmt)}) AS {typ})", f"not a {col.kind} in format {fmt}"
+        return f"TRY_CAST({v} AS {typ})", f"not a {col.kind}"
+    if col.kind == "float":
+        return f"TRY_CAST({v} AS DOUBLE)", "not a number"
+    return v, "not text"
+
+
+def _case(values: dict, v: str, fallback: str, kind: str) -> str:
+    if not values:
+        return fallback
+    whens = []
+    for key, out in values.items():
+        if out == "":
+            out_sql = "NULL"
+        elif kind == "bool":
+            out_sql = lit(bool(out))
+        elif kind == "float":
+            out_sql = lit(float(out))
+        else:
+            out_sql = lit(str(out))
+        whens.append(f"WHEN {lit(str(key))} THEN {out_sql}")
+    return f"CASE {v} {' '.join(whens)} ELSE ({fallback}) END"
+
+
+def column_sql(rule: ColumnRule, source_type: str) -> ColumnSQL:
+    col = BY_NAME[rule.target]
+    src = ident(rule.source)
+    typ = source_type.upper()
+    # Typed sources (Parquet, DuckDB) that already hold the right type pass straight through.
+    if not rule.values and not rule.split and rule.missing is None:
+        direct = (
+            (col.kind == "date" and typ == "DATE")
+            or (col.kind == "time" and typ == "TIME")
+            or (col.kind == "bool" and typ == "BOOLEAN")
+            or (col.kind == "float" and typ in NUMERIC)
+        )
+        if direct:
+            return ColumnSQL(rule.target, rule.source, f"CAST({src} AS {SQL_TYPES[col.kind]})", None, "", "")
+        if col.kind in ("date", "time") and typ.startswith("TIMESTAMP"):
+            return ColumnSQL(rule.target, rule.source, f"CAST({src} AS {SQL_TYPES[col.kind]})", None, "", "")
+    v = f"NULLIF(trim(CAST({src} AS VARCHAR)), '')"
+    explicit_missing = [k for k, out in rule.values.items() if out == ""]
+    fallback, reason = _fallback(col, "x" if rule.split else v, rule.format)
+
+    if rule.split:
+        tokens = (
+            f"list_filter(list_transform(string_split({v}, {lit(rule.split)}), lambda x: NULLIF(trim(x), '')), "
+            "lambda x: x IS NOT NULL)"
+        )
+        if rule.contains:
+            expr = f"CASE WHEN {v} IS NULL THEN NULL ELSE len(list_filter({tokens}, lambda x: x IN {in_list(rule.contains)})) > 0 END"
+            problem = None
+            value_sql = ""
+        else:
+            per_token = _case(rule.values, "x", fallback, col.kind)
+            mapped = f"list_transform({tokens}, lambda x: {per_token})"
+            if col.kind == "category":
+                assert col.values is not None
+                # several bases in one cell: the first in vocabulary order wins
+                expr = "CASE " + " ".join(
+                    f"WHEN list_contains({mapped}, {lit(val)}) THEN {lit(val)}" for val in col.values
+                ) + " END"
+            else:
+                expr = f"list_filter({mapped}, lambda x: x IS NOT NULL)[1]"
+            missing_ok = f"x NOT IN {in_list(explicit_missing)}" if explicit_missing else "TRUE"
+            bad = f"list_filter({tokens}, lambda x: ({per_token}) IS NULL AND {missing_ok})"
+            problem = f"len({bad}) > 0"
+            value_sql = f"array_to_string({bad}, {lit(rule.split)})"
+            reason = "listed value(s) " + reason
+    else:
+        expr = _case(rule.values, v, fallback, col.kind)
+        problem = f"{v} IS NOT NULL AND ({expr}) IS NULL"
+        if explicit_missing:
+            problem += f" AND {v} NOT IN {in_list(explicit_missing)}"
+        value_sql = v
+    if rule.missing is not None:
+        expr = f"CASE WHEN {v} IS NULL THEN {lit(rule.missing)} ELSE ({expr}) END"
+    expr = f"CAST(({expr}) AS {SQL_TYPES[col.kind]})"
+    return ColumnSQL(rule.target, rule.source, expr, problem, value_sql, reason)
