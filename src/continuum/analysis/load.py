@@ -232,7 +232,9 @@ def load_stops(
                     f"FROM read_parquet({lit(str(path))}, file_row_number=true)"
                 )
             except duckdb.Error as exc:
-                raise InputError(f"not a readable Parquet file ({str(exc).splitlines()[0]})", file=str(path)) from exc
+                raise InputError(
+                    f"not a readable Parquet file ({str(exc).splitlines()[0]})", file=str(path)
+                ) from exc
         else:
             if fmt == "excel":
                 _load_excel(con, path, source)
@@ -299,7 +301,10 @@ def _standardize(
                 )
             kb = key.encode() if isinstance(key, str) else key
             src = f"NULLIF(trim(CAST({ident(rule.source)} AS VARCHAR)), '')"
-            ids = [r[0] for r in con.execute(f"SELECT DISTINCT {src} FROM raw WHERE {src} IS NOT NULL").fetchall()]
+            ids = [
+                r[0]
+                for r in con.execute(f"SELECT DISTINCT {src} FROM raw WHERE {src} IS NOT NULL").fetchall()
+            ]
             keys = pd.DataFrame({"raw_id": ids, "id_hash": [hash_officer_id(i, kb) for i in ids]})  # noqa: F841
             con.execute("CREATE TEMP TABLE officer_keys AS SELECT * FROM keys")
             joins = f" LEFT JOIN officer_keys ok ON ok.raw_id = NULLIF(trim(CAST(raw.{ident(rule.source)} AS VARCHAR)), '')"
@@ -326,7 +331,9 @@ def _standardize(
     con.execute("DROP TABLE IF EXISTS raw_t")
     con.execute("DROP TABLE IF EXISTS officer_keys")
     used = {r.source for r in mapping.rules.values()}
-    report = ValidationReport(n_rows=n_rows, issues=issues, unmapped_columns=[c for c in types if c not in used])
+    report = ValidationReport(
+        n_rows=n_rows, issues=issues, unmapped_columns=[c for c in types if c not in used]
+    )
     return StopData(
         con=con,
         table="stops",

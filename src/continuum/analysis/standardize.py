@@ -102,9 +102,13 @@ def column_sql(rule: ColumnRule, source_type: str) -> ColumnSQL:
             if col.kind == "category":
                 assert col.values is not None
                 # several bases in one cell: the first in vocabulary order wins
-                expr = "CASE " + " ".join(
-                    f"WHEN list_contains({mapped}, {lit(val)}) THEN {lit(val)}" for val in col.values
-                ) + " END"
+                expr = (
+                    "CASE "
+                    + " ".join(
+                        f"WHEN list_contains({mapped}, {lit(val)}) THEN {lit(val)}" for val in col.values
+                    )
+                    + " END"
+                )
             else:
                 expr = f"list_filter({mapped}, lambda x: x IS NOT NULL)[1]"
             missing_ok = f"x NOT IN {in_list(explicit_missing)}" if explicit_missing else "TRUE"

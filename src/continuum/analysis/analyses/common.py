@@ -1,0 +1,64 @@
+"""Shared plumbing for analyses: required columns, reducer choice, result provenance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import InputError
+from ..load import StopData
+from ..reduce import DuckDBReducer, Reducer
+from ..results import Result
+from ..sql import ident, in_list
+
+
+def require(data: StopData, analysis: str, *columns: str) -> None:
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise InputError(
+            f"{analysis} needs standard column(s) {missing}, which the mapping does not provide",
+            file=str(data.path),
+            column=missing[0],
+        )
+
+
+def reducer_for(data: StopData, reducer: Reducer | None) -> Reducer:
+    return reducer if reducer is not None else DuckDBReducer(data.con)
+
+
+def race_in(values: list[str] | tuple[str, ...]) -> str:
+    return f"{ident('subject_race')} IN {in_list(values)}"
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value]
+
+
+def finish(
+    data: StopData,
+    analysis: str,
+    estimates: dict,
+    n_used: int,
+    excluded: dict[str, int],
+    params: dict,
+    **kw: Any,
+) -> Result:
+    params = {**params, "mapping": data.mapping.name, "mapping_sha256": data.mapping.sha256}
+    validation = {
+        "n_problem_cells": data.validation.n_problem_cells,
+        "unmapped_values": data.validation.unmapped_values(),
+    }
+    return Result(
+        analysis=analysis,
+        estimates=estimates,
+        n_input=data.n_rows,
+        n_used=n_used,
+        n_excluded=excluded,
+        params=params,
+        input_sha256=data.input_sha256,
+        validation=validation,
+        **kw,
+    )

@@ -1,0 +1,93 @@
+"""The only step that touches rows: reduce them to sufficient statistics (one GROUP BY, one scan).
+
+A ``Reduction`` says which rows are excluded and why (first matching reason wins), which discrete keys to
+group by and which sums to take. A ``Reducer`` runs it; ``DuckDBReducer`` is the one here, and a Spark one
+can implement the same protocol. Everything downstream works on the small table it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import duckdb
+import pandas as pd
+
+from .sql import ident
+
+
+@dataclass(frozen=True)
+class Reduction:
+    keys: dict[str, str]  # output name -> SQL expression (discrete)
+    sums: dict[str, str]  # output name -> SQL numeric/boolean expression summed over used rows
+    exclusions: list[tuple[str, str]] = field(default_factory=list)  # (reason, SQL condition), in order
+    lookups: dict[str, tuple[pd.DataFrame, str]] = field(default_factory=dict)  # alias -> (table, join key)
+
+
+@dataclass(frozen=True)
+class Reduced:
+    table: pd.DataFrame  # one row per distinct key combination among used rows, plus ``n`` and the sums
+    n_used: int
+    excluded: dict[str, int]  # reason -> rows
+
+    @property
+    def n_excluded(self) -> int:
+        return sum(self.excluded.values())
+
+
+class Reducer(Protocol):
+    def reduce(self, table: str, spec: Reduction) -> Reduced: ...
+
+
+class DuckDBReducer:
+    """Runs a Reduction as one aggregate query over a DuckDB table."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def sql(self, table: str, spec: Reduction) -> str:
+        reason = (
+            "CASE " + " ".join(f"WHEN {cond} THEN {_q(r)}" for r, cond in spec.exclusions) + " END"
+            if spec.exclusions
+            else "CAST(NULL AS VARCHAR)"
+        )
+        joins = "".join(
+            f" LEFT JOIN {ident('lk_' + alias)} AS {ident(alias)} USING ({ident(key)})"
+            for alias, (_, key) in spec.lookups.items()
+        )
+        inner_cols = ", ".join(
+            [f"{reason} AS _reason"]
+            + [f"{e} AS {ident('k_' + n)}" for n, e in spec.keys.items()]
+            + [f"{e} AS {ident('s_' + n)}" for n, e in spec.sums.items()]
+        )
+        keys = [f"CASE WHEN _reason IS NULL THEN {ident('k_' + n)} END AS {ident(n)}" for n in spec.keys]
+        sums = [
+            f"sum(CASE WHEN _reason IS NULL THEN CAST({ident('s_' + n)} AS DOUBLE) END) AS {ident(n)}"
+            for n in spec.sums
+        ]
+        return (
+            f"SELECT _reason, {', '.join([*keys, *sums, 'count(*) AS n'])} "
+            f"FROM (SELECT {inner_cols} FROM {ident(table)}{joins}) GROUP BY ALL"
+        )
+
+    def reduce(self, table: str, spec: Reduction) -> Reduced:
+        for alias, (frame, _) in spec.lookups.items():
+            self.con.register("lk_" + alias, frame)
+        try:
+            df = self.con.execute(self.sql(table, spec)).df()
+        finally:
+            for alias in spec.lookups:
+                self.con.unregister("lk_" + alias)
+        used = df[df["_reason"].isna()].drop(columns="_reason")
+        excl = df[df["_reason"].notna()].groupby("_reason")["n"].sum()
+        order = [r for r, _ in spec.exclusions]
+        excluded = {r: int(excl[r]) for r in order if r in excl.index}
+        used = used.sort_values(list(spec.keys)).reset_index(drop=True) if spec.keys else used
+        for name in spec.sums:
+            used[name] = used[name].fillna(0.0)
+        used["n"] = used["n"].astype("int64")
+        return Reduced(table=used, n_used=int(used["n"].sum()), excluded=excluded)
+
+
+def _q(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
