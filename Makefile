@@ -1,0 +1,72 @@
+# Continuum: `make run` serves the demo, `make test` runs the whole suite. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+BOOT_PYTHON := $(firstword $(wildcard $(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python3) $(shell command -v python3.12 2>/dev/null) python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+FE_STAMP := frontend/node_modules/.installed
+STATIC_STAMP := src/continuum/portal/static/vendor/.built
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Development defaults; production sets these in its environment (see README).
+export DEBUG ?= 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install run serve demo test lint check bench chromium clean
+
+help:
+	@echo "make run    install, migrate, load the demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install, lint, check, run the whole suite"
+	@echo "make bench  speed and memory benchmarks (not part of the suite)"
+
+$(PY_STAMP): pyproject.toml .python-version
+	@$(BOOT_PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version}"'
+	test -x $(BIN)/python || $(BOOT_PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(FE_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STATIC_STAMP): $(FE_STAMP) frontend/build.mjs
+	cd frontend && node build.mjs
+	touch $@
+
+install: $(PY_STAMP) $(STATIC_STAMP)
+
+# Debian's Chromium drives the accessibility and browser tests (no browser download).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	@echo "Serving Continuum on http://$(HOST):$(PORT) (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: install chromium lint check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) frontend/node_modules src/continuum/portal/static/vendor .pytest_cache .ruff_cache

@@ -1,0 +1,26 @@
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from continuum.accounts.access import access
+
+from .log import history
+
+
+@access("audit.view_history")
+def object_history(request: HttpRequest, app_label: str, model: str, pk: str) -> HttpResponse:
+    try:
+        content_type = ContentType.objects.get_by_natural_key(app_label, model)
+    except ContentType.DoesNotExist as exc:
+        raise Http404("No such kind of record.") from exc
+    model_class = content_type.model_class()
+    if model_class is None:
+        raise Http404("No such kind of record.")
+    obj = model_class._base_manager.filter(pk=pk).first()
+    if obj is None:
+        raise Http404("No such record.")
+    return TemplateResponse(
+        request,
+        "audit/history.html",
+        {"object": obj, "kind": model_class._meta.verbose_name, "events": history(obj)},
+    )

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from continuum.demo import data
+
+
+class Command(BaseCommand):
+    help = "Load (or reload) the demo program: agencies, providers and one user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Don't print the demo log-ins.")
+
+    def handle(self, *args, quiet=False, **options):
+        users = data.load()
+        if quiet:
+            return
+        password = data.demo_password()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/accounts/login/")
+        )
+        width = max(len(u.email) for u in users)
+        for user in users:
+            role = dict(data.Role.choices)[user.role]
+            self.stdout.write(f"  {role:<24} {user.email:<{width}}  password: {password}")

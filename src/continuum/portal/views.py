@@ -1,0 +1,21 @@
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from continuum.accounts.access import PUBLIC, access
+from continuum.agencies.models import Agency
+
+
+@access(PUBLIC)
+def home(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(request, "portal/home.html")
+
+
+@access("accounts.use_workspace")
+def workspace(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {"user_agency": None, "agency_count": None}
+    if user.is_agency_user:
+        context["user_agency"] = Agency.objects.visible_to(user).first()
+    if user.is_program_side:
+        context["agency_count"] = Agency.objects.count()
+    return TemplateResponse(request, "portal/workspace.html", context)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Continuum administration"
+admin.site.site_title = "Continuum administration"
+
+urlpatterns = [
+    path("", include("continuum.portal.urls")),
+    path("agencies/", include("continuum.agencies.urls")),
+    path("history/", include("continuum.audit.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

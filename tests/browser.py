@@ -1,0 +1,96 @@
+"""Real headless Chromium (Debian's package) driven by Playwright, with axe-core from npm.
+
+`open_page(path, user=None)` opens a page of the live server (signed in as `user` when given),
+fails on console errors (a CSP violation shows up as one) and returns the page;
+`assert_accessible(page)` runs axe-core and fails on any WCAG 2.1 A/AA violation.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+AXE_JS = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it with apt-get)")
+    if not AXE_JS.exists():
+        pytest.skip("axe-core is not installed (make test installs it with npm)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserSession:
+    def __init__(self, browser, live_server):
+        self.browser = browser
+        self.live_server = live_server
+        self.context = None
+        self.errors: list[str] = []
+
+    def url(self, path: str) -> str:
+        return f"{self.live_server.url}{path}"
+
+    def open_page(self, path: str, user=None):
+        from django.conf import settings
+        from django.test import Client
+
+        if self.context is not None:
+            self.context.close()
+        self.context = self.browser.new_context()
+        if user is not None:
+            client = Client()
+            client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            self.context.add_cookies(
+                [{"name": cookie.key, "value": cookie.value, "url": self.live_server.url}]
+            )
+        page = self.context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        response = page.goto(self.url(path))
+        assert response is not None and response.ok, f"{path} answered {response and response.status}"
+        return page
+
+    def assert_clean(self) -> None:
+        assert not self.errors, "\n".join(self.errors)
+
+
+def assert_accessible(page) -> None:
+    """Fail with a readable list of every WCAG 2.1 A/AA violation axe-core finds."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]
+    assert not problems, f"axe found WCAG 2.1 AA violations on {page.url}:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def browser(chromium, live_server, transactional_db):
+    session = BrowserSession(chromium, live_server)
+    yield session
+    if session.context is not None:
+        session.context.close()

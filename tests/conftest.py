@@ -1,0 +1,81 @@
+"""Shared fixtures: one organization of each kind twice over (A and B), and one user per role."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests are still
+# synchronous, so Django's async-safety guard does not apply to them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing is deliberately slow; the tests make many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def orgs(db):
+    from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganization
+
+    return {
+        "office": ProgramOffice.objects.create(name="COPS Office"),
+        "agency_a": Agency.objects.create(
+            name="Columbus (OH) Division of Police", agency_type="local", city="Columbus", state="OH",
+            ori="OHCOP0000", sworn_officers=1900, population_served=905748,
+        ),
+        "agency_b": Agency.objects.create(
+            name="Fargo (ND) Police Department", agency_type="local", city="Fargo", state="ND",
+            sworn_officers=195, population_served=125990,
+        ),
+        "provider_a": ProviderOrganization.objects.create(
+            name="Jensen Hughes", provider_type="critical_response"
+        ),
+        "provider_b": ProviderOrganization.objects.create(
+            name="National Policing Institute", provider_type="critical_response"
+        ),
+    }  # fmt: skip
+
+
+ROLE_ORG = {
+    "executive_a": ("agency_executive", "agency_a"),
+    "liaison_a": ("agency_liaison", "agency_a"),
+    "executive_b": ("agency_executive", "agency_b"),
+    "liaison_b": ("agency_liaison", "agency_b"),
+    "provider_a": ("provider_staff", "provider_a"),
+    "provider_b": ("provider_staff", "provider_b"),
+    "sme_a": ("sme", "provider_a"),
+    "staff": ("program_staff", "office"),
+    "admin": ("administrator", "office"),
+}
+
+
+@pytest.fixture
+def users(orgs):
+    """Users keyed by a short name: executive_a, liaison_b, provider_a, sme_a, staff, admin, …"""
+    from continuum.accounts.models import User
+
+    made = {}
+    for key, (role, org) in ROLE_ORG.items():
+        made[key] = User.objects.create_user(
+            email=f"{key}@example.gov", password=PASSWORD, role=role, organization=orgs[org],
+            first_name=key.split("_")[0].title(), last_name=key.split("_")[-1].upper(),
+        )  # fmt: skip
+    return made
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user; returns the client."""
+
+    def _login(user):
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        return client
+
+    return _login
+
+
+from tests.browser import browser, chromium  # noqa: E402, F401  (fixtures for the browser tests)

@@ -1,0 +1,49 @@
+"""The demo program loads, reloads without duplicating anything, and every demo log-in works."""
+
+from django.core.management import call_command
+
+from continuum.accounts.models import User
+from continuum.accounts.roles import Role
+from continuum.agencies.models import Agency, ProviderOrganization
+from continuum.demo import data
+
+SEED_AGENCIES = {
+    "Columbus (OH) Division of Police", "Philadelphia Police Department", "Cleveland (OH) Division of Police",
+    "Fargo (ND) Police Department", "Indianapolis Metropolitan Police Department", "Boston Police Department",
+}  # fmt: skip
+
+
+def test_demo_loads_twice_without_duplicates(db, monkeypatch, capsys):
+    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
+    call_command("load_demo")
+    call_command("load_demo")
+    assert set(Agency.objects.values_list("name", flat=True)) == SEED_AGENCIES
+    assert {"Jensen Hughes", "National Policing Institute"} <= set(
+        ProviderOrganization.objects.values_list("name", flat=True)
+    )
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert User.objects.count() == len(data.USERS)
+    out = capsys.readouterr().out
+    for user in data.USERS:
+        assert user.email in out
+    assert "demo-password-for-the-test" in out
+
+
+def test_every_demo_login_works(client, db, monkeypatch):
+    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
+    call_command("load_demo", quiet=True)
+    for user in data.USERS:
+        response = client.post(
+            "/accounts/login/", {"login": user.email, "password": "demo-password-for-the-test"}
+        )
+        assert response.status_code == 302, user.email
+        assert client.get("/workspace/").context["user"].email == user.email
+        client.post("/accounts/logout/")
+
+
+def test_generated_demo_password_is_kept_outside_the_repo(db, monkeypatch, settings, tmp_path):
+    monkeypatch.delenv("CONTINUUM_DEMO_PASSWORD", raising=False)
+    settings.VAR_DIR = tmp_path
+    first = data.demo_password()
+    assert first == data.demo_password() == (tmp_path / "demo-password").read_text()
+    assert len(first) >= 12
