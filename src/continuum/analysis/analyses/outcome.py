@@ -60,6 +60,7 @@ def outcome_test(
     t = red.table
 
     def cell(k: float, n: float) -> dict:
+        k, n = float(k), float(n)
         lo, hi = wilson(k, n, alpha)
         return {
             "searches": int(n),
