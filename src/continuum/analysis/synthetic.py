@@ -34,7 +34,7 @@ def generate_stops(
             41.7 AS lat, -71.5 AS lng,
             'D' || lpad(CAST(d AS VARCHAR), 2, '0') AS district,
             'O' || lpad(CAST(o AS VARCHAR), 5, '0') AS officer_id_hash,
-            CASE WHEN u_race < 0.10 + 0.015 * d + 0.05 * (m BETWEEN 1200 AND 1439) THEN 'black'
+            CASE WHEN u_race < 0.10 + 0.015 * d + 0.05 * CAST(m BETWEEN 1200 AND 1439 AS INTEGER) THEN 'black'
                  WHEN u_race < 0.25 + 0.015 * d THEN 'hispanic'
                  WHEN u_race < 0.30 + 0.015 * d THEN 'asian/pacific islander'
                  WHEN u_race < 0.97 THEN 'white' ELSE 'other' END AS subject_race,
