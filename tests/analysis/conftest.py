@@ -50,8 +50,13 @@ def sun_minutes(dates, lat: float = LAT, lng: float = LNG, tz: str = TZ) -> pd.D
     rows = []
     for d in dates:
         s, k = sunset(obs, d, tzinfo=z), dusk(obs, d, tzinfo=z)
-        rows.append((d, s.hour * 60 + s.minute + s.second / 60 + s.microsecond / 6e7,
-                     k.hour * 60 + k.minute + k.second / 60 + k.microsecond / 6e7))
+        rows.append(
+            (
+                d,
+                s.hour * 60 + s.minute + s.second / 60 + s.microsecond / 6e7,
+                k.hour * 60 + k.minute + k.second / 60 + k.microsecond / 6e7,
+            )
+        )
     return pd.DataFrame(rows, columns=["date", "sunset", "dusk"])
 
 
@@ -68,9 +73,11 @@ def make_veil_rows(n: int, dark_effect: float, seed: int = 1, districts: int = 3
     eta = -1.2 + dark_effect * is_dark + 0.3 * np.sin(minute / 200) + 0.2 * district
     black = rng.random(n) < 1 / (1 + np.exp(-eta))
     race = np.where(black, "black", np.where(rng.random(n) < 0.1, "hispanic", "white"))
-    return pd.DataFrame({
-        "date": [d.isoformat() for d in dates],
-        "time": [f"{m // 60:02d}:{m % 60:02d}" for m in minute],
-        "subject_race": race,
-        "district": [f"D{d}" for d in district],
-    })
+    return pd.DataFrame(
+        {
+            "date": [d.isoformat() for d in dates],
+            "time": [f"{m // 60:02d}:{m % 60:02d}" for m in minute],
+            "subject_race": race,
+            "district": [f"D{d}" for d in district],
+        }
+    )

@@ -40,8 +40,10 @@ def result(officer_rows, tmp_path_factory):
 
 
 def test_benchmark_equals_propensity_weighted_other_officers(officer_rows, result):
-    df = officer_rows.assign(hour=officer_rows["time"].str[:2].astype(int),
-                             y=(officer_rows["subject_race"] == "black").astype(float))
+    df = officer_rows.assign(
+        hour=officer_rows["time"].str[:2].astype(int),
+        y=(officer_rows["subject_race"] == "black").astype(float),
+    )
     by = {o["officer_id_hash"]: o for o in result.estimates["officers"]}
     for officer in ("O00", "O03", "O21"):
         is_i = (df["officer_id_hash"] == officer).astype(float)

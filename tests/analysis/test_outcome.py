@@ -23,9 +23,10 @@ def test_ri_hit_rates_on_discretionary_searches(ri_data, ri_path):
         e = r.estimates["by_group"][label]
         assert (e["hits"], e["searches"]) == (k, n)
         assert e["ci95"] == pytest.approx(list(proportion_confint(k, n, method="wilson")), abs=1e-12)
-    assert r.n_excluded["non-discretionary search (basis other)"] == int(
-        (~searched["search_type"].str.contains("Probable Cause")).sum()
-    ) + 0
+    assert (
+        r.n_excluded["non-discretionary search (basis other)"]
+        == int((~searched["search_type"].str.contains("Probable Cause")).sum()) + 0
+    )
     zone = r.estimates["by_geography"]["Zone K1"]["black"]
     sub = disc[(disc["district"] == "Zone K1") & (disc["driver_race"] == "Black")]
     assert zone["searches"] == len(sub)
@@ -33,10 +34,14 @@ def test_ri_hit_rates_on_discretionary_searches(ri_data, ri_path):
 
 def test_min_count_rule_and_all_searches_without_basis(tmp_path):
     rows = (
-        [("white", "D1", True)] * 30 + [("white", "D1", False)] * 30
-        + [("black", "D1", True)] * 3 + [("black", "D1", False)] * 2
-        + [("black", "D2", True)] * 10 + [("black", "D2", False)] * 30
-        + [("white", "D2", True)] * 20 + [("white", "D2", False)] * 20
+        [("white", "D1", True)] * 30
+        + [("white", "D1", False)] * 30
+        + [("black", "D1", True)] * 3
+        + [("black", "D1", False)] * 2
+        + [("black", "D2", True)] * 10
+        + [("black", "D2", False)] * 30
+        + [("white", "D2", True)] * 20
+        + [("white", "D2", False)] * 20
     )
     df = pd.DataFrame(rows, columns=["subject_race", "district", "contraband_found"])
     df["search_conducted"] = True

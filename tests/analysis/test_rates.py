@@ -31,7 +31,9 @@ def test_ri_rates_match_pandas(ri_data, ri_path):
     se = math.sqrt(1 / b["k"] - 1 / b["n"] + 1 / w["k"] - 1 / w["n"])
     got = b["ratio_to_reference"]
     assert got["ratio"] == pytest.approx(rr)
-    assert got["ci95"] == pytest.approx([rr * math.exp(-1.959963984540054 * se), rr * math.exp(1.959963984540054 * se)])
+    assert got["ci95"] == pytest.approx(
+        [rr * math.exp(-1.959963984540054 * se), rr * math.exp(1.959963984540054 * se)]
+    )
 
 
 def test_benchmark_population_gives_stop_rates_and_ratios(ri_data, tmp_path):
@@ -42,7 +44,7 @@ def test_benchmark_population_gives_stop_rates_and_ratios(ri_data, tmp_path):
     assert b["stop_rate"]["per_1000"] == pytest.approx(1000 * b["stops"] / 60000)
     rr = (b["stops"] / 60000) / (w["stops"] / 800000)
     assert b["stop_rate"]["ratio_to_reference"]["ratio"] == pytest.approx(rr)
-    lo, hi = b["stop_rate"]["ratio_to_reference"]["ci95"]
+    lo, _ = b["stop_rate"]["ratio_to_reference"]["ci95"]
     se = math.sqrt(1 / b["stops"] + 1 / w["stops"])
     assert lo == pytest.approx(rr * math.exp(-1.959963984540054 * se))
     assert "stop_rate" not in r.estimates["asian/pacific islander"]

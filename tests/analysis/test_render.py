@@ -12,8 +12,15 @@ from continuum.analysis.results import Chart, Result
 
 
 def test_json_has_provenance_and_no_nan():
-    r = Result("x", {"a": float("nan"), "b": [1.0, math.inf]}, n_input=3, n_used=2, n_excluded={"why": 1},
-               params={"p": 1}, input_sha256="0" * 64)
+    r = Result(
+        "x",
+        {"a": float("nan"), "b": [1.0, math.inf]},
+        n_input=3,
+        n_used=2,
+        n_excluded={"why": 1},
+        params={"p": 1},
+        input_sha256="0" * 64,
+    )
     d = json.loads(r.to_json())
     assert d["estimates"] == {"a": None, "b": [1.0, None]}
     assert d["n_excluded"] == {"total": 1, "reasons": {"why": 1}}

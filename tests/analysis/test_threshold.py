@@ -27,8 +27,11 @@ def test_planted_threshold_ordering_recovered(tmp_path):
         for race, t in thresholds.items():
             phi, delta = 0.2 + 0.03 * d, 1.6 + 0.1 * d
             s, h = simulate(rng, 2500, phi, delta, t)
-            rows.append(pd.DataFrame({"subject_race": race, "district": f"D{d}", "search_conducted": s,
-                                      "contraband_found": h}))
+            rows.append(
+                pd.DataFrame(
+                    {"subject_race": race, "district": f"D{d}", "search_conducted": s, "contraband_found": h}
+                )
+            )
     df = pd.concat(rows)
     df.to_csv(tmp_path / "s.csv", index=False)
     with load_stops(tmp_path / "s.csv") as data:

@@ -98,4 +98,6 @@ def test_ri_file_through_shipped_mapping(ri_data):
     assert r.n_used > 1000
     assert r.n_used + sum(r.n_excluded.values()) == ri_data.n_rows
     raw = pd.read_csv(ri_data.path, dtype=str)
-    assert r.n_excluded["subject_race missing or not black/white"] == int((~raw["driver_race"].isin(["Black", "White"])).sum())
+    assert r.n_excluded["subject_race missing or not black/white"] == int(
+        (~raw["driver_race"].isin(["Black", "White"])).sum()
+    )

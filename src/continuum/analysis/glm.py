@@ -1,4 +1,6 @@
-"""Binomial GLM on grouped counts: the same estimates and SEs as a row-level logistic fit, from a small table."""
+"""Binomial GLM on grouped counts: the same estimates and SEs as a row-level logistic fit, from
+a small table.
+"""
 
 from __future__ import annotations
 

@@ -307,14 +307,16 @@ def _standardize(
             ]
             keys = pd.DataFrame({"raw_id": ids, "id_hash": [hash_officer_id(i, kb) for i in ids]})  # noqa: F841
             con.execute("CREATE TEMP TABLE officer_keys AS SELECT * FROM keys")
-            joins = f" LEFT JOIN officer_keys ok ON ok.raw_id = NULLIF(trim(CAST(raw.{ident(rule.source)} AS VARCHAR)), '')"
+            raw_src = f"NULLIF(trim(CAST(raw.{ident(rule.source)} AS VARCHAR)), '')"
+            joins = f" LEFT JOIN officer_keys ok ON ok.raw_id = {raw_src}"
             select.append(f"ok.id_hash AS {ident(col.name)}")
         else:
             select.append(f"{specs[col.name].expr} AS {ident(col.name)}")
     con.execute(f"CREATE TABLE stops AS SELECT {', '.join(select)} FROM raw{joins}")
 
     con.execute(
-        "CREATE TABLE problems (_row BIGINT, column_name VARCHAR, source_column VARCHAR, value VARCHAR, reason VARCHAR)"
+        "CREATE TABLE problems (_row BIGINT, column_name VARCHAR, source_column VARCHAR, value "
+        "VARCHAR, reason VARCHAR)"
     )
     for target, spec in specs.items():
         if spec.problem is not None:
@@ -324,7 +326,8 @@ def _standardize(
             )
     rows = con.execute(
         f"SELECT column_name, source_column, value, reason, count(*) AS n, "
-        f"list(_row ORDER BY _row)[1:{max_examples}] FROM problems GROUP BY ALL ORDER BY column_name, n DESC, value"
+        f"list(_row ORDER BY _row)[1:{max_examples}] FROM problems GROUP BY ALL ORDER BY "
+        "column_name, n DESC, value"
     ).fetchall()
     issues = [Issue(c, s, str(v), r, int(n), tuple(ex)) for c, s, v, r, n, ex in rows]
     con.execute("DROP VIEW raw")

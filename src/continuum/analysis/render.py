@@ -1,4 +1,6 @@
-"""HTML for results: a fragment (figure + table per chart) and a standalone page. Inline SVG, no JS, no CDN."""
+"""HTML for results: a fragment (figure + table per chart) and a standalone page. Inline SVG, no
+JS, no CDN.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from .results import Chart, Result, Table
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
         if not math.isfinite(v):
-            return "–"
+            return "-"
         return f"{v:.4g}"
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
@@ -29,7 +31,8 @@ def table_html(t: Table) -> str:
         + "</tr>"
         for r in t.rows
     )
-    return f"<table><caption>{html.escape(t.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    caption = html.escape(t.title)
+    return f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def chart_svg(c: Chart, width: int = 640) -> str:
@@ -58,7 +61,8 @@ def chart_svg(c: Chart, width: int = 640) -> str:
     for i in range(5):
         v = lo + (hi - lo) * i / 4
         parts.append(
-            f'<text x="{x(v):.1f}" y="{axis_y + 16}" font-size="11" text-anchor="middle" fill="#333">{v:.3g}</text>'
+            f'<text x="{x(v):.1f}" y="{axis_y + 16}" font-size="11" text-anchor="middle" '
+            f'fill="#333">{v:.3g}</text>'
         )
     parts.append(
         f'<text x="{(left + width - right) / 2:.1f}" y="{axis_y + 34}" font-size="12" text-anchor="middle" '
@@ -72,10 +76,12 @@ def chart_svg(c: Chart, width: int = 640) -> str:
     for i, (label, est, low, high) in enumerate(pts):
         y = top + row_h * i + row_h / 2
         parts.append(
-            f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="12" text-anchor="end" fill="#111">{html.escape(label)}</text>'
+            f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="12" text-anchor="end" '
+            f'fill="#111">{html.escape(label)}</text>'
         )
         parts.append(
-            f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" stroke="#1f4e79" stroke-width="2"/>'
+            f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" '
+            'stroke="#1f4e79" stroke-width="2"/>'
         )
         parts.append(f'<circle cx="{x(est):.1f}" cy="{y:.1f}" r="4" fill="#1f4e79"/>')
     parts.append("</svg>")
@@ -105,7 +111,8 @@ def result_fragment(r: Result) -> str:
         + "".join(table_html(t) for t in r.tables)
         + (f"<h3>Caveats</h3><ul>{caveats}</ul>" if caveats else "")
         + f"<h3>Parameters</h3><ul>{params}</ul>"
-        f"<p>Input sha256 <code>{r.input_sha256}</code>; engine {html.escape(r.engine_version)}.</p></section>"
+        f"<p>Input sha256 <code>{r.input_sha256}</code>; engine "
+        f"{html.escape(r.engine_version)}.</p></section>"
     )
 
 
@@ -114,7 +121,8 @@ def report_page(r: Result) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(r.analysis)} — Continuum analysis</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}"
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+        "color:#111}"
         "table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.25rem .5rem;"
         "text-align:right}caption{text-align:left;font-weight:600}figure{margin:1.5rem 0}</style></head>"
         f"<body><main><h1>Continuum: {html.escape(r.analysis)}</h1>{result_fragment(r)}</main></body></html>"

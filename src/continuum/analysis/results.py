@@ -1,4 +1,6 @@
-"""The result object every analysis returns: numbers, the counts behind them, parameters, caveats, provenance."""
+"""The result object every analysis returns: numbers, the counts behind them, parameters,
+caveats, provenance.
+"""
 
 from __future__ import annotations
 

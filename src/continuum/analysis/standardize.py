@@ -89,11 +89,13 @@ def column_sql(rule: ColumnRule, source_type: str) -> ColumnSQL:
 
     if rule.split:
         tokens = (
-            f"list_filter(list_transform(string_split({v}, {lit(rule.split)}), lambda x: NULLIF(trim(x), '')), "
+            f"list_filter(list_transform(string_split({v}, {lit(rule.split)}), lambda x: "
+            "NULLIF(trim(x), '')), "
             "lambda x: x IS NOT NULL)"
         )
         if rule.contains:
-            expr = f"CASE WHEN {v} IS NULL THEN NULL ELSE len(list_filter({tokens}, lambda x: x IN {in_list(rule.contains)})) > 0 END"
+            hits = f"list_filter({tokens}, lambda x: x IN {in_list(rule.contains)})"
+            expr = f"CASE WHEN {v} IS NULL THEN NULL ELSE len({hits}) > 0 END"
             problem = None
             value_sql = ""
         else:

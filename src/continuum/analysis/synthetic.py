@@ -1,4 +1,6 @@
-"""Generated stops in the standard schema, written to Parquet by DuckDB itself (fast, for benchmarks/demos)."""
+"""Generated stops in the standard schema, written to Parquet by DuckDB itself (fast, for
+benchmarks/demos).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ def generate_stops(
               CAST(floor(random() * 1440) AS INTEGER) AS m,
               CAST(floor(random() * {districts}) AS INTEGER) AS d,
               CAST(floor(random() * {officers}) AS INTEGER) AS o,
-              random() AS u_race, random() AS u_search, random() AS u_hit, random() AS u_out, random() AS u_sex
+              random() AS u_race, random() AS u_search, random() AS u_hit,
+              random() AS u_out, random() AS u_sex
             FROM range({int(n)}) t(i)
           )
           SELECT
@@ -42,14 +45,16 @@ def generate_stops(
             'vehicular' AS type,
             u_search < 0.04 AS search_conducted,
             CASE WHEN u_search < 0.04 THEN
-              CASE WHEN u_search < 0.015 THEN 'consent' WHEN u_search < 0.03 THEN 'probable cause' ELSE 'other' END
+              CASE WHEN u_search < 0.015 THEN 'consent'
+                   WHEN u_search < 0.03 THEN 'probable cause' ELSE 'other' END
             END AS search_basis,
             CASE WHEN u_search < 0.04 THEN u_hit < 0.3 ELSE FALSE END AS contraband_found,
             u_search < 0.01 AS frisk_performed,
             u_out < 0.03 AS arrest_made,
             u_out >= 0.03 AND u_out < 0.70 AS citation_issued,
             u_out >= 0.70 AS warning_issued,
-            CASE WHEN u_out < 0.03 THEN 'arrest' WHEN u_out < 0.70 THEN 'citation' ELSE 'warning' END AS outcome
+            CASE WHEN u_out < 0.03 THEN 'arrest' WHEN u_out < 0.70 THEN 'citation'
+                 ELSE 'warning' END AS outcome
           FROM base
         ) TO {lit(str(path))} (FORMAT parquet, ROW_GROUP_SIZE 1000000)
         """

@@ -91,10 +91,12 @@ def officer_benchmark(
     }
     caveats = [
         f"Minority = {minorities}; matching cells: {keys_used or ['none']} "
-        f"({', '.join(k for k in keys_wanted if k not in keys_used) or 'all requested'} unavailable in the data)"
+        f"({', '.join(k for k in keys_wanted if k not in keys_used) or 'all requested'} "
+        "unavailable in the data)"
         if set(keys_used) != set(keys_wanted)
         else f"Minority = {minorities}; matching cells: {keys_used}.",
-        "A cell-exact (saturated) propensity model: an officer's stops in cells no other officer worked cannot be "
+        "A cell-exact (saturated) propensity model: an officer's stops in cells no other officer "
+        "worked cannot be "
         "benchmarked and are excluded.",
         f"Benjamini-Hochberg FDR at {fdr}; alternative: {alternative}. Stand-out officers warrant review, "
         "not conclusions: assignments within a cell can still differ.",

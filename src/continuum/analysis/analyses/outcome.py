@@ -27,7 +27,7 @@ def outcome_test(
     """Hit rates by group (and geography), with OPP-style minimum counts.
 
     discretionary: "auto" (use search_basis when it is recorded), "yes" (require it) or "no" (all searches).
-    min_searches: a group × geography cell with fewer searches is reported but left out of comparisons,
+    min_searches: a group x geography cell with fewer searches is reported but left out of comparisons,
     and a geography is compared only where the reference group and the other group both meet it.
     """
     if geography and geography not in data.columns:
@@ -91,7 +91,8 @@ def outcome_test(
         }
         estimates["comparable_geographies"] = {k: v for k, v in comparable.items() if v}
     caveats = [
-        "Contraband found among searches; a lower hit rate for a group suggests a lower bar for searching it, "
+        "Contraband found among searches; a lower hit rate for a group suggests a lower bar for "
+        "searching it, "
         "but hit rates can differ without discrimination (infra-marginality: see the threshold test).",
         f"Cells with fewer than {min_searches} searches are reported but not compared.",
         "Discretionary searches only (search basis k9, plain view, consent, probable cause)."

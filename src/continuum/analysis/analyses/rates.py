@@ -68,7 +68,8 @@ def rates(
     if isinstance(benchmark, str | Path):
         benchmark = read_benchmark(benchmark, group)
     caveats = [
-        "Rates among stops (search, frisk, arrest, citation) use as denominator the stops of each group where "
+        "Rates among stops (search, frisk, arrest, citation) use as denominator the stops of "
+        "each group where "
         "that outcome was recorded; rows with it missing are counted under missing_<rate>.",
         f"Intervals: Wilson score {100 * (1 - alpha):.0f}% for proportions; exact Poisson for stop rates; "
         "log-normal (Katz) for ratios.",

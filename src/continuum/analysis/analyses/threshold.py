@@ -1,5 +1,5 @@
 """Threshold test (Simoiu, Corbett-Davies & Goel 2017), in the fast form of Pierson, Corbett-Davies & Goel
-(2018): each group × geography has a risk distribution (the two-parameter "discriminant distribution") and a
+(2018): each group x geography has a risk distribution (the two-parameter "discriminant distribution") and a
 search threshold; search and hit rates identify both. Lower thresholds for a group mean officers search it on
 less evidence. Fitted with NumPyro (NUTS) on the reduced counts; the rows never reach the sampler."""
 
@@ -121,7 +121,7 @@ def threshold_test(
     ess = min(float(np.nanmin(v["n_eff"])) for v in diag.values())
     divergences = int(np.asarray(mcmc.get_extra_fields()["diverging"]).sum())
 
-    th = np.asarray(samples["threshold"]).reshape(-1, len(t))  # draws × cells
+    th = np.asarray(samples["threshold"]).reshape(-1, len(t))  # draws x cells
     # a group's threshold: its cells' thresholds weighted by each geography's share of all stops
     geo_w = t.groupby("geo")["n"].sum()
     by_group: dict = {}
@@ -161,7 +161,8 @@ def threshold_test(
     caveats = [
         "Thresholds are posterior means with 95% credible intervals, averaged over geographies weighted by "
         "their share of stops.",
-        "Contraband found is taken as the search's success; a proxy (e.g. drugs-related stop) weakens the test.",
+        "Contraband found is taken as the search's success; a proxy (e.g. drugs-related stop) "
+        "weakens the test.",
     ]
     if r_hat > 1.05 or ess < 100 or divergences:
         caveats.append(

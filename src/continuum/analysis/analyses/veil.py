@@ -94,7 +94,10 @@ def veil_of_darkness(
     if geography:
         exclusions.append((f"{geography} missing", f"{ident(geography)} IS NULL"))
     keys = {
-        "minute": f"CAST(round(CAST(hour(time) * 60 + minute(time) AS DOUBLE) / {round_minutes}) * {round_minutes} AS INTEGER)",
+        "minute": (
+            f"CAST(round(CAST(hour(time) * 60 + minute(time) AS DOUBLE) / {round_minutes}) "
+            f"* {round_minutes} AS INTEGER)"
+        ),
         "is_dark": f"CAST({MINUTE} > sun.dusk_min AS INTEGER)",
     }
     if geography:
@@ -128,8 +131,9 @@ def veil_of_darkness(
     caveats = [
         f"Minority = {minority}, majority = {majority}; other groups and missing race are excluded.",
         f"Sunset and dusk (end of civil twilight) at ({lat}, {lng}) in {tz}; the inter-twilight window is "
-        f"{_hhmm(lo)}–{_hhmm(hi)} local time.",
-        f"Clock time rounded to {round_minutes} minutes for the natural spline (df={spline_df}); darkness uses "
+        f"{_hhmm(lo)}-{_hhmm(hi)} local time.",
+        f"Clock time rounded to {round_minutes} minutes for the natural spline (df={spline_df}); "
+        "darkness uses "
         "the exact minute.",
         "A single point stands for the whole area: where the area is large, sunset varies across it.",
         "The test assumes travel patterns by race do not change with darkness at a given clock time.",
@@ -182,7 +186,7 @@ def veil_of_darkness(
 
 
 def design(t: pd.DataFrame, spline_df: int, geography: bool, interact: bool) -> tuple[np.ndarray, list[str]]:
-    """Intercept, is_dark, spline(minute) [, geography dummies [, spline × geography]] for grouped rows."""
+    """Intercept, is_dark, spline(minute) [, geography dummies [, spline x geography]] for grouped rows."""
     spline = NaturalSpline(t["minute"].unique(), spline_df)
     S = spline(t["minute"].to_numpy())
     cols = [np.ones(len(t)), t["is_dark"].to_numpy(dtype=float), *S.T]
