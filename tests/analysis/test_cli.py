@@ -48,9 +48,18 @@ def test_veil_of_darkness_on_ri_file(ri_path, tmp_path):
     assert "<svg" in html and 'role="img"' in html and "<figcaption>" in html and "<table>" in html
 
 
-@pytest.mark.parametrize("analysis", ["rates", "outcome-test"])
-def test_other_analyses_on_ri_file(ri_path, tmp_path, analysis):
-    res = run("analyze", analysis, str(ri_path), "--mapping", "ri_state_police", "--out", str(tmp_path))
+@pytest.mark.parametrize(
+    ("analysis", "params"),
+    [
+        ("rates", []),
+        ("outcome-test", []),
+        ("threshold-test", ["--param", "draws=150", "--param", "warmup=150", "--param", "chains=1"]),
+    ],
+)
+def test_other_analyses_on_ri_file(ri_path, tmp_path, analysis, params):
+    res = run(
+        "analyze", analysis, str(ri_path), "--mapping", "ri_state_police", "--out", str(tmp_path), *params
+    )
     assert res.exit_code == 0, res.output
     out = json.loads((tmp_path / "result.json").read_text())
     assert out["analysis"] == analysis

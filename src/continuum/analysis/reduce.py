@@ -62,7 +62,9 @@ class DuckDBReducer:
         )
         keys = [f"CASE WHEN _reason IS NULL THEN {ident('k_' + n)} END AS {ident(n)}" for n in spec.keys]
         sums = [
-            f"sum(CASE WHEN _reason IS NULL THEN CAST({ident('s_' + n)} AS DOUBLE) END) AS {ident(n)}"
+            # summed over every row of the group; excluded rows' groups are dropped afterwards, so their
+            # sums need no CASE (cheaper than masking each sum)
+            f"sum({ident('s_' + n)}) AS {ident(n)}"
             for n in spec.sums
         ]
         return (
@@ -84,7 +86,7 @@ class DuckDBReducer:
         excluded = {r: int(excl[r]) for r in order if r in excl.index}
         used = used.sort_values(list(spec.keys)).reset_index(drop=True) if spec.keys else used
         for name in spec.sums:
-            used[name] = used[name].fillna(0.0)
+            used[name] = used[name].astype("float64").fillna(0.0)
         used["n"] = used["n"].astype("int64")
         return Reduced(table=used, n_used=int(used["n"].sum()), excluded=excluded)
 

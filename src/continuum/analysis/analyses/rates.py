@@ -57,8 +57,8 @@ def rates(
     flags = {k: c for k, c in OUTCOME_FLAGS.items() if c in data.columns}
     sums: dict[str, str] = {}
     for name, col in flags.items():
-        sums[f"{name}_k"] = f"CASE WHEN {ident(col)} THEN 1 ELSE 0 END"
-        sums[f"{name}_n"] = f"CASE WHEN {ident(col)} IS NOT NULL THEN 1 ELSE 0 END"
+        sums[f"{name}_k"] = f"CAST({ident(col)} AS INTEGER)"
+        sums[f"{name}_n"] = f"CAST({ident(col)} IS NOT NULL AS INTEGER)"
     spec = Reduction(
         keys={"group": ident(group)},
         sums=sums,
