@@ -25,7 +25,7 @@ def row_level_fit(df: pd.DataFrame, geography: bool = False):
     df["dusk"] = df["d"].map(sun["dusk"])
     lo, hi = sun["sunset"].min(), sun["dusk"].max()
     df = df[(df["minute"] >= lo) & (df["minute"] <= hi)]
-    df = df[~((df["minute"] >= df["sunset"]) & (df["minute"] <= df["dusk"]))]
+    df = df[~((df["minute"] > df["sunset"]) & (df["minute"] < df["dusk"]))]
     df["is_dark"] = (df["minute"] > df["dusk"]).astype(float)
     df["rounded"] = np.floor(df["minute"] / 5 + 0.5) * 5
     info = patsy.dmatrix("cr(x, df=6, constraints='center') - 1", {"x": np.unique(df["rounded"])}).design_info

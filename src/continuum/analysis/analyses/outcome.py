@@ -33,31 +33,40 @@ def outcome_test(
     if geography and geography not in data.columns:
         geography = None
     require(data, "outcome-test", group, "search_conducted", "contraband_found")
-    has_basis = "search_basis" in data.columns and bool(
-        data.con.execute(
-            f"SELECT count(*) FROM {ident(data.table)} WHERE search_conducted AND search_basis IS NOT NULL"
-        ).fetchone()[0]  # type: ignore[index]
-    )
-    use_basis = discretionary == "yes" or (discretionary == "auto" and has_basis)
     if discretionary == "yes":
         require(data, "outcome-test (discretionary)", "search_basis")
     exclusions = [
         ("search not conducted (or not recorded)", "search_conducted IS NOT TRUE"),
         (f"{group} missing or unmapped", f"{ident(group)} IS NULL"),
+        ("contraband_found missing", "contraband_found IS NULL"),
     ]
-    if use_basis:
-        exclusions += [
-            ("search basis missing", "search_basis IS NULL"),
-            ("non-discretionary search (basis other)", f"search_basis NOT IN {in_list(DISCRETIONARY_BASES)}"),
-        ]
-    exclusions.append(("contraband_found missing", "contraband_found IS NULL"))
     keys = {"group": ident(group)}
     if geography:
         exclusions.append((f"{geography} missing", f"{ident(geography)} IS NULL"))
         keys["geo"] = ident(geography)
+    # the basis class is a key, so one scan serves both the "is the basis recorded?" decision and the fit
+    keys["basis"] = (
+        f"CASE WHEN search_basis IS NULL THEN 'missing' WHEN search_basis IN {in_list(DISCRETIONARY_BASES)} "
+        "THEN 'discretionary' ELSE 'other' END"
+        if "search_basis" in data.columns
+        else "'missing'"
+    )
     spec = Reduction(keys=keys, sums={"hits": "CAST(contraband_found AS INTEGER)"}, exclusions=exclusions)
     red = reducer_for(data, reducer).reduce(data.table, spec)
     t = red.table
+    excluded = dict(red.excluded)
+    has_basis = bool((t["basis"] != "missing").any())
+    use_basis = discretionary == "yes" or (discretionary == "auto" and has_basis)
+    if use_basis:
+        for cls, reason in (
+            ("missing", "search basis missing"),
+            ("other", "non-discretionary search (basis other)"),
+        ):
+            n = int(t.loc[t["basis"] == cls, "n"].sum())
+            if n:
+                excluded[reason] = n
+        t = t[t["basis"] == "discretionary"]
+    n_used = int(t["n"].sum())
 
     def cell(k: float, n: float) -> dict:
         k, n = float(k), float(n)
@@ -133,8 +142,8 @@ def outcome_test(
         data,
         "outcome-test",
         estimates,
-        red.n_used,
-        red.excluded,
+        n_used,
+        excluded,
         params,
         caveats=caveats,
         charts=[chart],

@@ -59,12 +59,9 @@ def veil_of_darkness(
     cols = ["date", "time", "subject_race"] + ([geography] if geography else [])
     require(data, "veil-of-darkness", *cols)
 
-    dates = [
-        d
-        for (d,) in data.con.execute(
-            f"SELECT DISTINCT date FROM {ident(data.table)} WHERE date IS NOT NULL"
-        ).fetchall()
-    ]
+    red_ = reducer_for(data, reducer)
+    date_spec = Reduction(keys={"date": "date"}, sums={}, exclusions=[("date missing", "date IS NULL")])
+    dates = [pd.Timestamp(d).date() for d in red_.reduce(data.table, date_spec).table["date"]]
     sun = sun_times(dates, lat, lng, tz)
     if dst:
         flags = near_dst(dates, tz, dst_days)
@@ -89,7 +86,7 @@ def veil_of_darkness(
     exclusions += [
         ("no sunset/dusk at this place and date", "sun.sunset_min IS NULL OR isnan(sun.sunset_min)"),
         ("outside the inter-twilight window", f"{MINUTE} < {lo!r} OR {MINUTE} > {hi!r}"),
-        ("between sunset and dusk (twilight)", f"{MINUTE} >= sun.sunset_min AND {MINUTE} <= sun.dusk_min"),
+        ("between sunset and dusk (twilight)", f"{MINUTE} > sun.sunset_min AND {MINUTE} < sun.dusk_min"),
     ]
     if geography:
         exclusions.append((f"{geography} missing", f"{ident(geography)} IS NULL"))
@@ -108,7 +105,7 @@ def veil_of_darkness(
         exclusions=exclusions,
         lookups={"sun": (sun, "date")},
     )
-    red = reducer_for(data, reducer).reduce(data.table, spec)
+    red = red_.reduce(data.table, spec)
     t = red.table
     if t.empty or t["is_dark"].nunique() < 2:
         raise InputError("no stops on both sides of dusk in the inter-twilight window: nothing to compare")
