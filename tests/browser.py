@@ -1,7 +1,7 @@
 """Real headless Chromium (Debian's package) driven by Playwright, with axe-core from npm.
 
-`open_page(path, user=None)` opens a page of the live server (signed in as `user` when given),
-fails on console errors (a CSP violation shows up as one) and returns the page;
+`open_page(path, user=None)` opens a page of the live server (signed in as `user` when given) and returns it;
+`assert_clean()` then fails on console errors (a CSP violation shows up as one) and failed sub-resources;
 `assert_accessible(page)` runs axe-core and fails on any WCAG 2.1 A/AA violation.
 """
 
@@ -64,11 +64,21 @@ class BrowserSession:
                 [{"name": cookie.key, "value": cookie.value, "url": self.live_server.url}]
             )
         page = self.context.new_page()
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.on("response", self._response)
         response = page.goto(self.url(path))
         assert response is not None and response.ok, f"{path} answered {response and response.status}"
         return page
+
+    def _console(self, message) -> None:
+        # A failed load is reported by _response with its URL; a page answering 422 or 409 on purpose is not one.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(f"console: {message.text}")
+
+    def _response(self, response) -> None:
+        if response.request.resource_type != "document" and response.status >= 400:
+            self.errors.append(f"{response.status} for {response.url}")
 
     def assert_clean(self) -> None:
         assert not self.errors, "\n".join(self.errors)

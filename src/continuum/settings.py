@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "continuum.agencies",
     "continuum.audit",
     "continuum.portal",
+    "continuum.catalog",
+    "continuum.intake",
+    "continuum.sites",
     "continuum.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -222,6 +225,7 @@ else:
             },
         }
     }
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Continuum <no-reply@continuum.example.gov>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -6,7 +6,9 @@ admin.site.site_title = "Continuum administration"
 
 urlpatterns = [
     path("", include("continuum.portal.urls")),
+    path("", include("continuum.intake.urls")),
     path("agencies/", include("continuum.agencies.urls")),
+    path("workspace/sites/", include("continuum.sites.urls")),
     path("history/", include("continuum.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -47,3 +47,18 @@ def test_generated_demo_password_is_kept_outside_the_repo(db, monkeypatch, setti
     first = data.demo_password()
     assert first == data.demo_password() == (tmp_path / "demo-password").read_text()
     assert len(first) >= 12
+
+
+def test_demo_has_requests_in_every_status_and_the_seed_sites(db, monkeypatch):
+    from continuum.intake.models import Request
+    from continuum.sites.models import Site
+
+    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
+    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True)
+    assert set(Request.objects.values_list("status", flat=True)) == set(Request.Status.values)
+    sites = Site.objects.select_related("agency", "origin_request")
+    assert {site.agency.name for site in sites} == SEED_AGENCIES
+    assert all(site.origin_request.status == "accepted" and site.provider_id for site in sites)
+    flagged = Request.objects.get(agency_name="Riverton (WY) Police Department")
+    assert [flag.code for flag in flagged.open_flags] == ["authority"]

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 
 from continuum.accounts.models import User
 from continuum.accounts.roles import Role
 from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganization
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
+
+from . import requests
 
 PROGRAM_OFFICE = "Office of Community Oriented Policing Services (COPS Office)"
 
@@ -86,9 +89,17 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
-@transaction.atomic
 def load() -> list[DemoUser]:
-    """Create or refresh the demo organizations and users; returns the users (for printing)."""
+    """Create or refresh the demo program; returns the users (for printing).
+
+    The demo's history is made through the real transitions; the e-mails they send go nowhere.
+    """
+    with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
+        return _load()
+
+
+@transaction.atomic
+def _load() -> list[DemoUser]:
     organizations = {}
     office, _ = ProgramOffice.objects.get_or_create(name=PROGRAM_OFFICE)
     organizations[office.name] = office
@@ -110,4 +121,5 @@ def load() -> list[DemoUser]:
         user.set_password(password)
         user.full_clean()
         user.save()
+    requests.load(User.objects.get(email="staff@continuum.example.gov"))
     return USERS

@@ -16,7 +16,9 @@ class NavItem:
 
 PRIMARY = [
     NavItem("Home", "portal:home", PUBLIC),
+    NavItem("Request assistance", "intake:form", PUBLIC),
     NavItem("Workspace", "portal:workspace", "accounts.use_workspace"),
+    NavItem("Requests", "intake:queue", "intake.list_requests"),
     NavItem("Agencies", "agencies:list", "agencies.list_agencies"),
 ]
 

@@ -1,0 +1,64 @@
+"""The program's vocabularies: the three programs of the continuum, kinds of TA, and the topic taxonomy."""
+
+from django.db import models
+from django.utils.text import slugify
+
+
+class Program(models.TextChoices):
+    CRI_TAC = "cri_tac", "CRI-TAC"
+    CRITICAL_RESPONSE = "critical_response", "Critical Response"
+    ORGANIZATIONAL_ASSESSMENT = "organizational_assessment", "Organizational Assessment"
+
+
+class TAKind(models.TextChoices):
+    """What an agency asks for (intake); staff settle it after the assessment call."""
+
+    IMMEDIATE = "immediate", "Immediate technical assistance"
+    DATA_ANALYSIS = "data_analysis", "Data analysis"
+    AFTER_ACTION_REVIEW = "after_action_review", "After-action review"
+    OTHER = "other", "Other"
+
+
+TA_KIND_EXAMPLES = {
+    TAKind.IMMEDIATE: "Confidential consultation, onsite peer briefings, community outreach, training.",
+    TAKind.DATA_ANALYSIS: "Racial profiling, use of force, traffic stops, arrests, staffing.",
+    TAKind.AFTER_ACTION_REVIEW: "An independent review of how the agency prepared for and responded to an event.",
+    TAKind.OTHER: "Training, policy review, consultation, peer exchange, or something else: describe it below.",
+}
+
+
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Topic(models.Model):
+    """A managed taxonomy shared by requests, sites, reports and the CRI-TAC catalog."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    active = models.BooleanField(
+        default=True, help_text="Inactive topics stay on old records but can't be chosen."
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+SEED_TOPICS = [
+    "Use of force", "Racial profiling and bias", "Traffic stops", "Arrests", "Staffing",
+    "Recruitment and hiring", "Community policing", "Problem-oriented policing", "Officer-involved shootings",
+    "Critical incidents", "Traffic collisions", "Human resources", "Officer safety and wellness",
+    "Crowd management", "De-escalation", "Accountability and discipline", "Early intervention",
+    "Body-worn cameras", "Crisis response", "Community engagement", "Police vehicle crashes",
+]  # fmt: skip

@@ -1,0 +1,297 @@
+from django import forms
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from continuum.agencies.geography import STATES_AND_TERRITORIES
+from continuum.agencies.models import Agency, ProviderOrganization
+from continuum.catalog.models import TA_KIND_EXAMPLES, Program, TAKind, Topic
+from continuum.sites.models import Site
+
+from .letters import validate_letter
+from .models import Contact, Flag, Request
+
+AGENCY_FIELDS = [
+    "agency_name", "agency_type", "agency_city", "agency_state", "agency_ori", "agency_sworn_officers",
+    "agency_population_served",
+]  # fmt: skip
+BOOLEAN_CHOICES = [("yes", "Yes"), ("no", "No")]
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A required yes/no question as radio buttons (a lone checkbox can't say 'not answered')."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=BOOLEAN_CHOICES, coerce=lambda v: v == "yes", widget=forms.RadioSelect, empty_value=None,
+            **kwargs,
+        )  # fmt: skip
+
+    def prepare_value(self, value):
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
+class RequestForm(forms.ModelForm):
+    """The public request form. Server-side validation, field by field; see RequestForm.clean."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    existing_agency = forms.ModelChoiceField(
+        Agency.objects.all(), required=False, label="Your agency",
+        help_text="Choose your agency if it is listed; otherwise leave this empty and describe it below.",
+        empty_label="My agency is not listed",
+    )  # fmt: skip
+    requester_is_chief_executive = YesNoField(label="Are you the agency's chief executive?")
+    asks_for_costs = YesNoField(
+        label="Does the request include paying for agency personnel or equipment?",
+        help_text="The program does not pay for agency personnel or equipment.",
+    )
+    authorization_letter = forms.FileField(
+        required=False, label="Written authorization from the chief executive (PDF, up to 10 MB)",
+        help_text="Needed when you are not the chief executive.", validators=[validate_letter],
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
+    )  # fmt: skip
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.active(), widget=forms.CheckboxSelectMultiple, label="Topics",
+        help_text="Choose every topic the assistance should cover.",
+    )  # fmt: skip
+
+    class Meta:
+        model = Request
+        fields = [
+            *AGENCY_FIELDS, "requester_name", "requester_title", "requester_email", "requester_phone",
+            "requester_is_chief_executive", "chief_executive_name", "program_wanted", "ta_kind", "topics",
+            "what_happened", "event_date", "urgency", "pending_matters", "pending_details", "asked_for",
+            "asks_for_costs",
+        ]  # fmt: skip
+        widgets = {
+            "program_wanted": forms.RadioSelect,
+            "ta_kind": forms.RadioSelect,
+            "urgency": forms.RadioSelect,
+            "pending_matters": forms.RadioSelect,
+            "event_date": forms.DateInput(attrs={"type": "date"}),
+            "what_happened": forms.Textarea(attrs={"rows": 5}),
+            "asked_for": forms.Textarea(attrs={"rows": 5}),
+            "pending_details": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "agency_ori": "Optional: the nine-character FBI Originating Agency Identifier.",
+            "what_happened": "The event or the issue of community concern behind the request, and its context.",
+            "event_date": "If the request follows an event.",
+            "asked_for": "The help you want, in your own words.",
+            "chief_executive_name": "Needed when you are not the chief executive.",
+        }
+
+    def __init__(self, *args, has_pending_letter: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_pending_letter = has_pending_letter
+        for name in AGENCY_FIELDS:
+            self.fields[name].required = False
+        self.fields["agency_name"].help_text = "Only if your agency is not listed above."
+        self.fields["program_wanted"].help_text = "Not sure is fine: staff will help you choose."
+        self.fields["ta_kind"].choices = [
+            (value, f"{label} — {TA_KIND_EXAMPLES[value]}") for value, label in TAKind.choices
+        ]
+        if has_pending_letter:
+            self.fields[
+                "authorization_letter"
+            ].help_text = (
+                "Your letter was received with your earlier attempt; choose a file only to replace it."
+            )
+
+    def clean_event_date(self):
+        date = self.cleaned_data.get("event_date")
+        if date and date > timezone.localdate():
+            raise forms.ValidationError("The date of the event cannot be in the future.")
+        return date
+
+    def clean_agency_ori(self):
+        ori = self.cleaned_data.get("agency_ori", "").strip().upper()
+        if ori and (len(ori) != 9 or not ori[:2].isalpha() or not ori.isalnum()):
+            raise forms.ValidationError("An ORI is two letters and seven letters or digits, e.g. OHCOP0000.")
+        return ori
+
+    def clean(self):
+        data = super().clean()
+        agency = data.get("existing_agency")
+        if agency is not None:
+            data.update(
+                agency_name=agency.name, agency_type=agency.agency_type, agency_city=agency.city,
+                agency_state=agency.state, agency_ori=agency.ori, agency_sworn_officers=agency.sworn_officers,
+                agency_population_served=agency.population_served,
+            )  # fmt: skip
+        else:
+            for name in ["agency_name", "agency_type", "agency_state"]:
+                if not data.get(name):
+                    label = self.fields[name].label.lower()
+                    self.add_error(name, f"Give the {label}, or choose your agency from the list.")
+        not_chief = data.get("requester_is_chief_executive") is False
+        if not_chief and not (data.get("chief_executive_name") or "").strip():
+            self.add_error("chief_executive_name", "Give the name of your agency's chief executive.")
+        if (
+            data.get("pending_matters") == Request.YesNoUnknown.YES
+            and not (data.get("pending_details") or "").strip()
+        ):
+            self.add_error("pending_details", "Describe the pending investigation or litigation.")
+        return data
+
+    def save(self, commit=True):
+        request = super().save(commit=False)
+        for name in AGENCY_FIELDS:
+            setattr(request, name, self.cleaned_data.get(name) or Request._meta.get_field(name).get_default())
+        request.agency = self.cleaned_data.get("existing_agency")
+        request.submission_token = self.cleaned_data["submission_token"]
+        if commit:
+            request.save()
+            self.save_m2m()
+        return request
+
+
+class TriageForm(forms.ModelForm):
+    """Staff set the program and kind of TA after the assessment call, and may link a listed agency."""
+
+    class Meta:
+        model = Request
+        fields = ["agency", "program_wanted", "ta_kind", "topics", "urgency"]
+        widgets = {"topics": forms.CheckboxSelectMultiple}
+        labels = {"agency": "Agency record", "program_wanted": "Program"}
+        help_texts = {"agency": "Link the request to the agency's record, if the agency is already listed."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.active() | Topic.objects.filter(
+            pk__in=self.instance.topics.values("pk")
+        )
+
+
+class ContactForm(forms.ModelForm):
+    purposes = forms.MultipleChoiceField(
+        choices=Contact.Purpose.choices, widget=forms.CheckboxSelectMultiple, label="Purpose"
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["contacted_on", "with_whom", "channel", "purposes", "notes"]
+        widgets = {
+            "contacted_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_contacted_on(self):
+        date = self.cleaned_data["contacted_on"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("A contact cannot be logged for a future date.")
+        return date
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Internal note", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AcceptForm(ReasonForm):
+    program = forms.ChoiceField(label="Program", choices=Program.choices)
+    ta_type = forms.ChoiceField(label="Type of technical assistance", choices=Site.TAType.choices)
+    title = forms.CharField(
+        label="Site title", required=False, help_text="Defaults to the agency and the TA type."
+    )
+    provider = forms.ModelChoiceField(
+        ProviderOrganization.objects.all(), required=False, label="Provider",
+        help_text="The organization that will deliver; it can be assigned later.",
+    )  # fmt: skip
+    field_order = ["program", "ta_type", "title", "provider", "reason"]
+
+
+class ReferForm(ReasonForm):
+    to_program = forms.ChoiceField(label="Refer to", choices=Program.choices)
+    field_order = ["to_program", "reason"]
+
+
+class StatusLookupForm(forms.Form):
+    tracking_number = forms.CharField(label="Tracking number", help_text="For example CRI-ABCD-EFGH-JKLM.")
+    email = forms.EmailField(label="The e-mail address you gave with the request")
+
+    def clean_tracking_number(self):
+        return self.cleaned_data["tracking_number"].strip().upper()
+
+
+AGE_CHOICES = [
+    ("", "Any age"),
+    ("7", "Older than 7 days"),
+    ("30", "Older than 30 days"),
+    ("90", "Older than 90 days"),
+]
+SORTS = {
+    "newest": ("Newest first", ["-submitted_at"]),
+    "oldest": ("Oldest first", ["submitted_at"]),
+    "urgency": ("Most urgent first", ["urgency_rank", "submitted_at"]),
+    "agency": ("Agency name", ["agency_name", "-submitted_at"]),
+}
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label="Search agency, tracking number or text", required=False)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Request.Status.choices]
+    )
+    program = forms.ChoiceField(
+        label="Program", required=False, choices=[("", "Any program"), *Request.ProgramWanted.choices]
+    )
+    urgency = forms.ChoiceField(
+        label="Urgency", required=False, choices=[("", "Any urgency"), *Request.Urgency.choices]
+    )
+    flag = forms.ChoiceField(
+        label="Screening flags", required=False,
+        choices=[("", "With or without flags"), ("any", "Any open flag"), ("none", "No open flag"),
+                 *Flag.Code.choices],
+    )  # fmt: skip
+    state = forms.ChoiceField(
+        label="State or territory", required=False, choices=[("", "Any state"), *STATES_AND_TERRITORIES]
+    )
+    age = forms.ChoiceField(label="Age", required=False, choices=AGE_CHOICES)
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=[(key, label) for key, (label, _) in SORTS.items()]
+    )
+
+    def filter(self, queryset):
+        """Returns (requests, counts per status over every filter but the status one)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if q := data.get("q"):
+            queryset = queryset.filter(
+                Q(agency_name__icontains=q) | Q(tracking_number__iexact=q) | Q(what_happened__icontains=q)
+                | Q(asked_for__icontains=q) | Q(requester_name__icontains=q)
+            )  # fmt: skip
+        if program := data.get("program"):
+            queryset = queryset.filter(program_wanted=program)
+        if urgency := data.get("urgency"):
+            queryset = queryset.filter(urgency=urgency)
+        if state := data.get("state"):
+            queryset = queryset.filter(agency_state=state)
+        if age := data.get("age"):
+            queryset = queryset.filter(submitted_at__lt=timezone.now() - timezone.timedelta(days=int(age)))
+        flag = data.get("flag")
+        if flag == "any":
+            queryset = queryset.filter(flags__cleared_at__isnull=True, flags__isnull=False).distinct()
+        elif flag == "none":
+            queryset = queryset.exclude(flags__cleared_at__isnull=True, flags__isnull=False)
+        elif flag:
+            queryset = queryset.filter(flags__code=flag, flags__cleared_at__isnull=True).distinct()
+        counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+        if status := data.get("status"):
+            queryset = queryset.filter(status=status)
+        queryset = queryset.annotate(
+            urgency_rank=Case(
+                When(urgency=Request.Urgency.URGENT, then=Value(0)), When(urgency=Request.Urgency.SOON, then=Value(1)),
+                default=Value(2), output_field=IntegerField(),
+            ),
+            open_flag_count=Count("flags", filter=Q(flags__cleared_at__isnull=True), distinct=True),
+        )  # fmt: skip
+        order = SORTS.get(data.get("sort") or "newest", SORTS["newest"])[1]
+        return queryset.order_by(*order), [
+            (value, label, counts.get(value, 0)) for value, label in Request.Status.choices
+        ]

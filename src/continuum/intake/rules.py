@@ -1,0 +1,33 @@
+"""Who may see and act on requests for assistance."""
+
+import rules
+
+from continuum.accounts.rules import is_agency_user, is_program_side, is_provider_user
+
+
+@rules.predicate
+def is_request_agency(user, request) -> bool:
+    return (
+        request is not None
+        and is_agency_user(user)
+        and request.agency_id is not None
+        and request.agency_id == user.organization_id
+    )
+
+
+@rules.predicate
+def is_request_provider(user, request) -> bool:
+    return (
+        request is not None
+        and is_provider_user(user)
+        and request.site_id is not None
+        and request.site.provider_id == user.organization_id
+    )
+
+
+rules.add_perm("intake.list_requests", is_program_side | is_agency_user | is_provider_user)
+rules.add_perm("intake.view_request", is_program_side | is_request_agency | is_request_provider)
+rules.add_perm("intake.view_internal", is_program_side)
+rules.add_perm("intake.view_letter", is_program_side | is_request_agency)
+rules.add_perm("intake.triage_request", is_program_side)
+rules.add_perm("intake.withdraw_request", is_request_agency)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("request/", views.request_form, name="form"),
+    path("request/submitted/<str:tracking_number>/", views.submitted, name="submitted"),
+    path("request/status/", views.status_lookup, name="status_lookup"),
+    path("request/status/<str:tracking_number>/", views.status, name="status"),
+    path("request/status/<str:tracking_number>/withdraw/", views.status_withdraw, name="status_withdraw"),
+    path("requests/", views.queue, name="queue"),
+    path("requests/<int:pk>/", views.detail, name="detail"),
+    path("requests/<int:pk>/contacts/", views.add_contact, name="add_contact"),
+    path("requests/<int:pk>/notes/", views.add_note, name="add_note"),
+    path("requests/<int:pk>/triage/", views.triage, name="triage"),
+    path("requests/<int:pk>/flags/<int:flag_pk>/clear/", views.clear_flag, name="clear_flag"),
+    path("requests/<int:pk>/decide/<str:decision>/", views.decide, name="decide"),
+    path("requests/<int:pk>/letter/", views.letter, name="letter"),
+]

@@ -1,0 +1,371 @@
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from continuum.accounts.access import PUBLIC, access, authorize
+from continuum.audit.log import history, record, save_audited
+from continuum.audit.models import AuditEvent
+
+from . import letters, notify, ratelimit, transitions
+from .forms import (
+    AcceptForm,
+    ContactForm,
+    NoteForm,
+    QueueFilterForm,
+    ReasonForm,
+    ReferForm,
+    RequestForm,
+    StatusLookupForm,
+    TriageForm,
+)
+from .models import Flag, Note, Request
+from .screening import apply_screening
+
+SUBMITTED_KEY = "intake_submitted"  # tracking numbers this browser session submitted
+STATUS_KEY = "intake_status_access"  # tracking numbers this session proved with the e-mail address
+
+
+def _remember(http_request, key: str, tracking_number: str) -> None:
+    http_request.session[key] = [*http_request.session.get(key, [])[-19:], tracking_number]
+
+
+def _initial_for(user) -> dict:
+    if not (user.is_authenticated and user.is_agency_user):
+        return {}
+    return {
+        "existing_agency": user.organization_id,
+        "requester_name": user.get_full_name(),
+        "requester_title": user.job_title,
+        "requester_email": user.email,
+        "requester_phone": user.phone,
+        "requester_is_chief_executive": user.role == "agency_executive",
+    }
+
+
+@access(PUBLIC)
+def request_form(http_request: HttpRequest) -> HttpResponse:
+    if http_request.method != "POST":
+        form = RequestForm(initial={"submission_token": uuid.uuid4(), **_initial_for(http_request.user)})
+        return TemplateResponse(http_request, "intake/request_form.html", {"form": form})
+
+    token = http_request.POST.get("submission_token", "")
+    done = Request.objects.filter(submission_token=token).first() if _is_uuid(token) else None
+    if done is not None:  # the same form sent twice (refresh, double click): one request
+        return _confirmation_redirect(http_request, done)
+    if ratelimit.is_limited(http_request):
+        return TemplateResponse(http_request, "intake/rate_limited.html", status=429)
+
+    pending = letters.pending_letter(token) if _is_uuid(token) else None
+    form = RequestForm(http_request.POST, http_request.FILES, has_pending_letter=pending is not None)
+    valid = form.is_valid()
+    upload = form.cleaned_data.get("authorization_letter") if hasattr(form, "cleaned_data") else None
+    if upload and "authorization_letter" not in form.errors and _is_uuid(token):
+        letters.keep_pending(token, upload)
+        pending = letters.pending_letter(token)
+        form.has_pending_letter = True
+    if not valid:
+        return TemplateResponse(http_request, "intake/request_form.html", {"form": form}, status=422)
+
+    try:
+        with transaction.atomic():
+            request = form.save(commit=False)
+            request.submitted_by = http_request.user if http_request.user.is_authenticated else None
+            request.client_key = ratelimit.client_key(http_request)
+            request.save()
+            form.save_m2m()
+            if pending is not None:
+                with pending.open("rb") as handle:
+                    request.authorization_letter.save("authorization.pdf", File(handle), save=True)
+            record(http_request.user, request, AuditEvent.Action.CREATED, to_state=request.status,
+                   reason=f"Submitted by {request.requester_name} <{request.requester_email}>")  # fmt: skip
+            apply_screening(request, http_request.user)
+            transaction.on_commit(lambda: notify.submitted(request))
+    except IntegrityError:
+        done = Request.objects.filter(submission_token=form.cleaned_data["submission_token"]).first()
+        if done is None:
+            raise
+        return _confirmation_redirect(http_request, done)
+    letters.discard_pending(token)
+    return _confirmation_redirect(http_request, request)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _confirmation_redirect(http_request, request: Request) -> HttpResponse:
+    _remember(http_request, SUBMITTED_KEY, request.tracking_number)
+    _remember(http_request, STATUS_KEY, request.tracking_number)
+    return redirect("intake:submitted", tracking_number=request.tracking_number)
+
+
+@access(PUBLIC)
+def submitted(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
+    if tracking_number not in http_request.session.get(SUBMITTED_KEY, []):
+        raise Http404("No request submitted from this browser has that number.")
+    request = get_object_or_404(Request, tracking_number=tracking_number)
+    return TemplateResponse(http_request, "intake/submitted.html", {"request": request})
+
+
+@access(PUBLIC)
+def status_lookup(http_request: HttpRequest) -> HttpResponse:
+    form = StatusLookupForm(http_request.POST or None)
+    if http_request.method == "POST" and form.is_valid():
+        request = Request.objects.filter(
+            tracking_number=form.cleaned_data["tracking_number"],
+            requester_email__iexact=form.cleaned_data["email"],
+        ).first()
+        if request is not None:
+            _remember(http_request, STATUS_KEY, request.tracking_number)
+            return redirect("intake:status", tracking_number=request.tracking_number)
+        form.add_error(
+            None, "No request matches that tracking number and e-mail address. Check both and try again."
+        )
+    return TemplateResponse(http_request, "intake/status_lookup.html", {"form": form})
+
+
+def _status_request(http_request, tracking_number: str) -> Request:
+    if tracking_number not in http_request.session.get(STATUS_KEY, []):
+        raise Http404("Look the request up with its tracking number and e-mail address first.")
+    return get_object_or_404(Request, tracking_number=tracking_number)
+
+
+@access(PUBLIC)
+def status(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
+    request = _status_request(http_request, tracking_number)
+    return TemplateResponse(
+        http_request, "intake/status.html", {"request": request, "withdraw_form": ReasonForm()}
+    )
+
+
+@access(PUBLIC)
+@require_POST
+def status_withdraw(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
+    request = _status_request(http_request, tracking_number)
+    form = ReasonForm(http_request.POST)
+    if form.is_valid():
+        try:
+            transitions.withdraw(
+                request, http_request.user, form.cleaned_data["reason"], verified_requester=True
+            )
+        except transitions.TransitionError as error:
+            messages.error(http_request, str(error))
+        else:
+            messages.success(http_request, "Your request was withdrawn.")
+        return redirect("intake:status", tracking_number=tracking_number)
+    return TemplateResponse(
+        http_request, "intake/status.html", {"request": request, "withdraw_form": form}, status=422
+    )
+
+
+@access("intake.list_requests")
+def queue(http_request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(http_request.GET or None)
+    visible = Request.objects.visible_to(http_request.user)
+    requests, counts = form.filter(visible)
+    context = {"form": form, "requests": requests, "counts": counts, "total": sum(n for _, _, n in counts)}
+    template = "intake/queue.html#results" if http_request.htmx else "intake/queue.html"
+    return TemplateResponse(http_request, template, context)
+
+
+def _visible_request(http_request, pk: int) -> Request:
+    request = get_object_or_404(
+        Request.objects.visible_to(http_request.user).select_related("agency", "site", "site__provider"),
+        pk=pk,
+    )
+    authorize(http_request.user, "intake.view_request", request)
+    return request
+
+
+@access("intake.list_requests")
+def detail(http_request: HttpRequest, pk: int) -> HttpResponse:
+    request = _visible_request(http_request, pk)
+    return TemplateResponse(http_request, "intake/detail.html", _detail_context(http_request, request))
+
+
+def _detail_context(http_request, request: Request, **forms) -> dict:
+    user = http_request.user
+    internal = user.has_perm("intake.view_internal", request)
+    context = {
+        "request": request,
+        "internal": internal,
+        "can_withdraw": request.is_open and user.has_perm("intake.withdraw_request", request),
+        "can_view_letter": bool(request.authorization_letter)
+        and user.has_perm("intake.view_letter", request),
+        "withdraw_form": forms.get("withdraw_form") or ReasonForm(prefix="withdraw"),
+    }
+    if internal:
+        context.update(
+            flags=request.flags.select_related("cleared_by"),
+            contacts=request.contacts.select_related("logged_by"),
+            notes=Note.objects.filter(request=request).select_related("author"),
+            events=history(request),
+            contact_form=forms.get("contact_form") or ContactForm(prefix="contact"),
+            note_form=forms.get("note_form") or NoteForm(prefix="note"),
+            triage_form=forms.get("triage_form") or TriageForm(instance=request, prefix="triage"),
+            review_form=forms.get("review_form") or ReasonForm(prefix="review"),
+            accept_form=forms.get("accept_form")
+            or AcceptForm(initial=_accept_initial(request), prefix="accept"),
+            decline_form=forms.get("decline_form") or ReasonForm(prefix="decline"),
+            refer_form=forms.get("refer_form") or ReferForm(prefix="refer"),
+        )
+    return context
+
+
+def _accept_initial(request: Request) -> dict:
+    program = request.program_wanted if request.program_wanted != "not_sure" else ""
+    ta_type = {
+        "after_action_review": "after_action_review",
+        "data_analysis": "data_analysis",
+        "immediate": "immediate_ta",
+    }.get(request.ta_kind, "technical_assistance")
+    return {"program": program, "ta_type": ta_type}
+
+
+def _rerender(http_request, request, status=422, **forms) -> HttpResponse:
+    return TemplateResponse(
+        http_request, "intake/detail.html", _detail_context(http_request, request, **forms), status=status
+    )
+
+
+@access("intake.list_requests")
+@require_POST
+def add_contact(http_request: HttpRequest, pk: int) -> HttpResponse:
+    request = _visible_request(http_request, pk)
+    authorize(http_request.user, "intake.triage_request", request)
+    form = ContactForm(http_request.POST, prefix="contact")
+    if not form.is_valid():
+        return _rerender(http_request, request, contact_form=form)
+    with transaction.atomic():
+        contact = form.save(commit=False)
+        contact.request, contact.logged_by = request, http_request.user
+        contact.save()
+        record(http_request.user, request, AuditEvent.Action.UPDATED, changes={"contacts": [None, str(contact)]},
+               reason=", ".join(contact.purpose_labels))  # fmt: skip
+    messages.success(http_request, "The contact was logged.")
+    return redirect(request)
+
+
+@access("intake.list_requests")
+@require_POST
+def add_note(http_request: HttpRequest, pk: int) -> HttpResponse:
+    request = _visible_request(http_request, pk)
+    authorize(http_request.user, "intake.triage_request", request)
+    form = NoteForm(http_request.POST, prefix="note")
+    if not form.is_valid():
+        return _rerender(http_request, request, note_form=form)
+    with transaction.atomic():
+        note = Note.objects.create(request=request, text=form.cleaned_data["text"], author=http_request.user)
+        record(http_request.user, request, AuditEvent.Action.UPDATED, changes={"notes": [None, str(note)]})
+    messages.success(http_request, "The note was added.")
+    return redirect(request)
+
+
+@access("intake.list_requests")
+@require_POST
+def triage(http_request: HttpRequest, pk: int) -> HttpResponse:
+    request = _visible_request(http_request, pk)
+    authorize(http_request.user, "intake.triage_request", request)
+    if not request.is_open:
+        raise PermissionDenied
+    form = TriageForm(http_request.POST, instance=request, prefix="triage")
+    if not form.is_valid():
+        return _rerender(http_request, request, triage_form=form)
+    with transaction.atomic():
+        before_topics = sorted(str(t) for t in request.topics.all())
+        save_audited(form.save(commit=False), http_request.user, reason="Set after the assessment")
+        form.save_m2m()
+        after_topics = sorted(str(t) for t in request.topics.all())
+        if before_topics != after_topics:
+            record(http_request.user, request, AuditEvent.Action.UPDATED,
+                   changes={"topics": [", ".join(before_topics), ", ".join(after_topics)]})  # fmt: skip
+        apply_screening(request, http_request.user)
+    messages.success(http_request, "The request was updated and screened again.")
+    return redirect(request)
+
+
+@access("intake.list_requests")
+@require_POST
+def clear_flag(http_request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
+    request = _visible_request(http_request, pk)
+    flag = get_object_or_404(Flag, pk=flag_pk, request=request)
+    form = ReasonForm(http_request.POST)
+    if not form.is_valid():
+        messages.error(http_request, "Say why the flag can be cleared.")
+        return redirect(request)
+    try:
+        transitions.clear_flag(flag, http_request.user, form.cleaned_data["reason"])
+    except transitions.TransitionError as error:
+        messages.error(http_request, str(error))
+    else:
+        messages.success(http_request, f"The flag “{flag.get_code_display()}” was cleared.")
+    return redirect(request)
+
+
+DECISIONS = {
+    "review": (ReasonForm, "review_form", lambda r, u, d: transitions.start_review(r, u, d["reason"])),
+    "decline": (ReasonForm, "decline_form", lambda r, u, d: transitions.decline(r, u, d["reason"])),
+    "withdraw": (ReasonForm, "withdraw_form", lambda r, u, d: transitions.withdraw(r, u, d["reason"])),
+    "refer": (
+        ReferForm,
+        "refer_form",
+        lambda r, u, d: transitions.refer(r, u, d["reason"], to_program=d["to_program"]),
+    ),
+    "accept": (
+        AcceptForm,
+        "accept_form",
+        lambda r, u, d: transitions.accept(
+            r,
+            u,
+            d["reason"],
+            program=d["program"],
+            ta_type=d["ta_type"],
+            title=d["title"],
+            provider=d["provider"],
+        ),
+    ),
+}
+
+
+@access("intake.list_requests")
+@require_POST
+def decide(http_request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in DECISIONS:
+        raise Http404
+    request = _visible_request(http_request, pk)
+    form_class, form_name, run = DECISIONS[decision]
+    form = form_class(http_request.POST, prefix=decision)
+    if not form.is_valid():
+        return _rerender(http_request, request, **{form_name: form})
+    try:
+        request = run(request, http_request.user, form.cleaned_data)
+    except transitions.TransitionError as error:
+        form.add_error(None, str(error))
+        return _rerender(http_request, request, status=409, **{form_name: form})
+    messages.success(http_request, f"The request is now {request.get_status_display().lower()}.")
+    return redirect(request)
+
+
+@access("intake.list_requests")
+def letter(http_request: HttpRequest, pk: int) -> HttpResponse:
+    request = _visible_request(http_request, pk)
+    authorize(http_request.user, "intake.view_letter", request)
+    if not request.authorization_letter:
+        raise Http404("No letter is attached to this request.")
+    return FileResponse(
+        request.authorization_letter.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{request.tracking_number}-authorization.pdf",
+    )
