@@ -22,6 +22,13 @@ class Reduction:
     sums: dict[str, str]  # output name -> SQL numeric/boolean expression summed over used rows
     exclusions: list[tuple[str, str]] = field(default_factory=list)  # (reason, SQL condition), in order
     lookups: dict[str, tuple[pd.DataFrame, str]] = field(default_factory=dict)  # alias -> (table, join key)
+    # The raw columns every expression above reads. When given (and their distinct combinations are few), the
+    # reducer first collapses rows to those combinations with a count, then evaluates exclusions, keys and
+    # sums on the collapsed rows (sums weighted by the count): exact, and as cheap as a bare GROUP BY.
+    columns: tuple[str, ...] = ()
+    # Named expressions computed once per row (after lookups are joined) and usable by name in the
+    # exclusions, keys and sums; lookup columns are likewise referenced by bare name.
+    derived: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,15 +68,26 @@ class DuckDBReducer:
             + [f"{e} AS {ident('s_' + n)}" for n, e in spec.sums.items()]
         )
         keys = [f"CASE WHEN _reason IS NULL THEN {ident('k_' + n)} END AS {ident(n)}" for n in spec.keys]
+        if spec.columns:
+            source = (
+                f"(SELECT {', '.join(ident(c) for c in spec.columns)}, count(*) AS _w "
+                f"FROM {ident(table)} GROUP BY ALL) AS {ident(table)}"
+            )
+            inner_cols += ", _w"
+            weight, count = " * _w", "sum(_w)"
+        else:
+            source, weight, count = ident(table), "", "count(*)"
         sums = [
             # summed over every row of the group; excluded rows' groups are dropped afterwards, so their
             # sums need no CASE (cheaper than masking each sum)
-            f"sum({ident('s_' + n)}) AS {ident(n)}"
+            f"sum({ident('s_' + n)}{weight}) AS {ident(n)}"
             for n in spec.sums
         ]
+        derived = "".join(f", {e} AS {ident(n)}" for n, e in spec.derived.items())
+        rows = f"(SELECT *{derived} FROM {source}{joins})" if derived or joins else source
         return (
-            f"SELECT _reason, {', '.join([*keys, *sums, 'count(*) AS n'])} "
-            f"FROM (SELECT {inner_cols} FROM {ident(table)}{joins}) GROUP BY ALL"
+            f"SELECT _reason, {', '.join([*keys, *sums, f'{count} AS n'])} "
+            f"FROM (SELECT {inner_cols} FROM {rows}) GROUP BY ALL"
         )
 
     def reduce(self, table: str, spec: Reduction) -> Reduced:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -28,19 +29,23 @@ def sun_times(dates: Iterable[dt.date], lat: float, lng: float, tz: str) -> pd.D
     """Local clock minutes after midnight of sunset and dusk; NaN where the sun does not set that day."""
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise InputError(f"lat/lng ({lat}, {lng}) out of range", column="lat")
-    tzinfo = zone(tz)
-    obs = Observer(latitude=lat, longitude=lng)
-    rows = []
-    for d in dates:
-        try:
-            s = sunset(obs, d, tzinfo=tzinfo)
-            k = dusk(obs, d, tzinfo=tzinfo)
-            # a dusk after midnight belongs to the next day; the window logic needs same-day clock times
-            s_min, k_min = _minutes(s), _minutes(k) + (1440 if k.date() > d else 0)
-        except ValueError:
-            s_min = k_min = float("nan")
-        rows.append((d, s_min, k_min))
+    zone(tz)
+    rows = [(d, *_sun_one(d, float(lat), float(lng), tz)) for d in dates]
     return pd.DataFrame(rows, columns=["date", "sunset_min", "dusk_min"])
+
+
+@lru_cache(maxsize=200_000)
+def _sun_one(d: dt.date, lat: float, lng: float, tz: str) -> tuple[float, float]:
+    """Cached: re-running an analysis (variants, geographies) at one place costs no solar computation."""
+    tzinfo = ZoneInfo(tz)
+    obs = Observer(latitude=lat, longitude=lng)
+    try:
+        s = sunset(obs, d, tzinfo=tzinfo)
+        k = dusk(obs, d, tzinfo=tzinfo)
+    except ValueError:  # the sun does not set (or twilight does not end) that day
+        return float("nan"), float("nan")
+    # a dusk after midnight belongs to the next day; the window logic needs same-day clock times
+    return _minutes(s), _minutes(k) + (1440 if k.date() > d else 0)
 
 
 def dst_changes(years: Iterable[int], tz: str) -> list[dt.date]:

@@ -12,9 +12,19 @@ from .sql import lit
 
 
 def generate_stops(
-    path: str | Path, n: int, *, seed: float = 0.42, officers: int = 500, districts: int = 12
+    path: str | Path,
+    n: int,
+    *,
+    seed: float = 0.42,
+    officers: int = 500,
+    districts: int = 12,
+    minutes: tuple[int, int] = (0, 1440),
 ) -> Path:
-    """n stops over two years with race shares varying by district and hour, and searches/hits by race."""
+    """n stops over two years with race shares varying by district and hour, and searches/hits by race.
+
+    ``minutes`` limits clock times (e.g. (960, 1320) puts every stop in the evening, for veil-of-darkness
+    row-level comparisons).
+    """
     path = Path(path)
     con = duckdb.connect()
     con.execute(f"SELECT setseed({seed})")
@@ -24,7 +34,7 @@ def generate_stops(
           WITH base AS (
             SELECT i,
               DATE '2020-01-01' + CAST(floor(random() * 731) AS INTEGER) AS date,
-              CAST(floor(random() * 1440) AS INTEGER) AS m,
+              CAST({minutes[0]} + floor(random() * {minutes[1] - minutes[0]}) AS INTEGER) AS m,
               CAST(floor(random() * {districts}) AS INTEGER) AS d,
               CAST(floor(random() * {officers}) AS INTEGER) AS o,
               random() AS u_race, random() AS u_search, random() AS u_hit,

@@ -51,7 +51,12 @@ def outcome_test(
         if "search_basis" in data.columns
         else "'missing'"
     )
-    spec = Reduction(keys=keys, sums={"hits": "CAST(contraband_found AS INTEGER)"}, exclusions=exclusions)
+    columns = (group, "search_conducted", "contraband_found", *([geography] if geography else []))
+    if "search_basis" in data.columns:
+        columns += ("search_basis",)
+    spec = Reduction(
+        keys=keys, sums={"hits": "CAST(contraband_found AS INTEGER)"}, exclusions=exclusions, columns=columns
+    )
     red = reducer_for(data, reducer).reduce(data.table, spec)
     t = red.table
     excluded = dict(red.excluded)

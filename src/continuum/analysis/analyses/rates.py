@@ -63,6 +63,7 @@ def rates(
         keys={"group": ident(group)},
         sums=sums,
         exclusions=[(f"{group} missing or unmapped", f"{ident(group)} IS NULL")],
+        columns=(group, *flags.values()),
     )
     red = reducer_for(data, reducer).reduce(data.table, spec)
     if isinstance(benchmark, str | Path):

@@ -84,6 +84,7 @@ def threshold_test(
             "hits": "CAST(search_conducted AND contraband_found AS INTEGER)",
         },
         exclusions=exclusions,
+        columns=(group, "search_conducted", "contraband_found", *([geography] if geography else [])),
     )
     red = reducer_for(data, reducer).reduce(data.table, spec)
     t = red.table.copy()

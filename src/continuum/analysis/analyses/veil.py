@@ -82,11 +82,11 @@ def veil_of_darkness(
         ),
     ]
     if dst:
-        exclusions.append((f"more than {dst_days} days from a DST change", "sun.in_dst_window IS NOT TRUE"))
+        exclusions.append((f"more than {dst_days} days from a DST change", "in_dst_window IS NOT TRUE"))
     exclusions += [
-        ("no sunset/dusk at this place and date", "sun.sunset_min IS NULL OR isnan(sun.sunset_min)"),
-        ("outside the inter-twilight window", f"{MINUTE} < {lo!r} OR {MINUTE} > {hi!r}"),
-        ("between sunset and dusk (twilight)", f"{MINUTE} > sun.sunset_min AND {MINUTE} < sun.dusk_min"),
+        ("no sunset/dusk at this place and date", "sunset_min IS NULL OR isnan(sunset_min)"),
+        ("outside the inter-twilight window", f"m < {lo!r} OR m > {hi!r}"),
+        ("between sunset and dusk (twilight)", "m > sunset_min AND m < dusk_min"),
     ]
     if geography:
         exclusions.append((f"{geography} missing", f"{ident(geography)} IS NULL"))
@@ -95,7 +95,7 @@ def veil_of_darkness(
             f"CAST(round(CAST(hour(time) * 60 + minute(time) AS DOUBLE) / {round_minutes}) "
             f"* {round_minutes} AS INTEGER)"
         ),
-        "is_dark": f"CAST({MINUTE} > sun.dusk_min AS INTEGER)",
+        "is_dark": "CAST(m > dusk_min AS INTEGER)",
     }
     if geography:
         keys["geo"] = ident(geography)
@@ -104,6 +104,7 @@ def veil_of_darkness(
         sums={"minority": f"CAST(subject_race = {lit(minority)} AS INTEGER)"},
         exclusions=exclusions,
         lookups={"sun": (sun, "date")},
+        derived={"m": MINUTE},
     )
     red = red_.reduce(data.table, spec)
     t = red.table
