@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "continuum.catalog",
     "continuum.intake",
     "continuum.sites",
+    "continuum.workplans",
+    "continuum.delivery",
     "continuum.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("continuum.intake.urls")),
     path("agencies/", include("continuum.agencies.urls")),
     path("workspace/sites/", include("continuum.sites.urls")),
+    path("workspace/sites/<int:site_pk>/", include("continuum.delivery.urls")),
     path("history/", include("continuum.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

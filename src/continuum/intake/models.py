@@ -10,6 +10,7 @@ from django.urls import reverse
 from continuum.agencies.geography import STATES_AND_TERRITORIES
 from continuum.agencies.models import Agency
 from continuum.catalog.models import Program, TAKind
+from continuum.sites.models import Site
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
@@ -34,7 +35,7 @@ class RequestQuerySet(models.QuerySet):
         if user.is_agency_user:
             return self.filter(agency_id=user.organization_id)
         if user.is_provider_user:
-            return self.filter(site__provider_id=user.organization_id)
+            return self.filter(site__in=Site.objects.visible_to(user))
         return self.none()
 
     def open(self) -> "RequestQuerySet":
@@ -123,7 +124,7 @@ class Request(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
     site = models.OneToOneField(
-        "sites.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="origin_request"
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="origin_request"
     )
 
     objects = RequestQuerySet.as_manager()

@@ -3,6 +3,7 @@
 import rules
 
 from continuum.accounts.rules import is_agency_user, is_program_side, is_provider_user
+from continuum.sites.rules import is_site_team
 
 
 @rules.predicate
@@ -17,12 +18,8 @@ def is_request_agency(user, request) -> bool:
 
 @rules.predicate
 def is_request_provider(user, request) -> bool:
-    return (
-        request is not None
-        and is_provider_user(user)
-        and request.site_id is not None
-        and request.site.provider_id == user.organization_id
-    )
+    """Provider staff and SMEs see a request once the site it became is theirs."""
+    return request is not None and request.site_id is not None and is_site_team(user, request.site)
 
 
 rules.add_perm("intake.list_requests", is_program_side | is_agency_user | is_provider_user)

@@ -1,23 +1,35 @@
 """A site (engagement): the work with one agency in one program, from work plan to closure."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
+from continuum.accounts.roles import Role
 from continuum.catalog.models import Program
 
 
 class SiteQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SiteQuerySet":
-        """Program staff see all; agencies their own; providers (and their SMEs) the sites assigned to them."""
+        """Program staff see all; agencies their own; provider staff the sites assigned to their organization;
+        SMEs the sites whose team they are on."""
         if not user.is_authenticated:
             return self.none()
         if user.is_program_side:
             return self
         if user.is_agency_user:
             return self.filter(agency_id=user.organization_id)
-        if user.is_provider_user:
+        if user.role == Role.PROVIDER_STAFF:
             return self.filter(provider_id=user.organization_id)
+        if user.role == Role.SME:
+            return self.filter(members__user=user).distinct()
         return self.none()
+
+    def public(self) -> "SiteQuerySet":
+        return self.filter(is_public=True)
+
+    def active(self) -> "SiteQuerySet":
+        return self.exclude(status=Site.Status.CLOSED)
 
 
 class Site(models.Model):
@@ -48,19 +60,61 @@ class Site(models.Model):
     )
     title = models.CharField(max_length=200)
     description = models.TextField(help_text="What the agency asked for and why (internal).")
-    public_summary = models.TextField(blank=True, help_text="“The intent of the review is …”, as published.")
-    is_public = models.BooleanField(default=False)
-    status = models.CharField(max_length=30, choices=Status.choices, default=Status.WORK_PLAN)
-    started_on = models.DateField(null=True, blank=True)
+    public_summary = models.TextField(
+        blank=True,
+        help_text="As published: “The COPS Office in conjunction with <provider> is conducting … "
+        "The intent of the review is …”",
+    )
+    is_public = models.BooleanField("listed publicly", default=False)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.WORK_PLAN, db_index=True)
+    status_before_suspension = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    suspension_reason = models.TextField(blank=True)
+    started_on = models.DateField("start date", null=True, blank=True)
+    target_end_on = models.DateField("target end date", null=True, blank=True)
+    closed_on = models.DateField("closed on", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="suspended") | ~Q(status_before_suspension=""),
+                name="suspension_remembers_status",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("sites:detail", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("public_sites:detail", args=[self.pk])
+
+
+class SiteMember(models.Model):
+    """A person on the site's team, with their role on this site."""
+
+    class SiteRole(models.TextChoices):
+        PROGRAM_MANAGER = "program_manager", "Program manager"
+        PROJECT_LEAD = "project_lead", "Provider project lead"
+        PROVIDER_STAFF = "provider_staff", "Provider staff"
+        SME = "sme", "Subject-matter expert"
+        ANALYST = "analyst", "Data analyst"
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="site_memberships"
+    )
+    role = models.CharField("role on the site", max_length=30, choices=SiteRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "user__last_name"]
+        constraints = [models.UniqueConstraint(fields=["site", "user"], name="one_membership_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

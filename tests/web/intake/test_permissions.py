@@ -60,10 +60,15 @@ def test_provider_sees_a_request_once_its_site_is_assigned_to_them(client, users
     transitions.accept(a, users["staff"], "ok", program="critical_response", ta_type="issue_specific_review",
                        provider=orgs["provider_a"])  # fmt: skip
     a.refresh_from_db()
-    for who, status in [("provider_a", 200), ("sme_a", 200), ("provider_b", 404), ("executive_b", 404)]:
+    expected = [("provider_a", 200), ("sme_a", 404), ("provider_b", 404), ("executive_b", 404)]
+    for who, status in expected:
         login(users[who])
         assert client.get(f"/requests/{a.pk}/").status_code == status, who
         assert client.get(f"/workspace/sites/{a.site_id}/").status_code == status, who
+    a.site.members.create(user=users["sme_a"], role="sme")  # an SME sees the sites whose team they are on
+    login(users["sme_a"])
+    assert client.get(f"/requests/{a.pk}/").status_code == 200
+    assert client.get(f"/workspace/sites/{a.site_id}/").status_code == 200
     login(users["provider_a"])
     page = client.get(f"/requests/{a.pk}/").content.decode()
     assert "Internal notes" not in page and "Screening" not in page
