@@ -60,13 +60,19 @@ def run_one(n: int, rowfit: bool) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="continuum-bench-"))
     try:
         t_gen, path = timed(lambda: generate_stops(tmp / "stops.parquet", n))
+        rss = {"after_generate": peak_rss_mib()}
         t_load, data = timed(lambda: load_stops(path))
+        rss["after_load"] = peak_rss_mib()
         rows = []
         for name in ANALYSES:
             fn = FNS[name]
             repeat = 1 if name == "threshold-test" else 2
             t_an, _ = timed(lambda fn=fn, name=name: fn(data, **PARAMS.get(name, {})), repeat)
-            t_bare, _ = timed(lambda name=name: data.con.execute(BARE_SQL[name]).fetchall(), repeat)
+            rss[f"after_{name}"] = peak_rss_mib()
+            # the bare query's groups stay in DuckDB (only their count comes back), as the analysis's would
+            bare = f"SELECT count(*) FROM ({BARE_SQL[name]})"
+            t_bare, _ = timed(lambda bare=bare: data.con.execute(bare).fetchall(), repeat)
+            rss[f"after_bare_{name}"] = peak_rss_mib()
             rows.append(
                 {"analysis": name, "seconds": t_an, "bare_groupby_seconds": t_bare, "ratio": t_an / t_bare}
             )
@@ -79,6 +85,7 @@ def run_one(n: int, rowfit: bool) -> dict:
             "analyses": rows,
             "row_level": row_fit,
             "peak_rss_mib": peak_rss_mib(),
+            "peak_rss_mib_by_step": rss,
         }
     finally:
         import shutil

@@ -74,9 +74,21 @@ def test_all_analyses_on_generated_data(tmp_path):
             "veil-of-darkness",
             ["--param", "lat=41.7", "--param", "lng=-71.5", "--param", "tz=America/New_York"],
         ),
-        ("outcome-test", []),
+        ("outcome-test", ["--param", "min_stops=50"]),
         ("officer-benchmark", ["--param", "match=district"]),
-        ("threshold-test", ["--param", "draws=100", "--param", "warmup=100", "--param", "chains=1"]),
+        (
+            "threshold-test",
+            [
+                "--param",
+                "min_stops=50",
+                "--param",
+                "draws=100",
+                "--param",
+                "warmup=100",
+                "--param",
+                "chains=1",
+            ],
+        ),
     ]:
         res = run("analyze", analysis, str(path), "--out", str(tmp_path / analysis), *params)
         assert res.exit_code == 0, (analysis, res.output)
@@ -144,3 +156,25 @@ def test_validate_writes_every_problem(tmp_path):
     lines = (tmp_path / "p.csv").read_text().splitlines()
     assert lines[0] == "row,column,source_column,value,reason"
     assert len(lines) == 3 and all(ln.startswith("2,") for ln in lines[1:])
+
+
+def test_rates_with_benchmark_population(ri_path, tmp_path):
+    pop = tmp_path / "pop.csv"
+    pop.write_text("subject_race,population\nwhite,800000\nblack,60000\n")
+    res = run(
+        "analyze",
+        "rates",
+        str(ri_path),
+        "--mapping",
+        "ri_state_police",
+        "--benchmark",
+        str(pop),
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads((tmp_path / "o" / "result.json").read_text())
+    black = out["estimates"]["black"]
+    assert black["stop_rate"]["per_1000"] == 1000 * black["stops"] / 60000
+    assert out["params"]["benchmark"] == {"white": 800000.0, "black": 60000.0}
+    assert "stops per 1,000" in (tmp_path / "o" / "report.html").read_text()

@@ -129,8 +129,9 @@ def test_hashing_needs_a_key(tmp_path, monkeypatch):
     monkeypatch.delenv("CONTINUUM_HASH_KEY")
     path = tmp_path / "s.csv"
     path.write_text("officer_id,subject_race\n1,white\n")
-    with pytest.raises(InputError, match="CONTINUUM_HASH_KEY"):
+    with pytest.raises(InputError, match="CONTINUUM_HASH_KEY") as info:
         load_stops(path)
+    assert (info.value.file, info.value.column) == (str(path), "officer_id")
 
 
 def test_semicolon_latin1_multiline_csv(tmp_path):

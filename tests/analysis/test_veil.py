@@ -14,7 +14,7 @@ from continuum.analysis.load import load_stops
 from .conftest import LAT, LNG, TZ, make_veil_rows, sun_minutes
 
 
-def row_level_fit(df: pd.DataFrame, geography: bool = False):
+def row_level_fit(df: pd.DataFrame, geography: bool = False, interact: bool = False):
     """Independent implementation on rows: astral sun times, OPP's filters, GLM on each stop."""
     df = df[df["subject_race"].isin(["black", "white"])].copy()
     df["d"] = pd.to_datetime(df["date"]).dt.date
@@ -33,7 +33,10 @@ def row_level_fit(df: pd.DataFrame, geography: bool = False):
     cols = [np.ones(len(df)), df["is_dark"].to_numpy(), *np.asarray(S).T]
     if geography:
         for lev in sorted(df["district"].unique())[1:]:
-            cols.append((df["district"] == lev).to_numpy(float))
+            dummy = (df["district"] == lev).to_numpy(float)
+            cols.append(dummy)
+            if interact:
+                cols += [dummy * s for s in np.asarray(S).T]
     X = np.column_stack(cols)
     y = (df["subject_race"] == "black").to_numpy(float)
     res = sm.GLM(y, X, family=sm.families.Binomial()).fit(tol=1e-12)
@@ -48,12 +51,19 @@ def veil_csv(tmp_path_factory):
     return df, path
 
 
-@pytest.mark.parametrize("geography", [False, True])
-def test_grouped_fit_equals_row_level_fit(veil_csv, geography):
+@pytest.mark.parametrize(("geography", "interact"), [(False, False), (True, False), (True, True)])
+def test_grouped_fit_equals_row_level_fit(veil_csv, geography, interact):
     df, path = veil_csv
     with load_stops(path) as data:
-        r = veil_of_darkness(data, lat=LAT, lng=LNG, tz=TZ, geography="district" if geography else None)
-    res, n_rows = row_level_fit(df, geography)
+        r = veil_of_darkness(
+            data,
+            lat=LAT,
+            lng=LNG,
+            tz=TZ,
+            geography="district" if geography else None,
+            interact_time_geography=interact,
+        )
+    res, n_rows = row_level_fit(df, geography, interact)
     assert r.n_used == n_rows
     assert r.estimates["is_dark"]["coef"] == pytest.approx(res.params[1], abs=1e-6)
     assert r.estimates["is_dark"]["se"] == pytest.approx(res.bse[1], abs=1e-6)

@@ -297,6 +297,7 @@ def _standardize(
             if not key:
                 raise InputError(
                     f"officer ids must be hashed on load: set {HASH_KEY_ENV} (the key is never stored)",
+                    file=str(path),
                     column=rule.source,
                 )
             kb = key.encode() if isinstance(key, str) else key

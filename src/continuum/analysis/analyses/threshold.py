@@ -13,8 +13,7 @@ from ..reduce import Reducer, Reduction
 from ..results import Chart, Result, Table
 from ..sql import ident, in_list
 from .common import as_list, finish, reducer_for, require
-
-DEFAULT_GROUPS = ("black", "white", "hispanic", "asian/pacific islander")
+from .eligibility import DEFAULT_GROUPS, eligible_geographies, rule_text
 
 
 def _model(r_idx, d_idx, n, s, h, n_r: int, n_d: int):  # type: ignore[no-untyped-def]
@@ -57,6 +56,9 @@ def threshold_test(
     warmup: int = 1000,
     chains: int = 2,
     seed: int = 0,
+    min_stops: int = 500,
+    min_searches: int = 0,
+    max_geographies: int = 100,
     reducer: Reducer | None = None,
 ) -> Result:
     import jax
@@ -90,7 +92,21 @@ def threshold_test(
     t = red.table.copy()
     if not geography:
         t["geo"] = "all"
-    if t.empty or t["searches"].sum() == 0 or t["hits"].sum() == 0:
+    t["geo"], t["group"] = t["geo"].astype(str), t["group"].astype(str)
+    excluded = dict(red.excluded)
+    compared = [g for g in wanted if g in set(t["group"])]
+    counts = t.rename(columns={"n": "stops"})[["geo", "group", "stops", "searches"]]
+    eligible = eligible_geographies(counts, compared, min_stops, min_searches, max_geographies)
+    outside = ~t["geo"].isin(eligible)
+    if outside.any():
+        excluded[f"{geography or 'data'} below OPP minimum counts"] = int(t.loc[outside, "n"].sum())
+    t = t[~outside].reset_index(drop=True)
+    if t.empty:
+        raise InputError(
+            f"no {geography or 'data'} meets OPP's minimum counts for {compared} (more than {min_stops} stops "
+            f"and {min_searches} searches each); lower them with --param min_stops=N"
+        )
+    if t["searches"].sum() == 0 or t["hits"].sum() == 0:
         raise InputError("threshold-test needs searches with contraband found; the data have none")
     races = sorted(t["group"].astype(str).unique())
     geos = sorted(t["geo"].astype(str).unique())
@@ -164,6 +180,7 @@ def threshold_test(
         "their share of stops.",
         "Contraband found is taken as the search's success; a proxy (e.g. drugs-related stop) "
         "weakens the test.",
+        rule_text(compared, min_stops, min_searches, max_geographies),
     ]
     if r_hat > 1.05 or ess < 100 or divergences:
         caveats.append(
@@ -184,6 +201,9 @@ def threshold_test(
         "group": group,
         "geography": geography,
         "groups": wanted,
+        "min_stops": min_stops,
+        "min_searches": min_searches,
+        "max_geographies": max_geographies,
         "reference": reference,
         "draws": draws,
         "warmup": warmup,
@@ -194,8 +214,8 @@ def threshold_test(
         data,
         "threshold-test",
         estimates,
-        red.n_used,
-        red.excluded,
+        int(t["n"].sum()),
+        excluded,
         params,
         caveats=caveats,
         charts=[chart],
