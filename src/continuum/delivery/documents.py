@@ -25,19 +25,21 @@ CHUNK_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class FileType:
-    label: str
+    label: str  # with its article, for messages
     content_type: str
 
 
-PDF = FileType("PDF", "application/pdf")
+PDF = FileType("a PDF", "application/pdf")
 DOCX = FileType(
-    "Word document (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    "a Word document (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
-XLSX = FileType("Excel workbook (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-CSV = FileType("CSV file", "text/csv; charset=utf-8")
-TEXT = FileType("plain text file", "text/plain; charset=utf-8")
-PNG = FileType("PNG image", "image/png")
-JPEG = FileType("JPEG image", "image/jpeg")
+XLSX = FileType(
+    "an Excel workbook (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+CSV = FileType("a CSV file", "text/csv; charset=utf-8")
+TEXT = FileType("a plain text file", "text/plain; charset=utf-8")
+PNG = FileType("a PNG image", "image/png")
+JPEG = FileType("a JPEG image", "image/jpeg")
 
 BY_EXTENSION = {
     ".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".csv": CSV, ".txt": TEXT, ".png": PNG, ".jpg": JPEG,
@@ -92,7 +94,7 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
     finally:
         upload.seek(0)
     if not _content_matches(upload, file_type, head):
-        raise _fail(name, f"is named as a {file_type.label} but its content is not one, whatever its name.")
+        raise _fail(name, f"is named as {file_type.label} but its content is not one, whatever its name.")
     return CheckedFile(name=name, file_type=file_type, size=upload.size, sha256=digest.hexdigest())
 
 
@@ -132,8 +134,7 @@ def _store(
     )  # fmt: skip
     version.file.save(checked.name, upload, save=False)  # the storage copies it chunk by chunk
     written.versions.append(version)
-    version.save()
-    return version
+    return version  # saved by the caller, through the audit log
 
 
 class _RemoveFilesOnFailure:

@@ -60,6 +60,7 @@ class UploadField(forms.FileField):
             "help_text", f"{ACCEPTED}; up to {MAX_DOCUMENT_BYTES // 1024 // 1024} MB. Checked by its content."
         )
         kwargs.setdefault("widget", forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        kwargs.setdefault("allow_empty_file", True)  # check_upload says which file is empty
         super().__init__(**kwargs)
 
 
