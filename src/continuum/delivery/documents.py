@@ -153,17 +153,23 @@ class _RemoveFilesOnFailure:
         return False
 
 
-def _actor_may_upload(site: Site, actor) -> None:
+def _actor_may_upload(site: Site, actor, backfill: bool) -> None:
     if not actor.has_perm("delivery.upload_document", site):
         raise PermissionDenied
-    ensure_open(site)
+    ensure_open(site, backfill=backfill)
 
 
 def add_document(
-    site: Site, actor, document: Document, upload: UploadedFile, *, checked: CheckedFile | None = None
+    site: Site,
+    actor,
+    document: Document,
+    upload: UploadedFile,
+    *,
+    checked: CheckedFile | None = None,
+    backfill: bool = False,
 ) -> DocumentVersion:
     """A new document with its first version. What the agency uploads is always visible to the agency."""
-    _actor_may_upload(site, actor)
+    _actor_may_upload(site, actor, backfill)
     checked = checked or check_upload(upload)
     document.site, document.created_by = site, actor
     if not actor.has_perm("delivery.choose_visibility", site):
@@ -176,11 +182,17 @@ def add_document(
 
 
 def add_version(
-    document: Document, actor, upload: UploadedFile, *, note: str = "", checked: CheckedFile | None = None
+    document: Document,
+    actor,
+    upload: UploadedFile,
+    *,
+    note: str = "",
+    checked: CheckedFile | None = None,
+    backfill: bool = False,
 ) -> DocumentVersion:
     """A new version of a document; the earlier ones stay downloadable."""
     site = document.site
-    _actor_may_upload(site, actor)
+    _actor_may_upload(site, actor, backfill)
     if not can_see(document, actor):
         raise PermissionDenied
     checked = checked or check_upload(upload)

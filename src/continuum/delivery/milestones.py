@@ -79,12 +79,18 @@ def counts(items: list[Milestone]) -> dict[str, int]:
 
 
 def mark_done(
-    site: Site, deliverable: Deliverable, actor, done_on: datetime.date, note: str = ""
+    site: Site,
+    deliverable: Deliverable,
+    actor,
+    done_on: datetime.date,
+    note: str = "",
+    *,
+    backfill: bool = False,
 ) -> MilestoneCompletion:
     """Mark a deliverable of the approved plan done (again, to correct the date), audited on the site."""
     if not actor.has_perm("delivery.mark_milestone", site):
         raise PermissionDenied
-    ensure_open(site)
+    ensure_open(site, backfill=backfill)
     ensure_not_future(done_on, "The date a milestone was done")
     plan = plans.approved(site)
     if plan is None or deliverable.plan_id != plan.pk:

@@ -1,5 +1,6 @@
 """Logging the work done on a site: communications and activities. Each entry is permission-checked, refused
-on a closed site (its record is final), saved through the audit log and recorded on the site's history."""
+on a closed site (its record is final) unless it back-fills history (`backfill=True`: the demo, an import),
+saved through the audit log and recorded on the site's history."""
 
 import datetime
 
@@ -19,8 +20,8 @@ class DeliveryError(Exception):
     """The site's state or the input does not allow the change; the message says why."""
 
 
-def ensure_open(site: Site) -> None:
-    if site.status == Site.Status.CLOSED:
+def ensure_open(site: Site, *, backfill: bool = False) -> None:
+    if site.status == Site.Status.CLOSED and not backfill:
         raise DeliveryError("The site is closed; its delivery record can no longer change.")
 
 
@@ -35,10 +36,12 @@ def audited_on_site(site: Site, actor, obj: models.Model, label: str, *, reason:
     record(actor, site, AuditEvent.Action.UPDATED, changes={label: [None, str(obj)]}, reason=reason)
 
 
-def log_communication(site: Site, actor, communication: Communication) -> Communication:
+def log_communication(
+    site: Site, actor, communication: Communication, *, backfill: bool = False
+) -> Communication:
     if not actor.has_perm("delivery.log_communication", site):
         raise PermissionDenied
-    ensure_open(site)
+    ensure_open(site, backfill=backfill)
     ensure_not_future(communication.occurred_on, "The date of a communication")
     communication.site, communication.logged_by = site, actor
     with transaction.atomic():
@@ -46,11 +49,11 @@ def log_communication(site: Site, actor, communication: Communication) -> Commun
     return communication
 
 
-def log_activity(site: Site, actor, activity: ActivityDone) -> ActivityDone:
+def log_activity(site: Site, actor, activity: ActivityDone, *, backfill: bool = False) -> ActivityDone:
     """An activity done; a linked plan activity must belong to the site's approved plan."""
     if not actor.has_perm("delivery.log_activity", site):
         raise PermissionDenied
-    ensure_open(site)
+    ensure_open(site, backfill=backfill)
     ensure_not_future(activity.done_on, "The date an activity was done")
     if activity.plan_activity_id is not None:
         plan = plans.approved(site)
