@@ -22,7 +22,10 @@ def test_demo_loads_twice_without_duplicates(db, monkeypatch, capsys):
         ProviderOrganization.objects.values_list("name", flat=True)
     )
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    assert User.objects.count() == len(data.USERS)
+    assert User.objects.filter(email__in=[u.email for u in data.USERS]).count() == len(data.USERS)
+    count = User.objects.count()
+    call_command("load_demo", quiet=True)
+    assert User.objects.count() == count
     out = capsys.readouterr().out
     for user in data.USERS:
         assert user.email in out
@@ -62,3 +65,25 @@ def test_demo_has_requests_in_every_status_and_the_seed_sites(db, monkeypatch):
     assert all(site.origin_request.status == "accepted" and site.provider_id for site in sites)
     flagged = Request.objects.get(agency_name="Riverton (WY) Police Department")
     assert [flag.code for flag in flagged.open_flags] == ["authority"]
+
+
+def test_demo_sites_at_their_stages(db, monkeypatch):
+    from continuum.sites.models import Site
+    from continuum.workplans import plans
+
+    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
+    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True)
+    stages = dict(Site.objects.values_list("agency__name", "status"))
+    assert stages == {
+        "Columbus (OH) Division of Police": "delivery", "Philadelphia Police Department": "report_drafting",
+        "Cleveland (OH) Division of Police": "agency_review", "Fargo (ND) Police Department": "closed",
+        "Indianapolis Metropolitan Police Department": "closed", "Boston Police Department": "work_plan",
+    }  # fmt: skip
+    for site in Site.objects.all():
+        assert site.public_summary.startswith("The COPS Office in conjunction with")
+        assert site.members.exists() or site.status in {"work_plan", "agency_review"}
+    columbus = Site.objects.get(agency__name__startswith="Columbus")
+    assert [p.version for p in columbus.plans.all()] == [2, 1] and plans.approved(columbus).version == 1
+    assert not Site.objects.get(agency__name="Boston Police Department").is_public
+    assert Site.objects.filter(status="closed", is_public=True).count() == 2

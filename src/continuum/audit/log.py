@@ -65,6 +65,9 @@ def field_changes(before: models.Model | None, after: models.Model) -> dict[str,
         if before is None and new in (None, ""):
             continue
         if old != new:
+            if field.is_relation:  # the history shows what was linked, not its id
+                old = getattr(before, field.name) if before is not None else None
+                new = getattr(after, field.name)
             changes[field.name] = [_plain(old), _plain(new)]
     return changes
 

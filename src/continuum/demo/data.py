@@ -17,7 +17,7 @@ from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganizatio
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
-from . import requests
+from . import delivery, requests, sites
 
 PROGRAM_OFFICE = "Office of Community Oriented Policing Services (COPS Office)"
 
@@ -121,5 +121,8 @@ def _load() -> list[DemoUser]:
         user.set_password(password)
         user.full_clean()
         user.save()
-    requests.load(User.objects.get(email="staff@continuum.example.gov"))
+    staff = User.objects.get(email="staff@continuum.example.gov")
+    requests.load(staff)
+    sites.load(staff)
+    delivery.load(staff)
     return USERS

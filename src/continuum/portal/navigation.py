@@ -17,13 +17,16 @@ class NavItem:
 PRIMARY = [
     NavItem("Home", "portal:home", PUBLIC),
     NavItem("Request assistance", "intake:form", PUBLIC),
+    NavItem("Sites", "public_sites:active", PUBLIC),
     NavItem("Workspace", "portal:workspace", "accounts.use_workspace"),
     NavItem("Requests", "intake:queue", "intake.list_requests"),
+    NavItem("My sites", "sites:list", "sites.list_sites"),
     NavItem("Agencies", "agencies:list", "agencies.list_agencies"),
 ]
 
 
 def items_for(user, current_path: str) -> list[dict]:
+    """The entries this user may see; the current one is the longest URL the path is under."""
     items = []
     for item in PRIMARY:
         if item.permission != PUBLIC and not user.has_perm(item.permission):
@@ -32,6 +35,12 @@ def items_for(user, current_path: str) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        current = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+        items.append({"label": item.label, "url": url, "current": False})
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items

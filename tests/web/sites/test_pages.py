@@ -1,0 +1,162 @@
+"""Site pages by role, the staff overview's filters, and the public lists that leak nothing internal."""
+
+import pytest
+
+from continuum.sites import transitions
+from continuum.sites.models import Site
+
+# who → status of agency A's site page, agency B's site page, the edit page of A's site
+MATRIX = {
+    "anonymous": (302, 302, 302),
+    "executive_a": (200, 404, 403),
+    "liaison_a": (200, 404, 403),
+    "executive_b": (404, 200, 404),
+    "provider_a": (200, 404, 403),
+    "provider_b": (404, 404, 404),
+    "sme_a": (404, 404, 404),  # not on the team
+    "staff": (200, 200, 200),
+    "admin": (200, 200, 200),
+}
+
+
+@pytest.fixture
+def two_sites(site, orgs):
+    other = Site.objects.create(agency=orgs["agency_b"], program="cri_tac", ta_type="technical_assistance",
+                                title="Fargo training", description="x")  # fmt: skip
+    return site, other
+
+
+@pytest.mark.parametrize("who", MATRIX)
+def test_site_page_permission_matrix(client, users, login, two_sites, who):
+    a, b = two_sites
+    if who != "anonymous":
+        login(users[who])
+    got = tuple(client.get(path).status_code for path in [
+        f"/workspace/sites/{a.pk}/", f"/workspace/sites/{b.pk}/", f"/workspace/sites/{a.pk}/edit/",
+    ])  # fmt: skip
+    assert got == MATRIX[who]
+
+
+def test_sme_sees_the_sites_whose_team_they_are_on(client, users, login, site):
+    login(users["sme_a"])
+    assert client.get(f"/workspace/sites/{site.pk}/").status_code == 404
+    site.members.create(user=users["sme_a"], role="sme")
+    assert client.get(f"/workspace/sites/{site.pk}/").status_code == 200
+    assert [s.pk for s in client.get("/workspace/sites/").context["sites"]] == [site.pk]
+
+
+def test_agency_does_not_see_the_internal_timeline(client, users, login, approved_site):
+    login(users["executive_a"])
+    html = client.get(f"/workspace/sites/{approved_site.pk}/").content.decode()
+    assert "Every change to this site" not in html
+    login(users["provider_a"])
+    assert "Every change to this site" in client.get(f"/workspace/sites/{approved_site.pk}/").content.decode()
+
+
+def test_my_sites_per_role(client, users, login, two_sites):
+    a, b = two_sites
+    for who, expected in [("executive_a", {a.pk}), ("provider_a", {a.pk}), ("provider_b", set()),
+                          ("staff", {a.pk, b.pk})]:  # fmt: skip
+        login(users[who])
+        assert {s.pk for s in client.get("/workspace/sites/").context["sites"]} == expected, who
+
+
+def test_staff_overview_filters(client, users, login, two_sites, orgs):
+    a, b = two_sites
+    login(users["staff"])
+    for params, expected in [
+        ({"program": "cri_tac"}, [b.pk]), ({"status": "work_plan"}, [b.pk, a.pk]),
+        ({"provider": orgs["provider_a"].pk}, [a.pk]), ({"state": "ND"}, [b.pk]), ({"q": "columbus"}, [a.pk]),
+    ]:  # fmt: skip
+        assert sorted(s.pk for s in client.get("/workspace/sites/", params).context["sites"]) == sorted(
+            expected
+        )
+    from continuum.catalog.models import Topic
+
+    topic = Topic.objects.get(name="Use of force")
+    a.topics.add(topic)
+    assert [s.pk for s in client.get("/workspace/sites/", {"topic": topic.pk}).context["sites"]] == [a.pk]
+
+
+def test_staff_edit_the_site_record_audited(client, users, login, site, orgs):
+    login(users["staff"])
+    data = {"title": site.title, "program": site.program, "ta_type": site.ta_type, "provider": orgs["provider_b"].pk,
+            "topics": [], "public_summary": "", "is_public": "on", "target_end_on": ""}  # fmt: skip
+    bad = client.post(f"/workspace/sites/{site.pk}/edit/", data)
+    assert "needs its public summary" in bad.content.decode()
+    data["public_summary"] = (
+        "The COPS Office in conjunction with the National Policing Institute is conducting…"
+    )
+    assert client.post(f"/workspace/sites/{site.pk}/edit/", data).status_code == 302
+    site.refresh_from_db()
+    assert site.is_public and site.provider == orgs["provider_b"]
+    from continuum.audit.log import history
+
+    assert history(site).first().changes["provider"] == ["Jensen Hughes", "National Policing Institute"]
+
+
+def test_team_management(client, users, login, site):
+    login(users["staff"])
+    assert (
+        client.post(
+            f"/workspace/sites/{site.pk}/team/", {"user": users["sme_a"].pk, "role": "sme"}
+        ).status_code
+        == 302
+    )
+    member = site.members.get()
+    # A provider's staff from another organization cannot be put on the team.
+    client.post(
+        f"/workspace/sites/{site.pk}/team/", {"user": users["provider_b"].pk, "role": "provider_staff"}
+    )
+    assert site.members.count() == 1
+    client.post(f"/workspace/sites/{site.pk}/team/{member.pk}/remove/")
+    assert not site.members.exists()
+    login(users["provider_a"])
+    assert (
+        client.post(
+            f"/workspace/sites/{site.pk}/team/", {"user": users["sme_a"].pk, "role": "sme"}
+        ).status_code
+        == 403
+    )
+
+
+def test_transition_buttons_follow_permission(client, users, login, approved_site):
+    login(users["executive_a"])
+    html = client.get(f"/workspace/sites/{approved_site.pk}/").content.decode()
+    assert "Start delivery" not in html
+    assert client.post(f"/workspace/sites/{approved_site.pk}/steps/start_delivery/").status_code == 403
+    login(users["provider_a"])
+    assert "Start delivery" in client.get(f"/workspace/sites/{approved_site.pk}/").content.decode()
+    client.post(f"/workspace/sites/{approved_site.pk}/steps/start_delivery/", {"reason": "Kick-off"})
+    approved_site.refresh_from_db()
+    assert approved_site.status == "delivery"
+    assert client.post(f"/workspace/sites/{approved_site.pk}/steps/teleport/").status_code == 404
+
+
+def test_public_lists_show_only_public_sites_and_nothing_internal(client, users, approved_site, orgs):
+    hidden = Site.objects.create(agency=orgs["agency_b"], program="cri_tac", ta_type="technical_assistance",
+                                 title="Internal title", description="SECRET internal description")  # fmt: skip
+    approved_site.is_public = True
+    approved_site.public_summary = "The intent of the review is to assess use of force."
+    approved_site.save()
+    active = client.get("/sites/").content.decode()
+    assert "Columbus (OH) Division of Police" in active and "The intent of the review" in active
+    assert "Fargo" not in active and "Asked for a review." not in active
+    assert "Columbus use of force review" not in active  # internal title stays internal
+    assert client.get(f"/sites/{hidden.pk}/").status_code == 404
+    page = client.get(f"/sites/{approved_site.pk}/").content.decode()
+    assert "Jensen Hughes" in page and "Issue-Specific Review" in page and "sme_a" not in page
+    assert "Columbus" not in client.get("/sites/closed/").content.decode()
+
+
+def test_closing_moves_a_site_to_the_closed_list(client, users, approved_site):
+    site = approved_site
+    site.is_public, site.public_summary = True, "The intent of the review is to assess use of force."
+    site.save()
+    for step in [transitions.start_delivery, transitions.start_report, transitions.submit_report]:
+        site = step(site, users["staff"])
+    site = transitions.publish(site, users["staff"])
+    assert "Columbus" in client.get("/sites/").content.decode()
+    transitions.close(site, users["staff"], "Done")
+    assert "Columbus" not in client.get("/sites/").content.decode()
+    assert "Columbus" in client.get("/sites/closed/").content.decode()

@@ -1,0 +1,169 @@
+"""Work plans: drafted by staff or the provider, commented on by the agency, approved by its chief executive
+only; the approved version frozen; a change is a new version with its differences shown."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from continuum.audit.models import AuditEvent
+from continuum.sites.models import SiteMember
+from continuum.sites.transitions import TransitionError
+from continuum.workplans import plans
+from continuum.workplans.models import Activity, Objective, WorkPlan
+
+from .conftest import draft_plan
+
+
+def _site_transitions(site):
+    return list(
+        AuditEvent.objects.filter(content_type__model="site", object_id=str(site.pk), action="transition")
+        .order_by("at", "pk")
+        .values_list("from_state", "to_state")
+    )
+
+
+def test_provider_drafts_agency_comments_chief_approves(
+    site, users, mailoutbox, django_capture_on_commit_callbacks
+):
+    plan = draft_plan(site, users["provider_a"], sme=users["sme_a"])
+    plans.comment(
+        plan, users["liaison_a"], "Add the civilian review board.", f"activity:{plan.activities.get().pk}"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        plans.send_for_review(plan, users["provider_a"], "v1 for review")
+    site.refresh_from_db()
+    assert site.status == "agency_review"
+    with pytest.raises(PermissionDenied):
+        plans.approve(plan, users["liaison_a"])  # liaisons comment, only the chief executive approves
+    with django_capture_on_commit_callbacks(execute=True):
+        plans.approve(plan, users["executive_a"], "Looks right")
+    plan.refresh_from_db()
+    site.refresh_from_db()
+    assert (plan.status, plan.approved_by, plan.version) == ("approved", users["executive_a"], 1)
+    assert plan.approved_at is not None and site.status == "approved"
+    assert SiteMember.objects.filter(site=site, user=users["sme_a"], role="sme").exists()
+    assert _site_transitions(site) == [("work_plan", "agency_review"), ("agency_review", "approved")]
+    approval = AuditEvent.objects.get(content_type__model="workplan", to_state="approved")
+    assert approval.actor == users["executive_a"] and approval.object_label.startswith("Work plan v1")
+    assert "liaison_a@example.gov" in mailoutbox[-1].to and "now approved" in mailoutbox[-1].subject
+    assert plan.comments.get().target_label.startswith("Site visit: First site visit")
+
+
+def test_approved_version_is_frozen(approved_site, users):
+    plan = plans.approved(approved_site)
+    with pytest.raises(TransitionError, match="approved and can't change"):
+        plans.add_item(plan, users["staff"], Objective(text="Sneak in"))
+    with pytest.raises(TransitionError, match="approved and can't change"):
+        plans.remove_item(plan, users["staff"], "objective", plan.objectives.get().pk)
+
+
+def test_a_change_is_a_new_version_needing_approval_with_a_diff(approved_site, users):
+    v2 = plans.open_draft(approved_site, users["staff"])
+    assert v2.version == 2 and v2.objectives.count() == 1
+    plans.remove_item(v2, users["staff"], "activity", v2.activities.get().pk)
+    plans.add_item(v2, users["staff"], Activity(kind="peer_exchange", title="Peer exchange",
+                                                starts_on=datetime.date(2027, 1, 10)))  # fmt: skip
+    sections = {s.name: s for s in plans.diff(plans.approved(approved_site), v2)}
+    assert sections["Activities"].removed == [
+        "Site visit: First site visit (2026-12-01 to 2026-12-03; owner: unassigned)"
+    ]
+    assert sections["Activities"].added == [
+        "Peer exchange: Peer exchange (2027-01-10 to 2027-01-10; owner: unassigned)"
+    ]
+    assert not sections["Objectives"].changed
+    plans.send_for_review(v2, users["staff"])
+    approved_site.refresh_from_db()
+    assert approved_site.status == "approved"  # a later version's review leaves the site where it is
+    plans.approve(v2, users["executive_a"])
+    statuses = dict(WorkPlan.objects.filter(site=approved_site).values_list("version", "status"))
+    assert statuses == {1: "superseded", 2: "approved"}
+
+
+def test_program_staff_require_changes(site, users):
+    plan = draft_plan(site, users["staff"])
+    plans.send_for_review(plan, users["staff"])
+    with pytest.raises(TransitionError, match="Say what has to change"):
+        plans.request_changes(plan, users["staff"], "")
+    with pytest.raises(PermissionDenied):
+        plans.request_changes(plan, users["provider_a"], "no")
+    plans.request_changes(plan, users["staff"], "Add a community listening session.")
+    plan.refresh_from_db()
+    site.refresh_from_db()
+    assert plan.status == "changes_requested" and plan.is_editable and site.status == "work_plan"
+    plans.add_item(plan, users["staff"], Activity(kind="listening_session", title="Listening session"))
+    plans.send_for_review(plan, users["staff"])
+    assert plans.latest(site).version == 1  # the same version, sent again
+
+
+def test_an_incomplete_plan_cannot_be_sent(site, users):
+    plan = plans.open_draft(site, users["staff"])
+    plans.add_item(plan, users["staff"], Objective(text="Only an objective"))
+    with pytest.raises(TransitionError, match="activities, deliverables"):
+        plans.send_for_review(plan, users["staff"])
+
+
+def test_who_may_draft(site, users):
+    for who in ["executive_a", "liaison_a", "provider_b", "sme_a"]:
+        with pytest.raises(PermissionDenied):
+            plans.open_draft(site, users[who])
+    assert plans.open_draft(site, users["provider_a"]).version == 1
+
+
+def test_comments_need_text_and_a_real_item(site, users):
+    plan = draft_plan(site, users["staff"])
+    with pytest.raises(TransitionError, match="Write the comment"):
+        plans.comment(plan, users["executive_a"], "  ")
+    with pytest.raises(TransitionError, match="not part of this version"):
+        plans.comment(plan, users["executive_a"], "Hm", "activity:999999")
+    with pytest.raises(PermissionDenied):
+        plans.comment(plan, users["executive_b"], "Not my site")
+
+
+def test_plan_pages(client, users, login, site):
+    login(users["provider_a"])
+    assert client.post(f"/workspace/sites/{site.pk}/plan/draft/").status_code == 302
+    bad = client.post(f"/workspace/sites/{site.pk}/plan/items/activity/",
+                      {"activity-kind": "site_visit", "activity-title": "", "activity-starts_on": "2026-12-05",
+                       "activity-ends_on": "2026-12-01"})  # fmt: skip
+    assert bad.status_code == 422
+    assert set(bad.context["forms"]["activity"].errors) == {"title", "ends_on"}
+    for kind, data in [
+        ("objective", {"objective-text": "Review policy"}),
+        ("activity", {"activity-kind": "interview", "activity-title": "Interviews"}),
+        ("deliverable", {"deliverable-title": "Report", "deliverable-due_on": "2027-03-01"}),
+    ]:
+        assert client.post(f"/workspace/sites/{site.pk}/plan/items/{kind}/", data).status_code == 302
+    assert (
+        client.post(
+            f"/workspace/sites/{site.pk}/plan/v1/send/", {"decision-reason": "Please review"}
+        ).status_code
+        == 302
+    )
+    login(users["executive_a"])
+    page = client.get(f"/workspace/sites/{site.pk}/plan/").content.decode()
+    assert "Approve version 1" in page and "Interviews" in page
+    client.post(
+        f"/workspace/sites/{site.pk}/plan/v1/comments/", {"comment-target": "", "comment-text": "Fine by us"}
+    )
+    assert (
+        client.post(f"/workspace/sites/{site.pk}/plan/v1/approve/", {"decision-reason": ""}).status_code
+        == 302
+    )
+    site.refresh_from_db()
+    assert site.status == "approved"
+    login(users["liaison_a"])
+    assert "Approve version 1" not in client.get(f"/workspace/sites/{site.pk}/plan/").content.decode()
+    assert client.post(f"/workspace/sites/{site.pk}/plan/v1/approve/").status_code in (302, 403)
+    assert WorkPlan.objects.get(site=site).approved_by == users["executive_a"]
+
+
+def test_compare_page(client, users, login, approved_site):
+    v2 = plans.open_draft(approved_site, users["staff"])
+    plans.add_item(v2, users["staff"], Objective(text="Also look at supervision."))
+    login(users["executive_a"])
+    html = client.get(
+        f"/workspace/sites/{approved_site.pk}/plan/compare/", {"from": 1, "to": 2}
+    ).content.decode()
+    assert "Added: </span>Also look at supervision." in html
+    assert client.get(f"/workspace/sites/{approved_site.pk}/plan/compare/", {"from": "x"}).status_code == 404
