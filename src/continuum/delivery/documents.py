@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
+from continuum.audit.log import save_audited
 from continuum.sites.models import Site
 
 from .models import Document, DocumentVersion
@@ -175,9 +176,9 @@ def add_document(
     if not actor.has_perm("delivery.choose_visibility", site):
         document.visibility = Document.Visibility.TEAM_AND_AGENCY
     with _RemoveFilesOnFailure() as written, transaction.atomic():
-        audited_on_site(site, actor, document, "document", reason=f"Uploaded {checked.name}")
+        save_audited(document, actor, reason=f"Uploaded {checked.name}")
         version = _store(document, actor, upload, checked, "", written)
-        audited_on_site(site, actor, version, "document version", reason=f"SHA-256 {checked.sha256}")
+        audited_on_site(site, actor, version, "document", reason=f"Uploaded {checked.name}")
     return version
 
 
@@ -199,9 +200,7 @@ def add_version(
     with _RemoveFilesOnFailure() as written, transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         version = _store(document, actor, upload, checked, note.strip(), written)
-        audited_on_site(
-            site, actor, version, "document version", reason=note.strip() or f"SHA-256 {checked.sha256}"
-        )
+        audited_on_site(site, actor, version, "document", reason=note.strip() or f"Uploaded {checked.name}")
     return version
 
 

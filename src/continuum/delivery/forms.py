@@ -20,6 +20,10 @@ class CommunicationForm(forms.ModelForm):
         widgets = {"occurred_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"participants": "Names and roles, e.g. “Chief Bryant; Casey Nguyen (provider)”."}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_on"].initial = timezone.localdate
+
     def clean_occurred_on(self):
         return _not_future(self.cleaned_data.get("occurred_on"), "The date of a communication")
 
@@ -34,6 +38,7 @@ class ActivityDoneForm(forms.ModelForm):
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
+        self.fields["done_on"].initial = timezone.localdate
         if plan is None:
             del self.fields["plan_activity"]
         else:
@@ -95,7 +100,7 @@ class VersionForm(CheckedUploadMixin, forms.Form):
 
 
 class MilestoneDoneForm(forms.Form):
-    done_on = forms.DateField(label="Date done", widget=DATE)
+    done_on = forms.DateField(label="Date done", widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label="Note", max_length=300, required=False)
 
     def clean_done_on(self):

@@ -3,6 +3,7 @@ permission on it (403), and leaves the rules to contact, work, documents and mil
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,6 +15,7 @@ from continuum.workplans import plans
 
 from . import contact, documents, milestones
 from .forms import ActivityDoneForm, CommunicationForm, DocumentForm, MilestoneDoneForm, VersionForm
+from .models import Document, DocumentVersion
 from .work import DeliveryError, log_activity, log_communication
 
 WORKSPACE = "accounts.use_workspace"  # object-level permissions are checked on the site in each view
@@ -115,11 +117,12 @@ def document_list(request: HttpRequest, site_pk: int) -> HttpResponse:
                 messages.success(request, f"“{version.document}” was uploaded.")
                 return redirect("delivery:documents", site.pk)
         status = 422
-    listed = documents.visible_documents(site, user).prefetch_related("versions")
+    versions = Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by"))
+    listed = documents.visible_documents(site, user).prefetch_related(versions)
     return _page(request, "delivery/documents.html", site, "documents", status, form=form, documents=listed)
 
 
-def _document(request, site: Site, document_pk: int) -> documents.Document:
+def _document(request, site: Site, document_pk: int) -> Document:
     document = get_object_or_404(documents.visible_documents(site, request.user), pk=document_pk)
     document.site = site
     return document
