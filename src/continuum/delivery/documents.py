@@ -11,6 +11,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
@@ -63,15 +64,48 @@ def _fail(name: str, why: str) -> ValidationError:
     return ValidationError("The file %(name)s %(why)s", params={"name": name, "why": why}, code="invalid")
 
 
-def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> CheckedFile:
+def readable_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.3g} MB"
+    return f"{size / 1024:.3g} KB" if size >= 1024 else f"{size} bytes"
+
+
+def too_large(name: str) -> ValidationError:
+    return _fail(name, f"is larger than the limit of {readable_size(MAX_DOCUMENT_BYTES)}.")
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Put first among a request's upload handlers: it stops receiving a file as soon as the file passes
+    MAX_DOCUMENT_BYTES, so an oversized upload is never written out in full. `refused` names such files."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+        self.refused: list[str] = []
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > MAX_DOCUMENT_BYTES:
+            self.refused.append(PurePath(self.file_name or "file").name)
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler makes the file
+
+
+def check_upload(upload: UploadedFile) -> CheckedFile:
     """Check the file by its content and return what it is, with its checksum; raise a ValidationError
     naming the file and saying why it can't be accepted. Reads the file in chunks, never all at once."""
-    limit = MAX_DOCUMENT_BYTES if max_bytes is None else max_bytes
     name = PurePath(upload.name or "file").name
     if not upload.size:
         raise _fail(name, "is empty.")
-    if upload.size > limit:
-        raise _fail(name, f"is {upload.size / 1024 / 1024:.1f} MB; the limit is {limit / 1024 / 1024:g} MB.")
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise too_large(name)
     file_type = BY_EXTENSION.get(PurePath(name).suffix.lower())
     if file_type is None:
         raise _fail(name, f"is not an accepted kind of file: upload a {ACCEPTED} file.")

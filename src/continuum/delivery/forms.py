@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from .documents import ACCEPT_ATTRIBUTE, ACCEPTED, MAX_DOCUMENT_BYTES, check_upload
+from .documents import ACCEPT_ATTRIBUTE, ACCEPTED, MAX_DOCUMENT_BYTES, check_upload, too_large
 from .models import ActivityDone, Communication, Document
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -70,9 +70,19 @@ class UploadField(forms.FileField):
 
 
 class CheckedUploadMixin:
+    """`refused`: a file the upload handler stopped receiving because it passed the size limit."""
+
     checked = None
 
+    def __init__(self, *args, refused: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused = refused
+        if refused:
+            self.fields["file"].required = False  # its own error says what happened to it
+
     def clean_file(self):
+        if self.refused:
+            raise too_large(self.refused)
         upload = self.cleaned_data.get("file")
         if upload is not None:
             self.checked = check_upload(upload)

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from continuum.accounts.access import access, authorize
@@ -91,8 +92,26 @@ def activities(request: HttpRequest, site_pk: int) -> HttpResponse:
     )
 
 
+def _limit_uploads(request: HttpRequest) -> documents.SizeLimitHandler:
+    """Stop receiving an oversized file while it arrives. Upload handlers can only change before the body is
+    read, and the CSRF check reads it: hence Django's documented csrf_exempt outside, csrf_protect inside."""
+    handler = documents.SizeLimitHandler(request)
+    request.upload_handlers.insert(0, handler)
+    return handler
+
+
+def _refused(limit: documents.SizeLimitHandler) -> str | None:
+    return limit.refused[0] if limit.refused else None
+
+
 @access(WORKSPACE)
+@csrf_exempt
 def document_list(request: HttpRequest, site_pk: int) -> HttpResponse:
+    return _document_list(request, site_pk, _limit_uploads(request))
+
+
+@csrf_protect
+def _document_list(request: HttpRequest, site_pk: int, limit: documents.SizeLimitHandler) -> HttpResponse:
     site = _site(request, site_pk)
     user = request.user
     can_upload = user.has_perm("delivery.upload_document", site)
@@ -100,7 +119,7 @@ def document_list(request: HttpRequest, site_pk: int) -> HttpResponse:
     if can_upload:
         form = DocumentForm(
             request.POST or None, request.FILES or None, prefix="document",
-            can_choose_visibility=user.has_perm("delivery.choose_visibility", site),
+            can_choose_visibility=user.has_perm("delivery.choose_visibility", site), refused=_refused(limit),
         )  # fmt: skip
     status = 200
     if request.method == "POST":
@@ -129,11 +148,23 @@ def _document(request, site: Site, document_pk: int) -> Document:
 
 
 @access(WORKSPACE)
+@csrf_exempt
 def document_detail(request: HttpRequest, site_pk: int, document_pk: int) -> HttpResponse:
+    return _document_detail(request, site_pk, document_pk, _limit_uploads(request))
+
+
+@csrf_protect
+def _document_detail(
+    request: HttpRequest, site_pk: int, document_pk: int, limit: documents.SizeLimitHandler
+) -> HttpResponse:
     site = _site(request, site_pk)
     document = _document(request, site, document_pk)
     can_upload = request.user.has_perm("delivery.upload_document", site)
-    form = VersionForm(request.POST or None, request.FILES or None, prefix="version") if can_upload else None
+    form = None
+    if can_upload:
+        form = VersionForm(
+            request.POST or None, request.FILES or None, prefix="version", refused=_refused(limit)
+        )
     status = 200
     if request.method == "POST":
         if form is None:

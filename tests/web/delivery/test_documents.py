@@ -89,10 +89,51 @@ def test_too_large_by_the_configured_limit(client, users, login, site, settings,
     login(users["staff"])
     response = _post(client, site, "big.pdf", PDF)
     assert response.status_code == 422
-    assert "The file big.pdf is 0.0 MB; the limit is" in response.context["form"].errors["file"][0]
+    assert response.context["form"].errors["file"] == [
+        "The file big.pdf is larger than the limit of 76 bytes."
+    ]
+    assert response.context["form"]["title"].value() == "Use-of-force policy"  # the rest of the form is kept
     assert not DocumentVersion.objects.exists() and _media_files(settings) == []
+    with pytest.raises(ValidationError, match=r"big\.pdf is larger than the limit"):
+        documents.check_upload(upload("big.pdf", PDF))  # the same rule for uploads made in code
     monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", len(PDF))
     assert _post(client, site, "big.pdf", PDF).status_code == 302
+
+
+def test_readable_sizes():
+    assert [documents.readable_size(n) for n in (76, 2048, 25 * 1024 * 1024)] == ["76 bytes", "2 KB", "25 MB"]
+
+
+def test_an_oversized_file_is_not_received_in_full(rf, users, monkeypatch):
+    """The size-limit handler stops taking a file's chunks past the limit: no later handler gets the rest."""
+    monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 100 * 1024)
+    big = PDF + b"0" * (1024 * 1024)
+    request = rf.post("/", {"version-note": "x", "version-file": upload("big.pdf", big)})
+    limit = documents.SizeLimitHandler(request)
+    request.upload_handlers.insert(0, limit)
+    received = []
+
+    class Recorder(documents.FileUploadHandler):
+        def receive_data_chunk(self, raw_data, start):
+            received.append(len(raw_data))
+            return raw_data
+
+        def file_complete(self, file_size):
+            return None
+
+    request.upload_handlers.insert(1, Recorder(request))
+    assert "version-file" not in request.FILES and request.POST["version-note"] == "x"
+    assert limit.refused == ["big.pdf"]
+    assert sum(received) <= documents.MAX_DOCUMENT_BYTES
+
+
+def test_upload_views_still_check_csrf(users, site):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["staff"], backend="allauth.account.auth_backends.AuthenticationBackend")
+    assert _post(client, site, "policy.pdf", PDF).status_code == 403
+    assert not Document.objects.exists()
 
 
 def test_checking_reads_in_chunks(monkeypatch):
