@@ -10,7 +10,7 @@ from django.template import Context, Template
 from continuum.audit.log import history
 from continuum.delivery import contact
 from continuum.delivery.models import Communication, ContactThreshold
-from continuum.delivery.status import silent_site_ids
+from continuum.delivery.status import late_milestone_site_ids, silent_site_ids
 from continuum.delivery.work import DeliveryError, log_communication
 from continuum.sites.models import Site
 
@@ -159,3 +159,23 @@ def test_delivery_summary_tag(users, site):
     assert "Internal planning" not in agency and "Contact 20 days ago" in agency
     assert "usa-alert--warning" not in agency
     assert _summary(site, users["executive_b"]).strip() == ""
+
+
+def test_thresholds_are_set_in_the_admin_and_audited(client, users, login):
+    login(users["admin"])
+    response = client.post(
+        "/admin/delivery/contactthreshold/add/", {"program": "organizational_assessment", "days": "30"}
+    )
+    assert response.status_code == 302
+    threshold = ContactThreshold.objects.get()
+    assert contact.threshold_days("organizational_assessment") == 30
+    assert history(threshold).filter(action="created", actor=users["admin"]).exists()
+
+
+def test_signals_work_on_a_users_visible_sites(users, orgs, site):
+    site.members.create(user=users["sme_a"], role="sme")
+    site.members.create(user=users["staff"], role="program_manager")
+    visible = Site.objects.visible_to(users["sme_a"])  # a distinct() queryset joined on the team
+    assert silent_site_ids(visible) == {site.pk}
+    assert late_milestone_site_ids(visible) == {site.pk}
+    assert silent_site_ids(Site.objects.visible_to(users["executive_b"])) == set()
