@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "continuum.sites",
     "continuum.workplans",
     "continuum.delivery",
+    "continuum.reports",
     "continuum.demo",
     "django.contrib.admin",
     "django.contrib.auth",

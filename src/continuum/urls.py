@@ -12,6 +12,8 @@ urlpatterns = [
     path("workspace/sites/", include("continuum.sites.urls")),
     path("workspace/sites/<int:site_pk>/plan/", include("continuum.workplans.urls")),
     path("workspace/sites/<int:site_pk>/", include("continuum.delivery.urls")),
+    path("reports/", include("continuum.reports.public_urls")),
+    path("workspace/sites/<int:site_pk>/reports/", include("continuum.reports.urls")),
     path("history/", include("continuum.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -17,7 +17,7 @@ from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganizatio
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
-from . import delivery, requests, sites
+from . import delivery, reports, requests, sites
 
 PROGRAM_OFFICE = "Office of Community Oriented Policing Services (COPS Office)"
 
@@ -125,4 +125,5 @@ def _load() -> list[DemoUser]:
     requests.load(staff)
     sites.load(staff)
     delivery.load(staff)
+    reports.load(staff)
     return USERS

@@ -18,6 +18,7 @@ PRIMARY = [
     NavItem("Home", "portal:home", PUBLIC),
     NavItem("Request assistance", "intake:form", PUBLIC),
     NavItem("Sites", "public_sites:active", PUBLIC),
+    NavItem("Reports", "public_reports:list", PUBLIC),
     NavItem("Workspace", "portal:workspace", "accounts.use_workspace"),
     NavItem("Requests", "intake:queue", "intake.list_requests"),
     NavItem("My sites", "sites:list", "sites.list_sites"),

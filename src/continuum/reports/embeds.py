@@ -1,0 +1,188 @@
+"""Analysis results in a report: a snapshot (table, chart, alt text, provenance line) rendered from the engine's
+result JSON when it is embedded. The snapshot never changes with later runs; the provenance line lets anyone
+rerun it from the CLI (`continuum analyze <analysis>`) and check the input by its sha256."""
+
+import base64
+import html
+import math
+from datetime import date
+from numbers import Number
+from typing import Any
+
+from .models import EmbeddedResult
+
+REQUIRED = ("analysis", "estimates", "n_used", "n_excluded", "params", "input_sha256", "engine_version")
+
+
+class ResultError(ValueError):
+    """The result JSON lacks what a report needs to show and cite it."""
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return "—" if not math.isfinite(value) else f"{value:,.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list | tuple):
+        return " to ".join(_fmt(v) for v in value) if len(value) == 2 else ", ".join(_fmt(v) for v in value)
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def _flatten(prefix: str, value: Any, rows: list[list[str]]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix} {key}".strip() if prefix else str(key), inner, rows)
+    else:
+        rows.append([prefix.replace("_", " "), _fmt(value)])
+
+
+def table_from_result(result: dict) -> dict:
+    """The result's first table if it has one, else its estimates flattened to rows, plus the counts."""
+    tables = result.get("tables") or []
+    if tables:
+        first = tables[0]
+        return {
+            "caption": first["title"],
+            "columns": [str(c) for c in first["columns"]],
+            "rows": [[_fmt(v) for v in row] for row in first["rows"]],
+        }
+    rows: list[list[str]] = []
+    _flatten("", result["estimates"], rows)
+    excluded = result["n_excluded"]
+    total = (
+        excluded.get("total", sum(v for v in excluded.values() if isinstance(v, int)))
+        if isinstance(excluded, dict)
+        else excluded
+    )
+    rows += [["rows used", _fmt(result["n_used"])], ["rows excluded", _fmt(total)]]
+    return {"caption": f"Estimates: {result['analysis']}", "columns": ["Measure", "Value"], "rows": rows}
+
+
+def table_html(table: dict) -> str:
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in table["columns"])
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{html.escape(str(v))}</th>' if i == 0 else f"<td>{html.escape(str(v))}</td>"
+            for i, v in enumerate(row)
+        )
+        + "</tr>"
+        for row in table["rows"]
+    )
+    return (
+        f"<table><caption>{html.escape(table['caption'])}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def points_from_result(result: dict) -> list[tuple[str, float, float, float]]:
+    """Every estimate that comes with a 95% interval (`x` beside `x_ci95`, or `estimate` beside `ci95`)."""
+    points = []
+
+    def walk(label: str, value: Any) -> None:
+        if not isinstance(value, dict):
+            return
+        for key, inner in value.items():
+            interval = value.get(f"{key}_ci95") if not key.endswith("_ci95") else None
+            if key == "estimate":
+                interval = value.get("ci95")
+            if (
+                isinstance(inner, Number)
+                and not isinstance(inner, bool)
+                and isinstance(interval, list)
+                and len(interval) == 2
+                and all(isinstance(v, Number) for v in interval)
+            ):
+                name = label if key == "estimate" else f"{label} {key}".strip()
+                points.append((name.replace("_", " "), float(inner), float(interval[0]), float(interval[1])))
+            elif isinstance(inner, dict):
+                walk(f"{label} {key}".strip(), inner)
+
+    walk("", result.get("estimates", {}))
+    return [p for p in points if all(math.isfinite(v) for v in p[1:])]
+
+
+def chart_svg(title: str, points: list[tuple[str, float, float, float]], width: int = 640) -> str:
+    """A point-and-interval chart as a standalone SVG document (shown through <img>, so it carries alt text
+    in the page and in the tagged PDF)."""
+    row_h, left, right, top = 28, 220, 30, 36
+    height = top + row_h * max(len(points), 1) + 44
+    values = [v for p in points for v in p[1:]] or [0.0, 1.0]
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        hi = lo + 1
+    pad = (hi - lo) * 0.08
+    lo, hi = lo - pad, hi + pad
+
+    def x(v: float) -> float:
+        return left + (v - lo) / (hi - lo) * (width - left - right)
+
+    axis_y = top + row_h * max(len(points), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="8" y="20" font-size="14" font-family="sans-serif" fill="#1b1b1b">{html.escape(title)}</text>',
+        f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" stroke="#333"/>',
+    ]
+    for i in range(5):
+        v = lo + (hi - lo) * i / 4
+        parts.append(
+            f'<text x="{x(v):.1f}" y="{axis_y + 16}" font-size="11" font-family="sans-serif" '
+            f'text-anchor="middle" fill="#333">{v:.3g}</text>'
+        )
+    for i, (label, est, low, high) in enumerate(points):
+        y = top + row_h * i + row_h / 2
+        parts += [
+            f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="12" font-family="sans-serif" text-anchor="end" '
+            f'fill="#1b1b1b">{html.escape(label[:34])}</text>',
+            f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" stroke="#1f4e79" stroke-width="2"/>',
+            f'<circle cx="{x(est):.1f}" cy="{y:.1f}" r="4" fill="#1f4e79"/>',
+        ]
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def chart_alt(title: str, points) -> str:
+    shown = "; ".join(
+        f"{label}: {_fmt(est)} (95% interval {_fmt(low)} to {_fmt(high)})" for label, est, low, high in points
+    )
+    return f"{title}. {shown}."
+
+
+def provenance(result: dict, run_on: date | None = None) -> str:
+    run = result.get("run_on") or (run_on or date.today()).isoformat()
+    return (
+        f"continuum analyze {result['analysis']}, input sha256 {result['input_sha256']}, "
+        f"engine {result['engine_version']}, run {run}"
+    )
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def snapshot(
+    result: dict, *, title: str = "", alt_text: str = "", run_on: date | None = None
+) -> EmbeddedResult:
+    """An unsaved EmbeddedResult rendered from an engine result (Result.to_dict() or its JSON)."""
+    missing = [key for key in REQUIRED if key not in result]
+    if missing:
+        raise ResultError("The result is missing: " + ", ".join(missing) + ".")
+    title = title.strip() or f"Analysis: {result['analysis']}"
+    table = table_from_result(result)
+    points = points_from_result(result)
+    svg = chart_svg(title, points) if points else ""
+    alt = alt_text.strip() or (chart_alt(title, points) if points else f"Table: {table['caption']}.")
+    return EmbeddedResult(
+        title=title,
+        table=table,
+        table_html=table_html(table),
+        chart_svg=svg,
+        alt_text=alt,
+        provenance=provenance(result, run_on),
+        source=result,
+    )

@@ -1,0 +1,83 @@
+"""The public side: the list of published reports with search and filters, each report as a page, a PDF and a
+Word document. Only published versions (and the versions they corrected) are ever reachable here."""
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from continuum.accounts.access import PUBLIC, access
+
+from . import document, editing
+from .forms import PublicFilterForm
+from .models import Report
+from .views import download
+
+
+def _public():
+    return Report.objects.filter(status__in=Report.PUBLIC_STATES).select_related(
+        "site", "site__agency", "site__provider"
+    )
+
+
+def search(params) -> tuple[PublicFilterForm, list[Report]]:
+    """The published reports matching the filters, newest first."""
+    published = _public().filter(status=Report.Status.PUBLISHED)
+    states = sorted(set(published.values_list("site__agency__state", flat=True)) - {""})
+    years = sorted({d.year for d in published.values_list("published_at", flat=True) if d}, reverse=True)
+    form = PublicFilterForm(params or None, states=states, years=years)
+    reports = published
+    if form.is_valid():
+        data = form.cleaned_data
+        if q := data["q"].strip():
+            reports = reports.filter(
+                Q(title__icontains=q)
+                | Q(executive_summary__icontains=q)
+                | Q(site__agency__name__icontains=q)
+                | Q(findings__title__icontains=q)
+                | Q(findings__recommendations__text__icontains=q)
+            )
+        if agency := data["agency"].strip():
+            reports = reports.filter(site__agency__name__icontains=agency)
+        if data["state"]:
+            reports = reports.filter(site__agency__state=data["state"])
+        if data["topic"]:
+            reports = reports.filter(
+                Q(site__topics=data["topic"]) | Q(findings__recommendations__topics=data["topic"])
+            )
+        if data["program"]:
+            reports = reports.filter(site__program=data["program"])
+        if data["year"]:
+            reports = reports.filter(published_at__year=data["year"])
+    return form, list(reports.distinct().order_by("-published_at"))
+
+
+@access(PUBLIC)
+def report_list(request: HttpRequest) -> HttpResponse:
+    form, reports = search(request.GET)
+    template = "reports/public_list.html#results" if request.htmx else "reports/public_list.html"
+    return TemplateResponse(request, template, {"form": form, "reports": reports})
+
+
+@access(PUBLIC)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(_public(), pk=pk)
+    current = None
+    if report.status == Report.Status.SUPERSEDED:
+        current = _public().filter(corrects=report).first()
+    return TemplateResponse(
+        request,
+        "reports/public_detail.html",
+        {
+            "report": report,
+            "doc": document.build(report),
+            "aar_note": editing.AFTER_ACTION_NOTE,
+            "current": current,
+            "earlier": _public().filter(pk=report.corrects_id).first(),
+        },
+    )
+
+
+@access(PUBLIC)
+def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return download(get_object_or_404(_public(), pk=pk), fmt)

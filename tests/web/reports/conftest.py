@@ -1,0 +1,103 @@
+"""A Critical Response site with a report drafted through the real operations."""
+
+import datetime
+
+import pytest
+
+from continuum.catalog.models import Topic
+from continuum.reports import editing, transitions
+from continuum.reports.models import Finding, Footnote, Recommendation
+from continuum.sites.models import SiteMember
+from tests.web.sites.conftest import site  # noqa: F401  (the site fixture)
+
+RESULT = {
+    "analysis": "veil-of-darkness",
+    "estimates": {
+        "is_dark": {"coef": 0.08, "se": 0.03, "odds_ratio": 1.083, "odds_ratio_ci95": [1.02, 1.15]},
+        "n_groups": 212,
+        "converged": True,
+    },
+    "n_input": 48210,
+    "n_used": 40112,
+    "n_excluded": {"total": 8098, "reasons": {"missing race": 8098}},
+    "params": {"lat": 39.77, "lng": -86.16},
+    "input_sha256": "ab" * 32,
+    "engine_version": "0.1.0",
+    "run_on": "2026-11-20",
+}
+
+
+def fill(report, author):
+    """Two findings, three recommendations, a note, an embedded result: enough to review and publish."""
+    report.executive_summary = "The department asked for a review of its use of force.[^policy]"
+    report.background = "Background on the department."
+    report.methodology = (
+        "The team reviewed **documents**, interviewed personnel at every level and analyzed data."
+    )
+    report.conclusion = "The department has made progress."
+    editing.save_report(report, author)
+    one = editing.add_part(
+        report,
+        author,
+        Finding(
+            report=report,
+            title="Use-of-force policy lacks a de-escalation requirement.",
+            body="Policy 1.3 does not require de-escalation.",
+        ),
+        "finding",
+    )
+    two = editing.add_part(
+        report,
+        author,
+        Finding(
+            report=report,
+            title="Supervisors rarely review force reports on time.",
+            body="Reviews took 41 days on average.",
+        ),
+        "finding",
+    )
+    topic = Topic.objects.get(name="Use of force")
+    for finding, text, party in [
+        (one, "Revise the policy to require de-escalation when feasible.", "The chief of police"),
+        (one, "Train every officer on the revised policy within a year.", "The training academy"),
+        (
+            two,
+            "Require supervisory review of each force report within 72 hours.",
+            "Patrol division commanders",
+        ),
+    ]:
+        rec = editing.add_part(
+            report,
+            author,
+            Recommendation(finding=finding, text=text, responsible_party=party, priority="high"),
+            "recommendation",
+        )
+        editing.set_topics(report, author, rec, [topic])
+    editing.add_part(
+        report, author, Footnote(report=report, key="policy", text="Policy 1.3, revised 2019."), "footnote"
+    )
+    editing.embed_result(report, author, RESULT, title="Veil of darkness test", finding=two)
+    return report
+
+
+@pytest.fixture
+def report(site, users):  # noqa: F811
+    SiteMember.objects.get_or_create(site=site, user=users["sme_a"], defaults={"role": "sme"})
+    made = editing.create_report(site, users["provider_a"], title="Columbus use of force review")
+    return fill(made, users["provider_a"])
+
+
+def publish(report, users):
+    """Walk a report through the whole review to publication."""
+    report = transitions.submit(report, users["provider_a"])
+    report = transitions.send_to_agency(report, users["staff"])
+    report = transitions.approve(report, users["staff"])
+    return transitions.publish(report, users["staff"])
+
+
+@pytest.fixture
+def published(report, users):
+    return publish(report, users)
+
+
+DATE = datetime.date(2026, 11, 20)
