@@ -102,7 +102,11 @@ class DuckDBReducer:
         excl = df[df["_reason"].notna()].groupby("_reason")["n"].sum()
         order = [r for r, _ in spec.exclusions]
         excluded = {r: int(excl[r]) for r in order if r in excl.index}
-        used = used.sort_values(list(spec.keys)).reset_index(drop=True) if spec.keys else used
+        # sorted for stable, readable output; very large reductions (officer x cell) skip it, since every
+        # consumer groups by key rather than relying on order
+        if spec.keys and len(used) <= 100_000:
+            used = used.sort_values(list(spec.keys))
+        used = used.reset_index(drop=True)
         for name in spec.sums:
             used[name] = used[name].astype("float64").fillna(0.0)
         used["n"] = used["n"].astype("int64")
