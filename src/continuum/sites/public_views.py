@@ -28,4 +28,7 @@ def closed_sites(request: HttpRequest) -> HttpResponse:
 @access(PUBLIC)
 def public_site(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(_public_sites(), pk=pk)
-    return TemplateResponse(request, "sites/public_detail.html", {"site": site})
+    progress_reports = site.progress_reports.filter(state="published").order_by("number")
+    return TemplateResponse(
+        request, "sites/public_detail.html", {"site": site, "progress_reports": progress_reports}
+    )

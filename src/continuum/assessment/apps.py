@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "continuum.assessment"
+    verbose_name = "Organizational Assessment tracking"
