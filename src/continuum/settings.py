@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "continuum.sites",
     "continuum.workplans",
     "continuum.delivery",
+    "continuum.assessment",
     "continuum.reports",
     "continuum.demo",
     "django.contrib.admin",
@@ -239,4 +240,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sites/", include("continuum.sites.public_urls")),
     path("workspace/sites/", include("continuum.sites.urls")),
     path("workspace/sites/<int:site_pk>/plan/", include("continuum.workplans.urls")),
+    path("workspace/sites/<int:site_pk>/implementation/", include("continuum.assessment.urls")),
     path("workspace/sites/<int:site_pk>/", include("continuum.delivery.urls")),
     path("reports/", include("continuum.reports.public_urls")),
     path("workspace/sites/<int:site_pk>/reports/", include("continuum.reports.urls")),

@@ -17,7 +17,7 @@ from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganizatio
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
-from . import delivery, reports, requests, sites
+from . import assessment, delivery, reports, requests, sites
 
 PROGRAM_OFFICE = "Office of Community Oriented Policing Services (COPS Office)"
 
@@ -126,4 +126,5 @@ def _load() -> list[DemoUser]:
     sites.load(staff)
     delivery.load(staff)
     reports.load(staff)
+    assessment.load(staff)
     return USERS
