@@ -27,6 +27,25 @@ TA_KIND_EXAMPLES = {
 }
 
 
+class TopicArea(models.Model):
+    """A group of topics as the CRI-TAC catalog presents them; partners can cover a whole area."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
 class TopicQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -39,6 +58,9 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     active = models.BooleanField(
         default=True, help_text="Inactive topics stay on old records but can't be chosen."
+    )
+    area = models.ForeignKey(
+        TopicArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="topics"
     )
 
     objects = TopicQuerySet.as_manager()

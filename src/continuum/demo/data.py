@@ -17,7 +17,7 @@ from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganizatio
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
-from . import assessment, delivery, reports, requests, sites
+from . import assessment, critac, delivery, feedback, reports, requests, sites
 
 PROGRAM_OFFICE = "Office of Community Oriented Policing Services (COPS Office)"
 
@@ -127,4 +127,6 @@ def _load() -> list[DemoUser]:
     delivery.load(staff)
     reports.load(staff)
     assessment.load(staff)
+    critac.load(staff)
+    feedback.load(staff)
     return USERS

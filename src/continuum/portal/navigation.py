@@ -18,11 +18,13 @@ PRIMARY = [
     NavItem("Home", "portal:home", PUBLIC),
     NavItem("Request assistance", "intake:form", PUBLIC),
     NavItem("Sites", "public_sites:active", PUBLIC),
+    NavItem("CRI-TAC topics", "critac:catalog", PUBLIC),
     NavItem("Reports", "public_reports:list", PUBLIC),
     NavItem("Workspace", "portal:workspace", "accounts.use_workspace"),
     NavItem("Requests", "intake:queue", "intake.list_requests"),
     NavItem("My sites", "sites:list", "sites.list_sites"),
     NavItem("Agencies", "agencies:list", "agencies.list_agencies"),
+    NavItem("Metrics", "metrics:dashboard", "metrics.view_dashboard"),
 ]
 
 

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Delivery, DeliveryType, Partner
+
+
+class RouteForm(forms.Form):
+    partner = forms.ModelChoiceField(Partner.objects.select_related("provider"), label="Partner association")
+    title = forms.CharField(
+        label="Engagement title", required=False, help_text="Defaults to the agency and TA."
+    )
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history and sent to the requester.",
+    )  # fmt: skip
+
+
+class DeliveryForm(forms.ModelForm):
+    class Meta:
+        model = Delivery
+        fields = [
+            "title", "delivery_type", "format", "starts_on", "ends_on", "location", "attendees",
+            "attendee_description", "materials", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "materials": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_type"].queryset = DeliveryType.objects.filter(active=True)
+        today = timezone.localdate().isoformat()
+        self.fields["starts_on"].initial = self.fields["ends_on"].initial = today

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "feedback"
+urlpatterns = [
+    path("feedback/<str:token>/", views.respond, name="respond"),
+    path("workspace/sites/<int:site_pk>/feedback/", views.site_feedback, name="site"),
+]
