@@ -53,7 +53,19 @@ def test_veil_of_darkness_on_ri_file(ri_path, tmp_path):
     [
         ("rates", []),
         ("outcome-test", []),
-        ("threshold-test", ["--param", "draws=150", "--param", "warmup=150", "--param", "chains=1"]),
+        (
+            "threshold-test",
+            [
+                "--param",
+                "min_stops=100",
+                "--param",
+                "draws=150",
+                "--param",
+                "warmup=150",
+                "--param",
+                "chains=1",
+            ],
+        ),
     ],
 )
 def test_other_analyses_on_ri_file(ri_path, tmp_path, analysis, params):
@@ -121,6 +133,10 @@ def test_all_analyses_on_generated_data(tmp_path):
             "officer_id_hash",
         ),
         (["analyze", "rates", "RI", "--out", "OUT"], "the mapping does not provide"),
+        (
+            ["analyze", "threshold-test", "RI", "--mapping", "ri_state_police", "--out", "OUT"],
+            "at least 2 geographies",
+        ),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line(ri_path, tmp_path, args, message):

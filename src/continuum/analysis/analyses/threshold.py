@@ -106,6 +106,13 @@ def threshold_test(
             f"no {geography or 'data'} meets OPP's minimum counts for {compared} (more than {min_stops} stops "
             f"and {min_searches} searches each); lower them with --param min_stops=N"
         )
+    if t["geo"].nunique() < 2:
+        # per group and geography there are three unknowns (threshold and the two risk parameters) but two
+        # observed rates; only sharing across geographies identifies the model (Simoiu et al. 2017)
+        raise InputError(
+            f"threshold-test needs at least 2 geographies meeting the minimum counts; found "
+            f"{sorted(t['geo'].unique())}: lower them with --param min_stops=N or set --param geography=..."
+        )
     if t["searches"].sum() == 0 or t["hits"].sum() == 0:
         raise InputError("threshold-test needs searches with contraband found; the data have none")
     races = sorted(t["group"].astype(str).unique())
@@ -115,7 +122,7 @@ def threshold_test(
 
     jax.config.update("jax_enable_x64", True)
     mcmc = MCMC(
-        NUTS(_model, target_accept_prob=0.9),
+        NUTS(_model, target_accept_prob=0.95),
         num_warmup=warmup,
         num_samples=draws,
         num_chains=chains,
