@@ -55,7 +55,7 @@ def test_notes_and_appendices_are_numbered_and_cited(report, users):
     editing.move_part(report, author, report.footnotes.get(key="data"), "footnote", -1)
     assert numbering.note_numbers(report) == {"data": 1, "policy": 2}
     doc = document.build(report)
-    summary = dict((a, h) for a, _, _, h in doc.sections)["summary"]
+    summary = {a: h for a, _, _, h in doc.sections}["summary"]
     assert '<a href="#note-2"' in summary and ">2</a></sup>" in summary
     assert first.key == "policy"
     for title in ["Acronyms", "Survey"]:
@@ -115,14 +115,19 @@ def test_embedded_result_is_a_snapshot_with_provenance(report):
 
 
 def test_embed_uses_the_engines_result_object():
-    from continuum.analysis.results import Table
     from continuum.analysis.results import Result as EngineResult
+    from continuum.analysis.results import Table
 
     result = EngineResult(
-        analysis="rates", estimates={"Black": {"rate": 0.2, "rate_ci95": [0.1, 0.3]}}, n_input=10, n_used=9,
-        n_excluded={"missing race": 1}, params={"per": 1}, input_sha256="cd" * 32,
+        analysis="rates",
+        estimates={"Black": {"rate": 0.2, "rate_ci95": [0.1, 0.3]}},
+        n_input=10,
+        n_used=9,
+        n_excluded={"missing race": 1},
+        params={"per": 1},
+        input_sha256="cd" * 32,
         tables=[Table("Stop rates", ["group", "rate"], [["Black", 0.2]])],
-    )  # fmt: skip
+    )
     embed = embeds.snapshot(result.to_dict(), title="Stop rates")
     assert embed.table["caption"] == "Stop rates" and embed.table["rows"] == [["Black", "0.2"]]
     assert "rates, input sha256 " + "cd" * 32 in embed.provenance

@@ -36,8 +36,16 @@ def _status(client, login, user, path):
 @pytest.mark.parametrize("who", WORKSPACE_ROLES)
 def test_draft_is_the_teams_only(client, login, users, report, who):
     base = f"/workspace/sites/{report.site_id}/reports/{report.pk}/"
-    expected = {"staff": 200, "admin": 200, "provider_a": 200, "sme_a": 200, "executive_a": 404,
-                "liaison_a": 404, "provider_b": 404, "executive_b": 404}[who]  # fmt: skip
+    expected = {
+        "staff": 200,
+        "admin": 200,
+        "provider_a": 200,
+        "sme_a": 200,
+        "executive_a": 404,
+        "liaison_a": 404,
+        "provider_b": 404,
+        "executive_b": 404,
+    }[who]
     for path in _paths(report):
         assert _status(client, login, users[who], path) == expected, (who, path)
     assert _status(client, login, None, base) == 302

@@ -16,8 +16,10 @@ GOOD = (
 def test_rows_are_sorted_by_time():
     rows = timeline.parse(GOOD.encode())
     assert [r.description for r in rows] == [
-        "Officers dispatched to a crash", "Gunman opens fire", "Officer engages the gunman",
-    ]  # fmt: skip
+        "Officers dispatched to a crash",
+        "Gunman opens fire",
+        "Officer engages the gunman",
+    ]
     assert rows[0].source == "CAD log"
 
 
@@ -27,15 +29,17 @@ def test_rows_are_sorted_by_time():
         ("when,description\n2023-07-14 14:55,x\n", ["Row 1 (header): missing column “source”"]),
         (
             "when,description,source\n2023-07-14 14:55,ok,CAD\n2023-13-40 99:00,bad date,CAD\n,no time,CAD\n",
-            ["Row 3, column “when”: “2023-13-40 99:00” is not a date and time",
-             "Row 4, column “when”: “(empty)” is not a date and time"],
+            [
+                "Row 3, column “when”: “2023-13-40 99:00” is not a date and time",
+                "Row 4, column “when”: “(empty)” is not a date and time",
+            ],
         ),
         ("when,description,source\n2023-07-14 14:55,,CAD\n", ["Row 2, column “description”: empty"]),
         ("when,description,source\n2023-07-14 14:55,x,\n", ["Row 2, column “source”: empty"]),
         ("", ["The file is empty"]),
         ("when,description,source\n", ["no events"]),
     ],
-)  # fmt: skip
+)
 def test_bad_files_name_row_and_column(data, messages):
     with pytest.raises(TimelineError) as caught:
         timeline.parse(data.encode())
@@ -63,4 +67,4 @@ def test_import_all_or_nothing_through_the_editor(client, login, users, site):
     assert not report.timeline.exists()
     response = client.post(url, {"import-file": SimpleUploadedFile("t.csv", GOOD.encode())})
     assert response.status_code == 302
-    assert [e.description for e in document.build(report).timeline][0] == "Officers dispatched to a crash"
+    assert document.build(report).timeline[0].description == "Officers dispatched to a crash"

@@ -1,0 +1,170 @@
+"""Review and publication: each step by the right role only, audited, e-mailed; the agency comments on passages
+and every comment is resolved with a reply before approval; publishing freezes the report; a correction is a new
+version with a change note; the site's own publish step needs a published report."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+
+from continuum.audit.log import history
+from continuum.reports import editing, transitions
+from continuum.reports.models import Finding, Report, ReportLocked
+from continuum.sites.transitions import TransitionError
+
+from .conftest import publish
+
+
+def test_full_review_to_publication(report, users, django_capture_on_commit_callbacks):
+    staff, provider, chief = users["staff"], users["provider_a"], users["executive_a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = transitions.submit(report, provider, "Ready")
+    assert report.status == "internal_review"
+    assert mail.outbox and "internal review" in mail.outbox[-1].body
+    report = transitions.send_to_agency(report, staff)
+    finding = report.findings.first()
+    note = editing.comment(
+        report, chief, "The policy was revised in 2021.", f"finding:{finding.pk}", "Policy 1.3"
+    )
+    assert note.passage_label.startswith("Finding 1:")
+    with pytest.raises(TransitionError, match="not resolved"):
+        transitions.approve(report, staff)
+    editing.reply(note, chief, "See the attached order.")
+    with pytest.raises(PermissionDenied):
+        editing.reply(note, chief, "Resolved, I think.", resolve=True)
+    editing.reply(note, provider, "Corrected: the finding now cites the 2021 revision.", resolve=True)
+    note.refresh_from_db()
+    assert note.is_resolved and note.replies.count() == 2
+    report = transitions.approve(report, staff, "Factual review complete")
+    assert report.approved_by == staff
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = transitions.publish(report, staff, "Final")
+    assert report.status == "published" and report.published_at
+    recipients = set(mail.outbox[-1].to)
+    assert {chief.email, users["liaison_a"].email, users["sme_a"].email} <= recipients
+    assert f"/reports/{report.pk}/" in mail.outbox[-1].body
+    steps = [(e.from_state, e.to_state) for e in history(report) if e.action == "transition"]
+    assert steps[::-1] == [
+        ("draft", "internal_review"),
+        ("internal_review", "agency_review"),
+        ("agency_review", "approved"),
+        ("approved", "published"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "step, who",
+    [
+        (transitions.submit, "executive_a"),
+        (transitions.submit, "sme_a"),
+        (transitions.submit, "provider_b"),
+        (transitions.send_to_agency, "provider_a"),
+        (transitions.approve, "provider_a"),
+        (transitions.approve, "executive_a"),
+        (transitions.publish, "provider_a"),
+        (transitions.publish, "executive_a"),
+    ],
+)
+def test_steps_need_their_role(report, users, step, who):
+    before = {
+        transitions.submit: "draft",
+        transitions.send_to_agency: "internal_review",
+        transitions.approve: "agency_review",
+        transitions.publish: "approved",
+    }[step]
+    Report.objects.filter(pk=report.pk).update(status=before)
+    report.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        step(report, users[who])
+
+
+def test_steps_in_order_only(report, users):
+    with pytest.raises(TransitionError, match="needs it to be approved"):
+        transitions.publish(report, users["staff"])
+    with pytest.raises(TransitionError, match="Give a reason"):
+        transitions.return_to_draft(transitions.submit(report, users["provider_a"]), users["staff"], "")
+
+
+def test_a_draft_needs_content_before_review(site, users):
+    empty = editing.create_report(site, users["provider_a"], title="Empty")
+    with pytest.raises(TransitionError, match="at least one finding"):
+        transitions.submit(empty, users["provider_a"])
+    editing.add_part(empty, users["provider_a"], Finding(report=empty, title="A finding"), "finding")
+    empty.executive_summary = "Summary."
+    editing.save_report(empty, users["provider_a"])
+    with pytest.raises(TransitionError, match="Finding 1 has none"):
+        transitions.submit(empty, users["provider_a"])
+
+
+def test_agency_comments_only_in_its_review(report, users):
+    with pytest.raises(PermissionDenied):
+        editing.comment(report, users["executive_a"], "Too early")
+    report = transitions.submit(report, users["provider_a"])
+    with pytest.raises(PermissionDenied):
+        editing.comment(report, users["executive_a"], "Still too early")
+    editing.comment(report, users["staff"], "Program review: tighten finding 2.")
+    report = transitions.send_to_agency(report, users["staff"])
+    editing.comment(report, users["liaison_a"], "Names are misspelled.", "section:executive_summary")
+    with pytest.raises(PermissionDenied):
+        editing.comment(report, users["executive_b"], "Not my agency")
+    with pytest.raises(TransitionError, match="not part of this report"):
+        editing.comment(report, users["executive_a"], "x", "finding:99999")
+
+
+def test_published_report_is_immutable(published, users):
+    report = published
+    report.title = "Changed"
+    with pytest.raises(ReportLocked):
+        report.save()
+    with pytest.raises(ReportLocked):
+        report.findings.first().delete()
+    finding = Report.objects.get(pk=report.pk).findings.first()
+    finding.title = "Changed"
+    with pytest.raises(ReportLocked):
+        finding.save()
+    with pytest.raises(TransitionError, match="published"):
+        editing.add_part(report, users["staff"], Finding(report=report, title="No"), "finding")
+
+
+def test_correction_publishes_a_new_version(published, users, client):
+    original = published
+    with pytest.raises(TransitionError, match="change note"):
+        transitions.start_correction(original, users["provider_a"], " ")
+    with pytest.raises(PermissionDenied):
+        transitions.start_correction(original, users["executive_a"], "Fix")
+    copy = transitions.start_correction(original, users["provider_a"], "Corrects the date in finding 2.")
+    assert (copy.version, copy.status, copy.corrects_id) == (2, "draft", original.pk)
+    assert [f.title for f in copy.findings.all()] == [f.title for f in original.findings.all()]
+    assert copy.embeds.count() == 1 and copy.embeds.get().finding.report_id == copy.pk
+    assert list(copy.findings.first().recommendations.first().topics.values_list("name", flat=True)) == [
+        "Use of force"
+    ]
+    with pytest.raises(TransitionError, match="already being drafted"):
+        transitions.start_correction(original, users["provider_a"], "Again")
+    finding = copy.findings.last()
+    finding.title = "Supervisors reviewed force reports in 30 days on average."
+    editing.save_part(copy, users["provider_a"], finding)
+    assert client.get(f"/reports/{copy.pk}/").status_code == 404
+    copy = publish(copy, users)
+    original.refresh_from_db()
+    assert original.status == "superseded" and copy.status == "published"
+    page = client.get(f"/reports/{original.pk}/").content.decode()
+    assert "This version was corrected" in page and f"/reports/{copy.pk}/" in page
+    assert "Corrects the date in finding 2." in client.get(f"/reports/{copy.pk}/").content.decode()
+    listing = client.get("/reports/").content.decode()
+    assert f'href="/reports/{copy.pk}/"' in listing and f'href="/reports/{original.pk}/"' not in listing
+
+
+def test_publishing_works_on_a_closed_site(report, users):
+    site = report.site
+    site.status, site.closed_on = "closed", "2026-11-01"
+    site.save()
+    assert publish(report, users).status == "published"
+
+
+def test_site_publish_precondition(report, users):
+    """The check the site's publish step runs (sites.transitions.publish, check=require_published_report)."""
+    with pytest.raises(TransitionError, match="Publish the site's report first"):
+        transitions.require_published_report(report.site)
+    publish(report, users)
+    transitions.require_published_report(report.site)
