@@ -42,3 +42,9 @@ def test_chart_places_points_in_order_of_value():
     svg = chart_svg(Chart("t", "x", [("low", 0.1, 0.05, 0.15), ("high", 0.9, 0.8, 0.95)]))
     xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg)]
     assert xs[0] < xs[1]
+
+
+def test_axis_of_non_negative_values_starts_at_zero_or_above():
+    svg = chart_svg(Chart("t", "x", [("a", 0.0, 0.0, 0.02), ("b", 0.01, 0.005, 0.03)]))
+    ticks = [float(t) for t in re.findall(r'text-anchor="middle" fill="#333">([-\d.e]+)</text>', svg)]
+    assert ticks and min(ticks) >= 0

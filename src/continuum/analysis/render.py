@@ -45,7 +45,8 @@ def chart_svg(c: Chart, width: int = 640) -> str:
     if hi == lo:
         hi = lo + 1
     pad = (hi - lo) * 0.05
-    lo, hi = lo - pad, hi + pad
+    # rates and ratios cannot be negative: don't let the padding suggest they could
+    lo, hi = (max(0.0, lo - pad) if lo >= 0 else lo - pad), hi + pad
 
     def x(v: float) -> float:
         return left + (v - lo) / (hi - lo) * (width - left - right)
