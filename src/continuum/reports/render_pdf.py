@@ -22,11 +22,17 @@ def render(report) -> bytes:
 
 
 def render_document(doc: document.Document) -> bytes:
+    return write(doc)[0]
+
+
+def write(doc: document.Document) -> tuple[bytes, int]:
+    """The PDF and its page count."""
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import CSS, HTML  # imported when needed: it parses its own stylesheets on import
 
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     html = HTML(string=html_for(doc), base_url=str(PRINT_CSS.parent))
-    return html.write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant="pdf/ua-1", pdf_tags=True)
+    rendered = html.render(stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant="pdf/ua-1", pdf_tags=True)
+    return rendered.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), len(rendered.pages)
 
 
 def filename(report) -> str:
