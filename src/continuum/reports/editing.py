@@ -45,6 +45,9 @@ SIBLINGS = {
 }
 
 
+SNAPSHOTS = {"figure", "embed"}
+
+
 def create_report(site: Site, actor, *, title: str, kind: str = Report.Kind.FINDINGS) -> Report:
     """A new draft; an after-action review starts with the guide's note on what an AAR is for."""
     if not actor.has_perm("reports.draft_report", site):
@@ -85,7 +88,21 @@ def add_part(report: Report, actor, part, kind: str):
     with transaction.atomic():
         if kind != "timeline":
             part.position = numbering.next_position(SIBLINGS[kind](part))
-        save_audited(part, actor, reason=f"Added to “{report}”")
+        if kind in SNAPSHOTS:
+            # Images and rendered snapshots would swamp the history: it records what was added, not the bytes.
+            part.save()
+            summary = (
+                f"{part}: {part.provenance}" if kind == "embed" else f"{part} ({len(part.image):,} bytes)"
+            )
+            record(
+                actor,
+                part,
+                AuditEvent.Action.CREATED,
+                changes={kind: [None, summary]},
+                reason=f"Added to “{report}”",
+            )
+        else:
+            save_audited(part, actor, reason=f"Added to “{report}”")
     return part
 
 

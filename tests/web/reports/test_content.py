@@ -149,3 +149,26 @@ def test_only_drafters_edit(report, users):
         with pytest.raises(PermissionDenied):
             editing.add_part(report, users[who], Finding(report=report, title="No"), "finding")
     editing.add_part(report, users["staff"], Finding(report=report, title="Staff may draft"), "finding")
+
+
+def test_every_change_is_audited(report, users):
+    from continuum.audit.log import history
+    from continuum.audit.models import AuditEvent
+
+    author = users["provider_a"]
+    embed = report.embeds.get()
+    logged = history(embed).get()
+    assert logged.action == "created" and "input sha256" in logged.changes["embed"][1]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 5000
+    figure = editing.add_figure(
+        report, author, image=png, content_type="image/png", caption="Chart", alt_text="A chart"
+    )
+    assert history(figure).get().changes == {"figure": [None, "Chart (5,008 bytes)"]}
+    finding = report.findings.first()
+    finding.title = "Retitled"
+    editing.save_part(report, author, finding)
+    assert history(finding).first().changes["title"][1] == "Retitled"
+    editing.move_part(report, author, finding, "finding", 1)
+    editing.remove_part(report, author, finding)
+    changes = [e.changes for e in history(report).filter(action=AuditEvent.Action.UPDATED)]
+    assert any("order" in c for c in changes) and any("finding" in c for c in changes)
