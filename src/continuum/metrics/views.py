@@ -37,6 +37,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "topic_chart": charts.bar_chart(
             "chart-topics", "Requests by topic (top 15)", [(name, n) for name, _, n in board.topics[:15]]
         ),
+        "sites_chart": charts.bar_chart(
+            "chart-sites", "Sites opened by program", [(label, total) for label, _, total in board.sites.rows]
+        ),
         "feedback_chart": charts.bar_chart(
             "chart-feedback", "Mean satisfaction by program (1 to 5)",
             [(r.label, r.satisfaction) for r in board.feedback if r.satisfaction is not None],

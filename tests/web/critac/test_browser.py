@@ -69,5 +69,5 @@ def test_every_page_is_accessible_and_clean(browser, users, orgs, monkeypatch):
     assert Response.objects.get(invitation__email="a@x.gov").satisfaction == 5
 
     page = browser.open_page("/workspace/metrics/", user=staff)
-    expect(page.locator("svg.metrics-chart")).to_have_count(7)
+    expect(page.locator("svg.metrics-chart")).to_have_count(8)
     expect(page.get_by_role("img", name="Requests received and decided by month")).to_be_visible()
