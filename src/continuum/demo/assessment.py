@@ -87,6 +87,13 @@ def _report(site: Site, staff: User) -> Report:
         site=site, title="An Assessment of the Spokane Police Department", created_by=staff,
         executive_summary="The assessment examined use of force, accountability, community engagement, hiring "
         "and wellness, and makes 45 recommendations.",
+        background="The chief of police asked the COPS Office for an organizational assessment after a series of "
+        "use-of-force incidents and a city council resolution calling for reform.",
+        methodology="The team reviewed policies, training curricula and five years of use-of-force, complaint and "
+        "personnel data; interviewed personnel at every level, municipal officials and community stakeholders; "
+        "held focus groups with officers and community listening sessions; and observed patrol on every shift.",
+        conclusion="The department has the leadership and the will to carry these recommendations out; the "
+        "progress reports that follow will show how far it has come.",
     )  # fmt: skip
     for position, (topic_name, finding_text, recommendations) in enumerate(FINDINGS, start=1):
         finding = Finding.objects.create(report=report, title=finding_text, position=position)
