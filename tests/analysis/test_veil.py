@@ -67,6 +67,10 @@ def test_grouped_fit_equals_row_level_fit(veil_csv, geography, interact):
     assert r.n_used == n_rows
     assert r.estimates["is_dark"]["coef"] == pytest.approx(res.params[1], abs=1e-6)
     assert r.estimates["is_dark"]["se"] == pytest.approx(res.bse[1], abs=1e-6)
+    terms = r.estimates["terms"]
+    assert len(terms) == len(res.params)
+    assert [t["coef"] for t in terms.values()] == pytest.approx(list(res.params), abs=1e-6)
+    assert [t["se"] for t in terms.values()] == pytest.approx(list(res.bse), abs=1e-6)
     assert r.n_used + sum(r.n_excluded.values()) == len(df)
 
 

@@ -13,6 +13,8 @@ A mapping is data, not code, so a reviewer can read it and a report can cite it 
     frisk_performed = { from = "search_type", split = ",", contains = ["Protective Frisk"], missing = false }
 
 A value mapped to "" is a known code for "not recorded": it becomes missing and is not reported as unmapped.
+Tables other than stops name themselves at the top (``table = "use_of_force"``; see ``tables.py``); a rule's
+``replace = { "a, b" = "a b" }`` rewrites literal text before splitting (for codes that contain the separator).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .schema import BY_NAME
+from .tables import columns_of
 
 Value = str | bool | float | int
 
@@ -40,6 +42,7 @@ class ColumnRule:
     missing: Value | None = None
     format: str | None = None
     hash: bool = True
+    replace: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,18 @@ class Mapping:
     source: dict[str, Any] = field(default_factory=dict)
     name: str = "identity"
     sha256: str | None = None
+    table: str = "stops"
 
     @classmethod
-    def identity(cls, columns: list[str]) -> Mapping:
+    def identity(cls, columns: list[str], table: str = "stops") -> Mapping:
         """OPP files: every column already named like the standard maps to itself (ids already hashed)."""
-        rules = {c: ColumnRule(target=c, source=c, hash=False) for c in columns if c in BY_NAME}
-        if "officer_id_hash" not in rules and "officer_id" in columns:
+        std = columns_of(table)
+        rules = {
+            c: ColumnRule(target=c, source=c, hash=False) for c in columns if c in std and not std[c].multi
+        }
+        if "officer_id_hash" in std and "officer_id_hash" not in rules and "officer_id" in columns:
             rules["officer_id_hash"] = ColumnRule(target="officer_id_hash", source="officer_id", hash=True)
-        return cls(rules=rules)
+        return cls(rules=rules, table=table)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Mapping:
@@ -75,15 +82,21 @@ class Mapping:
         columns = doc.get("columns", {})
         if not isinstance(columns, dict) or not columns:
             raise InputError("mapping has no [columns] table: it maps nothing", file=file)
+        table = str(doc.get("table", "stops"))
+        try:
+            std = columns_of(table)
+        except InputError as exc:
+            raise InputError(exc.reason, file=file) from exc
         rules: dict[str, ColumnRule] = {}
         for target, spec in columns.items():
-            if target not in BY_NAME:
-                raise InputError(f"{target!r} is not a standard stop column", file=file, column=target)
+            if target not in std:
+                noun = "stop" if table == "stops" else table.replace("_", " ")
+                raise InputError(f"{target!r} is not a standard {noun} column", file=file, column=target)
             if isinstance(spec, str):
                 spec = {"from": spec}
             if not isinstance(spec, dict) or "from" not in spec:
                 raise InputError("column rule needs a 'from' source column", file=file, column=target)
-            unknown = set(spec) - {"from", "values", "split", "contains", "missing", "format", "hash"}
+            unknown = set(spec) - {"from", "values", "split", "contains", "missing", "format", "hash", "replace"}
             if unknown:
                 raise InputError(f"unknown keys {sorted(unknown)} in rule", file=file, column=target)
             rules[target] = ColumnRule(
@@ -95,6 +108,7 @@ class Mapping:
                 missing=spec.get("missing"),
                 format=spec.get("format"),
                 hash=bool(spec.get("hash", True)),
+                replace={str(k): str(v) for k, v in spec.get("replace", {}).items()},
             )
         return cls(
             rules=rules,
@@ -102,6 +116,7 @@ class Mapping:
             source=dict(doc.get("source", {})),
             name=name,
             sha256=sha256,
+            table=table,
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["date", "time", "float", "bool", "category", "text", "id"]
+Kind = Literal["date", "time", "timestamp", "float", "bool", "category", "text", "id"]
 
 RACES = ("asian/pacific islander", "black", "hispanic", "white", "other", "unknown")
 SEXES = ("male", "female")
@@ -25,6 +25,7 @@ class Column:
     kind: Kind
     values: tuple[str, ...] | None = None
     doc: str = ""
+    multi: bool = False  # a list per row (multi-select or one entry per subject), kept in position
 
 
 STOP_COLUMNS: tuple[Column, ...] = (
@@ -71,6 +72,7 @@ BY_NAME: dict[str, Column] = {c.name: c for c in STOP_COLUMNS}
 SQL_TYPES: dict[Kind, str] = {
     "date": "DATE",
     "time": "TIME",
+    "timestamp": "TIMESTAMP",
     "float": "DOUBLE",
     "bool": "BOOLEAN",
     "category": "VARCHAR",

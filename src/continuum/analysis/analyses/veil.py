@@ -125,7 +125,13 @@ def veil_of_darkness(
             "minority_share": m / n if n else None,
             "minority_share_ci95": list(wilson(m, n, alpha)),
         }
-    estimates = {"is_dark": dark.to_dict(), "n_groups": len(t), "converged": bool(res.converged)}
+    estimates = {
+        "is_dark": dark.to_dict(),
+        # every term, so the fit can be checked against any other implementation
+        "terms": {name: {"coef": c.coef, "se": c.se} for name, c in coefs.items()},
+        "n_groups": len(t),
+        "converged": bool(res.converged),
+    }
     caveats = [
         f"Minority = {minority}, majority = {majority}; other groups and missing race are excluded.",
         f"Sunset and dusk (end of civil twilight) at ({lat}, {lng}) in {tz}; the inter-twilight window is "
