@@ -20,6 +20,7 @@ def test_full_review_to_publication(report, users, django_capture_on_commit_call
         report = transitions.submit(report, provider, "Ready")
     assert report.status == "internal_review"
     assert mail.outbox and "internal review" in mail.outbox[-1].body
+    assert users["sme_a"].email in mail.outbox[-1].to and chief.email not in mail.outbox[-1].to
     report = transitions.send_to_agency(report, staff)
     finding = report.findings.first()
     note = editing.comment(
