@@ -2,7 +2,7 @@
 results, 10 PNG figures) to tagged PDF (target under 10 s) and to Word (target under 5 s). Each timing
 includes building the document from the content model (Markdown to sanitized HTML, numbering).
 
-    python -m benchmarks.reports
+    python -m benchmarks.reports [--json]
 
 `run()` returns the rows for the benchmark runner; no database is needed (the report is built in memory).
 """
@@ -253,7 +253,14 @@ def run() -> list[dict]:
 
 
 def main() -> None:
+    """A small table; with --json, the rows as JSON (for a runner that calls this in its own process)."""
+    import json
+    import sys
+
     rows = run()
+    if "--json" in sys.argv[1:]:
+        print(json.dumps(rows))
+        return
     print(f"{'benchmark':<46} {'seconds':>8} {'target':>7} {'pages':>6}  ok")
     for row in rows:
         print(
