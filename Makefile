@@ -51,8 +51,8 @@ demo: install
 	$(BIN)/python manage.py load_demo
 
 run: demo
-	@echo "Serving Continuum on http://$(HOST):$(PORT) (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving Continuum on http://$(HOST):$(PORT) with a task worker (Ctrl-C stops both)"
+	PYTHON=$(BIN)/python scripts/run.sh $(HOST):$(PORT)
 
 lint: $(PY_STAMP)
 	$(BIN)/ruff check .

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "continuum.critac",
     "continuum.feedback",
     "continuum.metrics",
+    "continuum.datasets",
     "continuum.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("workspace/sites/<int:site_pk>/", include("continuum.delivery.urls")),
     path("reports/", include("continuum.reports.public_urls")),
     path("workspace/sites/<int:site_pk>/reports/", include("continuum.reports.urls")),
+    path("workspace/sites/<int:site_pk>/data/", include("continuum.datasets.urls")),
     path("", include("continuum.critac.urls")),
     path("", include("continuum.feedback.urls")),
     path("workspace/metrics/", include("continuum.metrics.urls")),

@@ -17,7 +17,7 @@ from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganizatio
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
-from . import assessment, critac, delivery, feedback, reports, requests, sites
+from . import assessment, critac, datasets, delivery, feedback, reports, requests, sites
 
 PROGRAM_OFFICE = "Office of Community Oriented Policing Services (COPS Office)"
 
@@ -129,4 +129,5 @@ def _load() -> list[DemoUser]:
     assessment.load(staff)
     critac.load(staff)
     feedback.load(staff)
+    datasets.load(staff)
     return USERS

@@ -1,0 +1,437 @@
+"""Validations and analyses run by the task worker (Django Tasks, `django_tasks_db`), with live progress.
+
+Exactly-once: the job row, not the task queue, decides who runs. A task carries (job id, attempt); it runs only
+if it can move that attempt from queued to running (`claim`), and every later write is fenced on the same
+attempt. A re-delivered task finds the attempt taken and does nothing; a job whose worker died is put back
+in the queue under a new attempt by `recover_stale` (run when the worker starts and whenever a job is watched),
+so a restart loses nothing and the dead run, should it wake, can no longer write."""
+
+import datetime
+import inspect
+import os
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from continuum.analysis import ENGINE_VERSION
+from continuum.analysis.analyses import ANALYSES
+from continuum.analysis.errors import InputError
+from continuum.analysis.load import file_sha256, hash_officer_id, load_stops
+from continuum.analysis.sql import ident, lit
+from continuum.audit.log import record, save_audited
+from continuum.audit.models import AuditEvent
+
+from . import mappings, results
+from .models import DataRequest, DatasetVersion, Job, SiteDataKey
+from .uploads import DataError, ensure_open
+
+STALE_AFTER = datetime.timedelta(minutes=30)
+HIDDEN_PARAMS = ("data", "reducer", "benchmark")
+
+
+def site_key(site) -> str:
+    """The site's officer-id hashing key, made on first use."""
+    key, _ = SiteDataKey.objects.get_or_create(site=site)
+    return key.key
+
+
+def worker_label() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+# Starting jobs ---------------------------------------------------------------------------------------------
+
+
+def _enqueue(job: Job) -> None:
+    """Queued in the same transaction as the job row, so neither exists without the other."""
+    result = run_job.enqueue(job.pk, job.attempt)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+
+def start_validation(version: DatasetVersion, actor) -> Job:
+    site = version.site
+    if not actor.has_perm("datasets.upload_data", site):
+        raise PermissionDenied
+    ensure_open(site)
+    if not version.raw_file:
+        raise DataError(
+            "This version's raw upload was deleted when it was accepted; it is already validated."
+        )
+    if not version.mapping_toml.strip():
+        raise DataError("Save a mapping before validating.")
+    with transaction.atomic():
+        version.status = DatasetVersion.Status.VALIDATING
+        version.error = ""
+        save_audited(version, actor, reason="Validation started")
+        job = Job(version=version, kind=Job.Kind.VALIDATE, created_by=actor, stage="Waiting for a worker")
+        save_audited(job, actor, reason="Validation queued")
+        _enqueue(job)
+    return job
+
+
+def analysis_parameters(name: str) -> dict[str, inspect.Parameter]:
+    fn = ANALYSES[name]
+    return {k: p for k, p in inspect.signature(fn).parameters.items() if k not in HIDDEN_PARAMS}
+
+
+def coerce_params(name: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Keep the parameters the analysis takes, typed like their defaults (as the CLI does)."""
+    if name not in ANALYSES:
+        raise DataError(f"Unknown analysis {name!r}; choose from {', '.join(sorted(ANALYSES))}.")
+    out: dict[str, Any] = {}
+    for key, param in analysis_parameters(name).items():
+        value = raw.get(key)
+        if value is None or value == "":
+            continue
+        default = param.default
+        try:
+            if isinstance(default, bool):
+                value = value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes", "on")
+            elif isinstance(default, int):
+                value = int(value)
+            elif isinstance(default, float) or key in ("lat", "lng"):
+                value = float(value)
+            else:
+                value = str(value)
+        except (TypeError, ValueError):
+            raise DataError(f"Parameter {key} = {value!r} is not a {type(default).__name__}.") from None
+        out[key] = value
+    return out
+
+
+def start_analysis(version: DatasetVersion, actor, analysis: str, params: dict[str, Any]) -> Job:
+    site = version.site
+    if not actor.has_perm("datasets.run_analysis", site):
+        raise PermissionDenied
+    ensure_open(site)
+    if not version.is_stops:
+        raise DataError("The engine's analyses of this kind of table are not available yet.")
+    if not version.analysable:
+        raise DataError("Validate this version before analysing it.")
+    params = coerce_params(analysis, params)
+    with transaction.atomic():
+        job = Job(version=version, kind=Job.Kind.ANALYZE, analysis=analysis, params=params, created_by=actor,
+                  stage="Waiting for a worker")  # fmt: skip
+        save_audited(job, actor, reason=f"{analysis} queued")
+        _enqueue(job)
+    return job
+
+
+def retry(job: Job, actor) -> Job:
+    """A failed job goes back in the queue as a new attempt; its earlier error stays in the audit log."""
+    perm = "datasets.run_analysis" if job.kind == Job.Kind.ANALYZE else "datasets.upload_data"
+    if not actor.has_perm(perm, job.version.site):
+        raise PermissionDenied
+    ensure_open(job.version.site)
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.status != Job.Status.FAILED:
+            raise DataError("Only a failed job can be retried.")
+        record(actor, job, AuditEvent.Action.UPDATED, from_state=job.status, to_state=Job.Status.QUEUED,
+               reason=f"Retried after: {job.error}"[:1000])  # fmt: skip
+        _requeue(job)
+        if job.kind == Job.Kind.VALIDATE:
+            DatasetVersion.objects.filter(pk=job.version_id).update(status=DatasetVersion.Status.VALIDATING)
+    return job
+
+
+def _requeue(job: Job) -> None:
+    job.attempt += 1
+    job.status, job.progress, job.stage, job.error, job.worker = (
+        Job.Status.QUEUED,
+        0,
+        "Waiting for a worker",
+        "",
+        "",
+    )
+    job.started_at = job.heartbeat_at = job.finished_at = None
+    job.save()
+    _enqueue(job)
+
+
+def recover_stale(now: datetime.datetime | None = None) -> int:
+    """Put back in the queue the running jobs whose worker is gone (its process on this host has exited, or
+    it has not reported for STALE_AFTER). Returns how many."""
+    now = now or timezone.now()
+    host = socket.gethostname()
+    recovered = 0
+    for job in Job.objects.filter(status=Job.Status.RUNNING):
+        if not _worker_gone(job, host, now):
+            continue
+        with transaction.atomic():
+            locked = Job.objects.select_for_update().filter(pk=job.pk, status=Job.Status.RUNNING,
+                                                             attempt=job.attempt).first()  # fmt: skip
+            if locked is None:
+                continue
+            reason = f"Worker {locked.worker or '?'} stopped; queued again"
+            record(None, locked, AuditEvent.Action.UPDATED, from_state="running", to_state="queued",
+                   reason=reason, actor_label="Task worker")  # fmt: skip
+            _requeue(locked)
+            recovered += 1
+    return recovered
+
+
+def _worker_gone(job: Job, host: str, now: datetime.datetime) -> bool:
+    if job.heartbeat_at is None or now - job.heartbeat_at > STALE_AFTER:
+        return True
+    worker_host, _, pid = job.worker.rpartition(":")
+    if worker_host != host or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+# Running jobs ----------------------------------------------------------------------------------------------
+
+
+@task
+def run_job(job_id: int, attempt: int) -> str:
+    """The worker's entry point."""
+    return execute(job_id, attempt)
+
+
+def claim(job_id: int, attempt: int) -> bool:
+    now = timezone.now()
+    return bool(
+        Job.objects.filter(pk=job_id, attempt=attempt, status=Job.Status.QUEUED).update(
+            status=Job.Status.RUNNING,
+            worker=worker_label(),
+            started_at=now,
+            heartbeat_at=now,
+            progress=5,
+            stage="Started",
+        )
+    )
+
+
+def report_progress(job: Job, progress: int, stage: str) -> None:
+    Job.objects.filter(pk=job.pk, attempt=job.attempt, status=Job.Status.RUNNING).update(
+        progress=progress, stage=stage[:200], heartbeat_at=timezone.now()
+    )
+
+
+def execute(job_id: int, attempt: int) -> str:
+    """Run one attempt of a job, if it is still this attempt's to run."""
+    if not claim(job_id, attempt):
+        return "skipped: already claimed, finished or superseded"
+    job = Job.objects.select_related("version__data_request__site").get(pk=job_id)
+    try:
+        if job.kind == Job.Kind.VALIDATE:
+            _validate(job)
+        else:
+            _analyze(job)
+    except InputError as error:
+        _fail(job, mappings.describe(error, job.version))
+        return "failed"
+    except DataError as error:
+        _fail(job, str(error))
+        return "failed"
+    except Exception as error:  # the page must say the job failed, whatever broke
+        _fail(job, f"The job stopped on an unexpected error ({type(error).__name__}: {error}).")
+        raise
+    return "done"
+
+
+def _fenced(job: Job):
+    return Job.objects.select_for_update().filter(pk=job.pk, attempt=job.attempt, status=Job.Status.RUNNING)
+
+
+def _finish(job: Job, stage: str) -> bool:
+    return bool(
+        _fenced(job).update(status=Job.Status.DONE, progress=100, stage=stage, finished_at=timezone.now())
+    )
+
+
+def _fail(job: Job, message: str) -> None:
+    with transaction.atomic():
+        if not _fenced(job).update(
+            status=Job.Status.FAILED, error=message, stage="Failed", finished_at=timezone.now()
+        ):
+            return
+        record(None, job, AuditEvent.Action.UPDATED, from_state="running", to_state="failed", reason=message[:1000],
+               actor_label="Task worker")  # fmt: skip
+        if job.kind == Job.Kind.VALIDATE:
+            version = DatasetVersion.objects.get(pk=job.version_id)
+            version.status, version.error = DatasetVersion.Status.INVALID, message
+            version.save(update_fields=["status", "error"])
+            request = version.data_request
+            if request.status != DataRequest.Status.ACCEPTED:
+                request.status, request.status_note = DataRequest.Status.PROBLEM, message[:500]
+                request.save(update_fields=["status", "status_note"])
+
+
+class _Workdir:
+    def __enter__(self) -> Path:
+        self.path = Path(tempfile.mkdtemp(prefix="continuum-job-"))
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _validate(job: Job) -> None:
+    version = job.version
+    raw = Path(version.raw_file.path)
+    report_progress(job, 15, "Reading the file and converting it to the standard table")
+    mapping = mappings.parse(version, version.mapping_toml)
+    key = site_key(version.site)
+    with _Workdir() as work:
+        out = work / "standard.parquet"
+        if version.is_stops:
+            with load_stops(raw, mapping, hash_key=key) as data:
+                report_progress(job, 60, "Writing the standard table")
+                data.con.execute(
+                    f"COPY (SELECT * EXCLUDE (_row) FROM {data.table} ORDER BY _row) TO {lit(str(out))} "
+                    "(FORMAT parquet)"
+                )
+                validation = data.validation.to_dict()
+                validation["mapped_columns"] = sorted(data.columns)
+                validation["unmapped_values"] = data.validation.unmapped_values()
+                n_rows = data.n_rows
+        else:
+            validation, n_rows = _standardize_other(raw, version, mapping, key, out)
+        report_progress(job, 85, "Saving the standard table")
+        sha = file_sha256(out)
+        with transaction.atomic():
+            if not _fenced(job).exists():
+                return
+            version.refresh_from_db()
+            old = version.standard_file.name
+            with out.open("rb") as handle:
+                version.standard_file.save("standard.parquet", File(handle), save=False)
+            version.standard_sha256, version.n_rows, version.validation = sha, n_rows, validation
+            version.status, version.error = DatasetVersion.Status.VALID, ""
+            version.save()
+            request = version.data_request
+            if request.status != DataRequest.Status.ACCEPTED:
+                request.status = DataRequest.Status.VALIDATED
+                request.status_note = f"Version {version.number}: {n_rows:,} rows validated."
+                request.save(update_fields=["status", "status_note"])
+            _finish(job, f"Validated {n_rows:,} rows")
+            problems = validation.get("n_problem_cells", 0)
+            record(None, version, AuditEvent.Action.UPDATED, to_state="valid", actor_label="Task worker",
+                   reason=f"{n_rows:,} rows; {problems:,} cells could not be mapped")  # fmt: skip
+        if old:
+            version.standard_file.storage.delete(old)
+
+
+def _standardize_other(
+    raw: Path, version: DatasetVersion, spec: dict, key: str, out: Path
+) -> tuple[dict, int]:
+    """Tables without an engine schema yet: keep the listed columns, hash the officer ones, drop the rest."""
+    import duckdb
+
+    from continuum.analysis.load import _format, connect
+
+    fmt = _format(raw)
+    con, tmp = connect()
+    try:
+        try:
+            if fmt == "parquet":
+                con.execute(f"CREATE TABLE raw_t AS SELECT * FROM read_parquet({lit(str(raw))})")
+            elif fmt == "excel":
+                from continuum.analysis.load import _load_excel
+
+                _load_excel(con, raw, {})
+            else:
+                con.execute(
+                    f"CREATE TABLE raw_t AS SELECT * FROM read_csv({lit(str(raw))}, all_varchar=true, header=true, "
+                    "strict_mode=true)"
+                )
+        except duckdb.Error as error:
+            from continuum.analysis.load import _csv_error
+
+            raise _csv_error(raw, error) from error
+        columns = [r[0].lstrip("\ufeff") for r in con.execute("DESCRIBE raw_t").fetchall()]
+        actual = {c.lstrip("\ufeff"): c for c in (r[0] for r in con.execute("DESCRIBE raw_t").fetchall())}
+        wanted = spec["keep"] + spec["hash"]
+        missing = [c for c in wanted if c not in actual]
+        if len(missing) == len(wanted):
+            raise InputError(f"the mapping maps nothing: none of its columns are in this file (wrong table?); "
+                             f"file has {columns[:8]}", file=str(raw))  # fmt: skip
+        if missing:
+            raise InputError(
+                f"the mapping names column(s) not in the file: {missing}", file=str(raw), column=missing[0]
+            )
+        n_rows = con.execute("SELECT count(*) FROM raw_t").fetchone()[0]
+        if n_rows == 0:
+            raise InputError("file has a header but no data rows", file=str(raw))
+        select = [f"{ident(actual[c])} AS {ident(c)}" for c in spec["keep"]]
+        kb = key.encode()
+        for i, col in enumerate(spec["hash"]):
+            src = f"NULLIF(trim(CAST({ident(actual[col])} AS VARCHAR)), '')"
+            ids = [
+                r[0]
+                for r in con.execute(f"SELECT DISTINCT {src} FROM raw_t WHERE {src} IS NOT NULL").fetchall()
+            ]
+            con.execute(f"CREATE TABLE keys_{i} (raw_id VARCHAR, id_hash VARCHAR)")
+            if ids:
+                con.executemany(
+                    f"INSERT INTO keys_{i} VALUES (?, ?)", [(v, hash_officer_id(v, kb)) for v in ids]
+                )
+            select.append(f"(SELECT id_hash FROM keys_{i} WHERE raw_id = {src}) AS {ident(col + '_hash')}")
+        con.execute(f"COPY (SELECT {', '.join(select)} FROM raw_t) TO {lit(str(out))} (FORMAT parquet)")
+        profile = []
+        for c in spec["keep"]:
+            v = f"NULLIF(trim(CAST({ident(actual[c])} AS VARCHAR)), '')"
+            blank, distinct = con.execute(
+                f"SELECT count(*) - count({v}), count(DISTINCT {v}) FROM raw_t"
+            ).fetchone()
+            profile.append({"column": c, "blank": int(blank), "distinct": int(distinct)})
+        dropped = [c for c in columns if c not in wanted]
+        return {
+            "n_rows": int(n_rows), "n_problem_cells": 0, "issues": [], "columns": profile,
+            "hashed_columns": spec["hash"], "dropped_columns": dropped, "unmapped_source_columns": dropped,
+        }, int(n_rows)  # fmt: skip
+    finally:
+        con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def mapping_params(version: DatasetVersion) -> dict[str, Any]:
+    """The analysis defaults the mapping declares ([params]: tz, lat, lng …)."""
+    if not version.is_stops or not version.mapping_toml:
+        return {}
+    try:
+        parsed = mappings.parse(version, version.mapping_toml)
+    except InputError:
+        return {}
+    return dict(parsed.params) if hasattr(parsed, "params") else {}
+
+
+def _analyze(job: Job) -> None:
+    version = job.version
+    if not version.analysable:
+        raise DataError("The dataset version has no validated standard table.")
+    fn = ANALYSES.get(job.analysis)
+    if fn is None:
+        raise DataError(f"Unknown analysis {job.analysis!r}.")
+    accepted = analysis_parameters(job.analysis)
+    params = {k: v for k, v in mapping_params(version).items() if k in accepted}
+    params.update(job.params)
+    report_progress(job, 15, "Loading the standard table")
+    with load_stops(Path(version.standard_file.path)) as data:
+        report_progress(job, 40, f"Running {job.analysis} on {data.n_rows:,} rows")
+        result = fn(data, **params)
+    report_progress(job, 90, "Saving the result")
+    with transaction.atomic():
+        if not _fenced(job).exists():
+            return
+        stored = results.store(job, result, params)
+        Job.objects.filter(pk=job.pk).update(params=params)
+        _finish(job, f"Result #{stored.number} saved")
+        record(None, stored, AuditEvent.Action.CREATED, actor_label="Task worker",
+               reason=f"{job.analysis} on {result.n_used:,} rows (engine {ENGINE_VERSION})")  # fmt: skip

@@ -1,0 +1,117 @@
+"""The mapping saved with a dataset version, as TOML the user reviews in the browser.
+
+Stops use the engine's mapping (its draft comes from `continuum.analysis.profile`, or a shipped mapping).
+Other tables have no standard schema in the engine yet, so their mapping only says which columns are kept
+(`keep`) and which hold officer identifiers to hash (`hash`); every other column, such as civilian names,
+is dropped when the standard table is written."""
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from continuum.analysis.errors import InputError
+from continuum.analysis.mapping import Mapping, shipped_mappings
+from continuum.analysis.profile import profile
+from continuum.audit.log import save_audited
+
+from .models import DatasetVersion
+from .uploads import DataError, ensure_open
+
+OFFICER = re.compile(r"officer.*(name|id|badge|number)|badge|employee_?(id|number)|^officer$", re.I)
+CIVILIAN = re.compile(
+    r"(?<!agency_)name|address|street|phone|email|birth|dob|ssn|social|license|plate|vin", re.I
+)
+
+
+def shipped() -> list[str]:
+    return sorted(shipped_mappings())
+
+
+def draft(version: DatasetVersion, shipped_name: str = "") -> str:
+    """A starting point for the user to review: a shipped mapping, else the engine's draft."""
+    if shipped_name:
+        path = shipped_mappings().get(shipped_name)
+        if path is None:
+            raise DataError(f"There is no shipped mapping called {shipped_name!r}.")
+        return path.read_text(encoding="utf-8")
+    path = Path(version.raw_file.path)
+    try:
+        toml, prof = profile(path)
+    except InputError as error:
+        raise DataError(describe(error, version)) from error
+    if version.is_stops:
+        return toml
+    return columns_draft(list(prof))
+
+
+def columns_draft(columns: list[str]) -> str:
+    officer = [c for c in columns if OFFICER.search(c)]
+    civilian = [c for c in columns if c not in officer and CIVILIAN.search(c)]
+    keep = [c for c in columns if c not in officer and c not in civilian]
+    lines = [
+        "# Columns kept in the standard table; any column not listed is dropped.",
+        "keep = [" + ", ".join(_quote(c) for c in keep) + "]",
+        "# Officer identifiers, replaced by a keyed hash (the site's key, never stored with the data).",
+        "hash = [" + ", ".join(_quote(c) for c in officer) + "]",
+    ]
+    if civilian:
+        lines.append("# Dropped as civilian personal identifiers: " + ", ".join(civilian))
+    return "\n".join(lines) + "\n"
+
+
+def _quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parse(version: DatasetVersion, text: str) -> Mapping | dict:
+    """The engine's Mapping for stops, or {"keep": [...], "hash": [...]} for other tables; raises InputError
+    with the engine's reason when the text can't be used."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"the mapping is not valid TOML: {error}") from error
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    if version.is_stops:
+        return Mapping.from_dict(doc, name=f"dataset-{version.data_request_id}-v{version.number}", sha256=sha)
+    keep, hashed = doc.get("keep", []), doc.get("hash", [])
+    for key, value in (("keep", keep), ("hash", hashed)):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(f"{key} must be a list of column names", column=key)
+    if not keep and not hashed:
+        raise InputError("the mapping keeps no column: it maps nothing")
+    unknown = set(doc) - {"keep", "hash"}
+    if unknown:
+        raise InputError(f"unknown keys {sorted(unknown)}; use keep and hash")
+    return {"keep": keep, "hash": hashed}
+
+
+def save_mapping(version: DatasetVersion, actor, text: str) -> DatasetVersion:
+    """Save the reviewed mapping with the version (checked by the engine first)."""
+    site = version.site
+    if not actor.has_perm("datasets.upload_data", site):
+        raise PermissionDenied
+    ensure_open(site)
+    if not version.raw_file:
+        raise DataError(
+            "This version was accepted and its raw upload deleted; upload a new version to remap."
+        )
+    try:
+        parse(version, text)
+    except InputError as error:
+        raise DataError(describe(error, version)) from error
+    with transaction.atomic():
+        version.mapping_toml = text
+        version.mapping_sha256 = hashlib.sha256(text.encode()).hexdigest()
+        save_audited(version, actor, reason="Mapping saved")
+    return version
+
+
+def describe(error: InputError, version: DatasetVersion | None = None) -> str:
+    """The engine's one-line reason, naming the uploaded file rather than where it is stored."""
+    name = version.original_name if version else None
+    file = name if (error.file and name) else error.file
+    return InputError(error.reason, file=file, row=error.row, column=error.column).one_line()

@@ -1,0 +1,23 @@
+from django import template
+
+from continuum.datasets import results
+
+register = template.Library()
+
+
+@register.inclusion_tag("datasets/_site_section.html")
+def site_data(site, user) -> dict:
+    """Data and analyses on the site page, for the team and the site's agency: the requests and the latest
+    result of each analysis on each dataset, with its tables and charts."""
+    if not user.has_perm("datasets.view_data", site):
+        return {"visible": False}
+    latest: dict[tuple[int, str], object] = {}
+    for result in results.visible_results(site, user).order_by("-number"):
+        latest.setdefault((result.version.data_request_id, result.analysis), result)
+    return {
+        "visible": True,
+        "site": site,
+        "data_requests": list(site.data_requests.all()),
+        "latest": list(latest.values()),
+        "can_run": user.has_perm("datasets.run_analysis", site),
+    }
