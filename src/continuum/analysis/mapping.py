@@ -96,7 +96,16 @@ class Mapping:
                 spec = {"from": spec}
             if not isinstance(spec, dict) or "from" not in spec:
                 raise InputError("column rule needs a 'from' source column", file=file, column=target)
-            unknown = set(spec) - {"from", "values", "split", "contains", "missing", "format", "hash", "replace"}
+            unknown = set(spec) - {
+                "from",
+                "values",
+                "split",
+                "contains",
+                "missing",
+                "format",
+                "hash",
+                "replace",
+            }
             if unknown:
                 raise InputError(f"unknown keys {sorted(unknown)} in rule", file=file, column=target)
             rules[target] = ColumnRule(

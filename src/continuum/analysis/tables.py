@@ -37,7 +37,15 @@ FORCE_LEVEL = {
 SEVERITY_LABELS = {1: "physical control", 2: "strikes", 3: "less-lethal weapon", 4: "firearm"}
 # Subject resistance in ascending level (the NUFDC's resistance types, grouped as use-of-force continua do).
 RESISTANCE = ("none", "verbal", "passive", "active", "flight", "aggressive", "deadly", "other")
-RESISTANCE_LEVEL = {"none": 0, "verbal": 1, "passive": 2, "active": 3, "flight": 3, "aggressive": 4, "deadly": 5}
+RESISTANCE_LEVEL = {
+    "none": 0,
+    "verbal": 1,
+    "passive": 2,
+    "active": 3,
+    "flight": 3,
+    "aggressive": 4,
+    "deadly": 5,
+}
 CONTACT_REASONS = ("dispatched", "officer initiated", "citizen initiated", "pre-planned", "other")
 OFFICER_SEXES = ("male", "female", "other")
 OFFENSE_LEVELS = ("felony", "misdemeanor", "violation", "warrant", "other")
@@ -45,7 +53,9 @@ ARMED = ("firearm", "knife", "other weapon", "vehicle", "unarmed", "unknown")
 OIS_OUTCOMES = ("fatal", "injured", "not hit")
 
 
-def _c(name: str, kind: str, values: tuple[str, ...] | None = None, doc: str = "", multi: bool = False) -> Column:
+def _c(
+    name: str, kind: str, values: tuple[str, ...] | None = None, doc: str = "", multi: bool = False
+) -> Column:
     return Column(name, kind, values, doc, multi)  # type: ignore[arg-type]
 
 
