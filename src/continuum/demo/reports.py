@@ -245,8 +245,8 @@ def fargo(site: Site, staff) -> Report:
         "Jake Wallin was killed, two officers and a civilian were wounded, and Officer Zach Robinson stopped the "
         "attack. The department asked for an independent after-action review to learn from the response."
     )
-    report.background = editing.AFTER_ACTION_NOTE + (
-        "\n\nThe review follows the COPS Office guide *How to Conduct an After Action Review* and the HSEEP "
+    report.background = (
+        "The review follows the COPS Office guide *How to Conduct an After Action Review* and the HSEEP "
         "after-action report and improvement plan structure."
     )
     report.methodology = "The team reviewed video, radio and dispatch records, documents and data, and interviewed those involved."

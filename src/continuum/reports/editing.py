@@ -49,7 +49,7 @@ SNAPSHOTS = {"figure", "embed"}
 
 
 def create_report(site: Site, actor, *, title: str, kind: str = Report.Kind.FINDINGS) -> Report:
-    """A new draft; an after-action review starts with the guide's note on what an AAR is for."""
+    """A new draft (the templates of an after-action review carry the guide's note on what an AAR is for)."""
     if not actor.has_perm("reports.draft_report", site):
         raise PermissionDenied
     with transaction.atomic():
@@ -58,8 +58,6 @@ def create_report(site: Site, actor, *, title: str, kind: str = Report.Kind.FIND
         if Report.objects.filter(site=site, kind=kind).exclude(status__in=Report.LOCKED).exists():
             raise TransitionError("This site already has a report of that kind being drafted or reviewed.")
         report = Report(site=site, kind=kind, title=title.strip(), version=version, created_by=actor)
-        if kind == Report.Kind.AFTER_ACTION:
-            report.background = AFTER_ACTION_NOTE
         save_audited(report, actor, reason="Report started")
     return report
 
