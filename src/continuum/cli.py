@@ -63,19 +63,24 @@ def _coerce(key: str, value: str, default: Any) -> Any:
 def analyze(
     analysis: Annotated[
         str,
-        typer.Argument(help="rates | veil-of-darkness | outcome-test | threshold-test | officer-benchmark"),
+        typer.Argument(
+            help="rates | veil-of-darkness | outcome-test | threshold-test | officer-benchmark | use-of-force"
+            " | arrests | ois | crashes | staffing | personnel"
+        ),
     ],
-    file: Annotated[Path, typer.Argument(help="stops file: CSV, Excel or Parquet")],
+    file: Annotated[
+        Path, typer.Argument(help="data file (stops, use of force, calls...): CSV, Excel or Parquet")
+    ],
     out_dir: Annotated[Path, typer.Option("--out", help="directory for result.json and report.html")],
     mapping: Annotated[
         str | None, typer.Option(help="mapping TOML, or the name of a shipped mapping")
     ] = None,
     param: Annotated[list[str] | None, typer.Option("--param", help="key=value, repeatable")] = None,
-    benchmark: Annotated[Path | None, typer.Option(help="population CSV of group counts (rates)")] = None,
+    benchmark: Annotated[Path | None, typer.Option(help="population CSV of group counts")] = None,
 ) -> None:
     """Run one analysis and write DIR/result.json and DIR/report.html."""
-    from continuum.analysis.analyses import ANALYSES
-    from continuum.analysis.load import load_stops
+    from continuum.analysis.analyses import ANALYSES, TABLE_OF
+    from continuum.analysis.load import load_table
     from continuum.analysis.render import report_page
 
     try:
@@ -96,7 +101,7 @@ def analyze(
             transient=True,
         ) as progress:
             task = progress.add_task("loading and validating", total=3)
-            data = load_stops(file, mapping)
+            data = load_table(file, mapping, table=TABLE_OF.get(analysis, "stops"))
             progress.update(task, advance=1, description=f"running {analysis}")
             try:
                 result = fn(data, **params)

@@ -24,9 +24,10 @@ import pyarrow as pa
 
 from .errors import InputError
 from .mapping import Mapping
-from .schema import SQL_TYPES, STOP_COLUMNS
+from .schema import SQL_TYPES
 from .sql import ident, lit
 from .standardize import column_sql
+from .tables import TABLES
 from .validate import Issue, ValidationReport
 
 HASH_KEY_ENV = "CONTINUUM_HASH_KEY"
@@ -59,6 +60,7 @@ class StopData:
     validation: ValidationReport
     input_sha256: str
     _tmpdir: str | None = field(default=None, repr=False)
+    kind: str = "stops"  # the standard table type (tables.TABLES)
 
     def close(self) -> None:
         self.con.close()
@@ -214,6 +216,24 @@ def load_stops(
     max_examples: int = 10,
 ) -> StopData:
     """Load a stops file into DuckDB in the standard schema and validate every converted cell."""
+    return load_table(
+        path, mapping, table=None, hash_key=hash_key, memory_limit=memory_limit, max_examples=max_examples
+    )
+
+
+def load_table(
+    path: str | Path,
+    mapping: Mapping | str | Path | None = None,
+    *,
+    table: str | None = "stops",
+    hash_key: str | bytes | None = None,
+    memory_limit: str | None = None,
+    max_examples: int = 10,
+) -> StopData:
+    """Load any standard table (``tables.TABLES``) the same way; ``table=None`` takes the mapping's own.
+
+    A mapping written for another table is refused: its columns would silently not match.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", file=str(path))
@@ -221,6 +241,11 @@ def load_stops(
         raise InputError("file is empty", file=str(path))
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = Mapping.from_toml(mapping)
+    if mapping is not None and table is not None and mapping.table != table:
+        raise InputError(
+            f"mapping {mapping.name!r} is for {mapping.table!r} data, not {table!r}", file=str(path)
+        )
+    kind = mapping.table if mapping is not None else (table or "stops")
     con, tmp = connect(memory_limit)
     try:
         fmt = _format(path)
@@ -247,10 +272,11 @@ def load_stops(
         if n_rows == 0:
             raise InputError("file has a header but no data rows", file=str(path))
         if mapping is None:
-            mapping = Mapping.identity(list(types))
+            mapping = Mapping.identity(list(types), kind)
             if not mapping.rules:
+                noun = "stop" if kind == "stops" else kind.replace("_", " ")
                 raise InputError(
-                    "no column matches the standard stop schema; supply a mapping "
+                    f"no column matches the standard {noun} schema; supply a mapping "
                     "(`continuum data profile FILE` drafts one)",
                     file=str(path),
                 )
@@ -285,10 +311,12 @@ def _standardize(
     hash_key: str | bytes | None,
     max_examples: int,
 ) -> StopData:
-    specs = {t: column_sql(rule, types[rule.source]) for t, rule in mapping.rules.items()}
+    std = TABLES[mapping.table]
+    by_name = {c.name: c for c in std}
+    specs = {t: column_sql(rule, types[rule.source], by_name[t]) for t, rule in mapping.rules.items()}
     select = ["raw._row AS _row"]
     joins = ""
-    for col in STOP_COLUMNS:
+    for col in std:
         if col.name not in specs:
             continue
         rule = mapping.rules[col.name]
@@ -307,13 +335,14 @@ def _standardize(
                 for r in con.execute(f"SELECT DISTINCT {src} FROM raw WHERE {src} IS NOT NULL").fetchall()
             ]
             keys = pd.DataFrame({"raw_id": ids, "id_hash": [hash_officer_id(i, kb) for i in ids]})  # noqa: F841
-            con.execute("CREATE TEMP TABLE officer_keys AS SELECT * FROM keys")
+            con.execute("CREATE OR REPLACE TEMP TABLE officer_keys AS SELECT * FROM keys")
             raw_src = f"NULLIF(trim(CAST(raw.{ident(rule.source)} AS VARCHAR)), '')"
             joins = f" LEFT JOIN officer_keys ok ON ok.raw_id = {raw_src}"
             select.append(f"ok.id_hash AS {ident(col.name)}")
         else:
             select.append(f"{specs[col.name].expr} AS {ident(col.name)}")
-    con.execute(f"CREATE TABLE stops AS SELECT {', '.join(select)} FROM raw{joins}")
+    name = "stops" if mapping.table == "stops" else mapping.table
+    con.execute(f"CREATE TABLE {ident(name)} AS SELECT {', '.join(select)} FROM raw{joins}")
 
     con.execute(
         "CREATE TABLE problems (_row BIGINT, column_name VARCHAR, source_column VARCHAR, value "
@@ -340,13 +369,14 @@ def _standardize(
     )
     return StopData(
         con=con,
-        table="stops",
+        table=name,
         path=path,
         n_rows=n_rows,
         columns=frozenset(specs),
         mapping=mapping,
         validation=report,
         input_sha256=file_sha256(path),
+        kind=mapping.table,
     )
 
 
@@ -359,4 +389,12 @@ def write_problems(data: StopData, out: str | Path) -> int:
     return int(data.con.execute("SELECT count(*) FROM problems").fetchone()[0])  # type: ignore[index]
 
 
-__all__ = ["SQL_TYPES", "StopData", "file_sha256", "hash_officer_id", "load_stops", "write_problems"]
+__all__ = [
+    "SQL_TYPES",
+    "StopData",
+    "file_sha256",
+    "hash_officer_id",
+    "load_stops",
+    "load_table",
+    "write_problems",
+]

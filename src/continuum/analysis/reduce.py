@@ -29,6 +29,10 @@ class Reduction:
     # Named expressions computed once per row (after lookups are joined) and usable by name in the
     # exclusions, keys and sums; lookup columns are likewise referenced by bare name.
     derived: dict[str, str] = field(default_factory=dict)
+    # (name, SQL list expression): each row becomes one row per list entry, the entry bound to ``name``
+    # (after ``derived``). Subjects of a multi-subject report, or the clock hours a call spans. Rows whose
+    # list is empty vanish, so callers keep lists non-empty; ``n`` then counts the exploded rows.
+    explode: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ class DuckDBReducer:
         ]
         derived = "".join(f", {e} AS {ident(n)}" for n, e in spec.derived.items())
         rows = f"(SELECT *{derived} FROM {source}{joins})" if derived or joins else source
+        if spec.explode:
+            rows = f"(SELECT *, unnest({spec.explode[1]}) AS {ident(spec.explode[0])} FROM {rows})"
         return (
             f"SELECT _reason, {', '.join([*keys, *sums, f'{count} AS n'])} "
             f"FROM (SELECT {inner_cols} FROM {rows}) GROUP BY ALL"

@@ -40,7 +40,7 @@ def _fallback(col: Column, v: str, fmt: str | None) -> tuple[str, str]:
             f"WHEN lower({v}) IN {in_list(FALSE_WORDS)} THEN FALSE END",
             "not a true/false value",
         )
-    if col.kind in ("date", "time"):
+    if col.kind in ("date", "time", "timestamp"):
         typ = SQL_TYPES[col.kind]
         if fmt:
             return f"CAST(try_strptime({v}, {lit(fmt)}) AS {typ})", f"not a {col.kind} in format {fmt}"
@@ -67,8 +67,10 @@ def _case(values: dict, v: str, fallback: str, kind: str) -> str:
     return f"CASE {v} {' '.join(whens)} ELSE ({fallback}) END"
 
 
-def column_sql(rule: ColumnRule, source_type: str) -> ColumnSQL:
-    col = BY_NAME[rule.target]
+def column_sql(rule: ColumnRule, source_type: str, col: Column | None = None) -> ColumnSQL:
+    col = col or BY_NAME[rule.target]
+    if col.multi:
+        return _multi_sql(rule, source_type, col)
     src = ident(rule.source)
     typ = source_type.upper()
     # Typed sources (Parquet, DuckDB) that already hold the right type pass straight through.
@@ -76,6 +78,7 @@ def column_sql(rule: ColumnRule, source_type: str) -> ColumnSQL:
         direct = (
             (col.kind == "date" and typ == "DATE")
             or (col.kind == "time" and typ == "TIME")
+            or (col.kind == "timestamp" and typ.startswith("TIMESTAMP"))
             or (col.kind == "bool" and typ == "BOOLEAN")
             or (col.kind == "float" and typ in NUMERIC)
         )
@@ -83,7 +86,7 @@ def column_sql(rule: ColumnRule, source_type: str) -> ColumnSQL:
             return ColumnSQL(rule.target, rule.source, f"CAST({src} AS {SQL_TYPES[col.kind]})", None, "", "")
         if col.kind in ("date", "time") and typ.startswith("TIMESTAMP"):
             return ColumnSQL(rule.target, rule.source, f"CAST({src} AS {SQL_TYPES[col.kind]})", None, "", "")
-    v = f"NULLIF(trim(CAST({src} AS VARCHAR)), '')"
+    v = _replaced(f"NULLIF(trim(CAST({src} AS VARCHAR)), '')", rule)
     explicit_missing = [k for k, out in rule.values.items() if out == ""]
     fallback, reason = _fallback(col, "x" if rule.split else v, rule.format)
 
@@ -128,3 +131,39 @@ def column_sql(rule: ColumnRule, source_type: str) -> ColumnSQL:
         expr = f"CASE WHEN {v} IS NULL THEN {lit(rule.missing)} ELSE ({expr}) END"
     expr = f"CAST(({expr}) AS {SQL_TYPES[col.kind]})"
     return ColumnSQL(rule.target, rule.source, expr, problem, value_sql, reason)
+
+
+def _replaced(v: str, rule: ColumnRule) -> str:
+    for old, new in rule.replace.items():
+        v = f"replace({v}, {lit(old)}, {lit(new)})"
+    return v
+
+
+def _multi_sql(rule: ColumnRule, source_type: str, col: Column) -> ColumnSQL:
+    """A list column: every entry mapped in place (a blank or unmapped entry is NULL, so entry i stays subject
+    i), one trailing separator ignored, stray quotes and brackets from list-like exports trimmed."""
+    src = ident(rule.source)
+    sep = rule.split or ","
+    v = _replaced(f"NULLIF(trim(CAST({src} AS VARCHAR)), '')", rule)
+    body = f"regexp_replace({v}, {lit(r'\s*' + _re_escape(sep) + r'\s*$')}, '')"
+    strip = lit(" []'" + '"')
+    tokens = f"list_transform(string_split({body}, {lit(sep)}), lambda x: NULLIF(trim(x, {strip}), ''))"
+    fallback, reason = _fallback(col, "x", rule.format)
+    per_token = _case(rule.values, "x", fallback, col.kind)
+    typ = SQL_TYPES[col.kind]
+    expr = f"CAST(CASE WHEN {v} IS NULL THEN NULL ELSE list_transform({tokens}, lambda x: {per_token}) END AS {typ}[])"
+    explicit_missing = [k for k, out in rule.values.items() if out == ""]
+    missing_ok = f"x NOT IN {in_list(explicit_missing)}" if explicit_missing else "TRUE"
+    bad = f"list_filter({tokens}, lambda x: x IS NOT NULL AND ({per_token}) IS NULL AND {missing_ok})"
+    return ColumnSQL(
+        rule.target,
+        rule.source,
+        expr,
+        f"{v} IS NOT NULL AND len({bad}) > 0",
+        f"array_to_string({bad}, {lit(sep)})",
+        "listed value(s) " + reason,
+    )
+
+
+def _re_escape(s: str) -> str:
+    return "".join("\\" + ch if not ch.isalnum() else ch for ch in s)

@@ -9,7 +9,9 @@ from ..results import Result
 from .officers import officer_benchmark
 from .outcome import outcome_test
 from .rates import rates
+from .staffing import staffing
 from .threshold import threshold_test
+from .use_of_force import use_of_force
 from .veil import veil_of_darkness
 
 ANALYSES: dict[str, Callable[..., Result]] = {
@@ -18,14 +20,24 @@ ANALYSES: dict[str, Callable[..., Result]] = {
     "outcome-test": outcome_test,
     "threshold-test": threshold_test,
     "officer-benchmark": officer_benchmark,
+    "use-of-force": use_of_force,
+    "staffing": staffing,
+}
+# The standard table (tables.TABLES) each analysis reads; analyses not listed read stops.
+TABLE_OF: dict[str, str] = {
+    "use-of-force": "use_of_force",
+    "staffing": "calls",
 }
 
 __all__ = [
     "ANALYSES",
+    "TABLE_OF",
     "Any",
     "officer_benchmark",
     "outcome_test",
     "rates",
+    "staffing",
     "threshold_test",
+    "use_of_force",
     "veil_of_darkness",
 ]

@@ -62,3 +62,13 @@ def finish(
         validation=validation,
         **kw,
     )
+
+
+def as_float(value: Any) -> float | None:
+    """A numeric parameter that may arrive as text from the command line (``--param arrests=12000``)."""
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"parameter value {value!r} is not a number") from exc
