@@ -73,13 +73,12 @@ class ProblemForm(forms.Form):
 
 def analysis_form(version, data=None, analysis: str = "") -> forms.Form:
     """A form over the chosen analysis's parameters, with the mapping's [params] as initial values."""
-    from continuum.analysis.analyses import ANALYSES
-
+    names = version.analysis_choices
     fields: dict[str, forms.Field] = {
-        "analysis": forms.ChoiceField(label="Analysis", choices=[(n, n) for n in ANALYSES], initial=analysis)
+        "analysis": forms.ChoiceField(label="Analysis", choices=[(n, n) for n in names], initial=analysis)
     }
     defaults = jobs.mapping_params(version)
-    if analysis in ANALYSES:
+    if analysis in names:
         for key, param in jobs.analysis_parameters(analysis).items():
             default = param.default
             initial = defaults.get(key, None if default is param.empty else default)

@@ -24,12 +24,13 @@ from django.utils import timezone
 from continuum.analysis import ENGINE_VERSION
 from continuum.analysis.analyses import ANALYSES
 from continuum.analysis.errors import InputError
-from continuum.analysis.load import file_sha256, hash_officer_id, load_stops
+from continuum.analysis.load import file_sha256, hash_officer_id
+from continuum.analysis.mapping import Mapping
 from continuum.analysis.sql import ident, lit
 from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 
-from . import mappings, results
+from . import engine, mappings, results
 from .models import DataRequest, DatasetVersion, Job, SiteDataKey
 from .uploads import DataError, ensure_open
 
@@ -112,11 +113,13 @@ def start_analysis(version: DatasetVersion, actor, analysis: str, params: dict[s
     if not actor.has_perm("datasets.run_analysis", site):
         raise PermissionDenied
     ensure_open(site)
-    if not version.is_stops:
-        raise DataError("The engine's analyses of this kind of table are not available yet.")
+    params = coerce_params(analysis, params)
+    if analysis not in engine.analyses_for(version.data_request.table_type):
+        raise DataError(
+            f"{analysis} does not read {version.data_request.get_table_type_display().lower()} data."
+        )
     if not version.analysable:
         raise DataError("Validate this version before analysing it.")
-    params = coerce_params(analysis, params)
     with transaction.atomic():
         job = Job(version=version, kind=Job.Kind.ANALYZE, analysis=analysis, params=params, created_by=actor,
                   stage="Waiting for a worker")  # fmt: skip
@@ -290,8 +293,8 @@ def _validate(job: Job) -> None:
     key = site_key(version.site)
     with _Workdir() as work:
         out = work / "standard.parquet"
-        if version.is_stops:
-            with load_stops(raw, mapping, hash_key=key) as data:
+        if isinstance(mapping, Mapping):
+            with engine.load(raw, mapping, version.data_request.table_type, hash_key=key) as data:
                 report_progress(job, 60, "Writing the standard table")
                 data.con.execute(
                     f"COPY (SELECT * EXCLUDE (_row) FROM {data.table} ORDER BY _row) TO {lit(str(out))} "
@@ -403,7 +406,7 @@ def _standardize_other(
 
 def mapping_params(version: DatasetVersion) -> dict[str, Any]:
     """The analysis defaults the mapping declares ([params]: tz, lat, lng …)."""
-    if not version.is_stops or not version.mapping_toml:
+    if not version.mapping_toml:
         return {}
     try:
         parsed = mappings.parse(version, version.mapping_toml)
@@ -422,8 +425,18 @@ def _analyze(job: Job) -> None:
     accepted = analysis_parameters(job.analysis)
     params = {k: v for k, v in mapping_params(version).items() if k in accepted}
     params.update(job.params)
-    report_progress(job, 15, "Loading the standard table")
-    with load_stops(Path(version.standard_file.path)) as data:
+    table_type = version.data_request.table_type
+    if version.is_stops or not version.raw_file:
+        report_progress(job, 15, "Loading the standard table")
+        path, mapping, key = Path(version.standard_file.path), None, None
+    else:  # other tables: the engine reads its list columns from the upload, through the saved mapping
+        report_progress(job, 15, "Loading the upload through its mapping")
+        path, mapping, key = (
+            Path(version.raw_file.path),
+            mappings.parse(version, version.mapping_toml),
+            site_key(version.site),
+        )
+    with engine.load(path, mapping, table_type, hash_key=key) as data:
         report_progress(job, 40, f"Running {job.analysis} on {data.n_rows:,} rows")
         result = fn(data, **params)
     report_progress(job, 90, "Saving the result")

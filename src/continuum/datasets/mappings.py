@@ -1,7 +1,8 @@
 """The mapping saved with a dataset version, as TOML the user reviews in the browser.
 
-Stops use the engine's mapping (its draft comes from `continuum.analysis.profile`, or a shipped mapping).
-Other tables have no standard schema in the engine yet, so their mapping only says which columns are kept
+Stops use the engine's mapping (its draft comes from `continuum.analysis.profile`, or a shipped mapping), and
+so does any table the engine has a schema for when the mapping has [columns] (e.g. a shipped use-of-force
+mapping). Otherwise a table's mapping only says which columns are kept
 (`keep`) and which hold officer identifiers to hash (`hash`); every other column, such as civilian names,
 is dropped when the standard table is written."""
 
@@ -18,6 +19,7 @@ from continuum.analysis.mapping import Mapping, shipped_mappings
 from continuum.analysis.profile import profile
 from continuum.audit.log import save_audited
 
+from . import engine
 from .models import DatasetVersion
 from .uploads import DataError, ensure_open
 
@@ -43,7 +45,7 @@ def draft(version: DatasetVersion, shipped_name: str = "") -> str:
         toml, prof = profile(path)
     except InputError as error:
         raise DataError(describe(error, version)) from error
-    if version.is_stops:
+    if engine.loads(version.data_request.table_type) and version.is_stops:
         return toml
     return columns_draft(list(prof))
 
@@ -75,7 +77,7 @@ def parse(version: DatasetVersion, text: str) -> Mapping | dict:
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"the mapping is not valid TOML: {error}") from error
     sha = hashlib.sha256(text.encode()).hexdigest()
-    if version.is_stops:
+    if version.is_stops or ("columns" in doc and engine.loads(version.data_request.table_type)):
         return Mapping.from_dict(doc, name=f"dataset-{version.data_request_id}-v{version.number}", sha256=sha)
     keep, hashed = doc.get("keep", []), doc.get("hash", [])
     for key, value in (("keep", keep), ("hash", hashed)):

@@ -120,6 +120,13 @@ class DatasetVersion(models.Model):
         return self.data_request.table_type == TableType.STOPS
 
     @property
+    def analysis_choices(self) -> list[str]:
+        """The engine's analyses of this kind of table."""
+        from .engine import analyses_for
+
+        return analyses_for(self.data_request.table_type)
+
+    @property
     def analysable(self) -> bool:
         return self.status in (self.Status.VALID, self.Status.ACCEPTED) and bool(self.standard_file)
 

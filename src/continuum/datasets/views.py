@@ -165,7 +165,7 @@ def version_detail(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
         raise PermissionDenied
     analysis = request.GET.get("analysis", "")
     run_form = None
-    if user.has_perm("datasets.run_analysis", site) and version.analysable and version.is_stops:
+    if user.has_perm("datasets.run_analysis", site) and version.analysable and version.analysis_choices:
         run_form = analysis_form(version, analysis=analysis)
     version_jobs = version.jobs.select_related("created_by")
     return _page(request, "datasets/version_detail.html", site, status, version=version,

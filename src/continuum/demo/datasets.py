@@ -1,12 +1,11 @@
 """Demo data and analyses: on Columbus, the New Jersey use-of-force reports as a sample upload (officer names
-hashed with the site's key); on Philadelphia, the Rhode Island State Police stops with the shipped mapping,
+hashed with the site's key), analysed with the engine's use-of-force analysis when the engine has one; on Philadelphia, the Rhode Island State Police stops with the shipped mapping,
 validated, accepted and analysed with the veil of darkness.
 
 The files come from ../shared/data beside the repository; a missing file is skipped. Everything goes through
 the same functions as the pages (upload checks, mapping, validation and analysis jobs), with the task backend
 set to run each job at once, so no worker is needed. A data request that already exists is left as it is."""
 
-import contextlib
 import datetime
 from pathlib import Path
 
@@ -16,8 +15,7 @@ from django.test.utils import override_settings
 
 from continuum.accounts.models import User
 from continuum.accounts.roles import AGENCY_ROLES
-from continuum.analysis.analyses import ANALYSES
-from continuum.datasets import jobs, mappings, uploads
+from continuum.datasets import engine, jobs, mappings, uploads
 from continuum.datasets.models import DataRequest, DatasetVersion, TableType
 from continuum.sites.models import Site
 
@@ -74,13 +72,16 @@ def _columbus(staff: User) -> None:
         return
     agency_user = _agency_user(site) or staff
     version = _upload(data_request, agency_user, path)
-    mappings.save_mapping(version, agency_user, mappings.draft(version))
+    # The engine's shipped mapping for this export once the engine reads use-of-force tables; else the
+    # platform's draft (keep the columns, hash the officer names, drop civilian identifiers).
+    engine_mapping = "nj_use_of_force" in mappings.shipped() and engine.loads(TableType.USE_OF_FORCE)
+    mappings.save_mapping(
+        version, agency_user, mappings.draft(version, "nj_use_of_force" if engine_mapping else "")
+    )
     jobs.start_validation(version, agency_user)
-    if "use-of-force" in ANALYSES:  # the engine's use-of-force analyses, once it has them
-        version.refresh_from_db()
-        # That analysis reads another table than stops: it runs here once the engine can load one.
-        with contextlib.suppress(uploads.DataError):
-            jobs.start_analysis(version, staff, "use-of-force", {})
+    version.refresh_from_db()
+    if version.analysable and "use-of-force" in version.analysis_choices:
+        jobs.start_analysis(version, staff, "use-of-force", {})
 
 
 def _philadelphia(staff: User) -> None:

@@ -217,3 +217,32 @@ def test_validation_keeps_stops_columns_only(stops_request, users):
     assert version.status == DatasetVersion.Status.VALID
     columns = [r[0] for r in duckdb.sql(f"DESCRIBE SELECT * FROM '{version.standard_file.path}'").fetchall()]
     assert "driver_race" not in columns and "subject_race" in columns and "stop_duration" not in columns
+
+
+def test_use_of_force_through_the_engine_when_it_has_one(site, users):
+    """Follows the engine: with its use-of-force schema, shipped NJ mapping and analysis (issue 6), the NJ
+    reports validate through the engine and the analysis runs; without them this test has nothing to check."""
+    from continuum.datasets import engine
+
+    if not (
+        "use-of-force" in engine.analyses_for("use_of_force") and "nj_use_of_force" in mappings.shipped()
+    ):
+        pytest.skip("the engine has no use-of-force analysis yet")
+    data_request = uploads.create_request(
+        site, users["staff"], DataRequest(title="Force", table_type="use_of_force")
+    )
+    with NJ.open("rb") as handle:
+        head = b"".join(handle.readlines()[:600])
+    version = uploads.add_version(data_request, users["liaison_a"], upload("force.csv", head))
+    mappings.save_mapping(version, users["liaison_a"], mappings.draft(version, "nj_use_of_force"))
+    jobs.start_validation(version, users["liaison_a"])
+    run_worker()
+    version.refresh_from_db()
+    assert version.status == "valid", version.error
+    with pytest.raises(uploads.DataError, match="does not read"):
+        jobs.start_analysis(version, users["provider_a"], "veil-of-darkness", VEIL)
+    job = jobs.start_analysis(version, users["provider_a"], "use-of-force", {})
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    assert job.result.data["analysis"] == "use-of-force" and " style=" not in job.result.html
