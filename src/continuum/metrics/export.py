@@ -31,7 +31,8 @@ def rows(board: Dashboard) -> list[list]:
     for duration in board.durations:
         out += [["days from request", duration.label, "requests", duration.count],
                 ["days from request", duration.label, "median", duration.median],
-                ["days from request", duration.label, "90th percentile", duration.p90]]  # fmt: skip
+                ["days from request", duration.label, "90th percentile", duration.p90],
+                ["days from request", duration.label, "dated before the request", duration.inconsistent]]  # fmt: skip
     agencies = board.agencies
     out.append(["agencies served", "all", "agencies", agencies.total])
     out.append(

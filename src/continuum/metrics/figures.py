@@ -8,7 +8,7 @@ Definitions (shown on the dashboard):
   the requester's, not a decision);
 - times are calendar days from submission, for requests received in the period: to the decision, to the first
   approved work plan, to the first delivery (an activity done or a CRI-TAC delivery), to the first published
-  report;
+  report; a step dated before its request is counted apart as inconsistent, not in the median;
 - agencies served, sites and topics count sites opened, and requests received, in the period;
 - feedback counts the invitations of surveys sent in the period.
 """
@@ -131,9 +131,19 @@ def requests_by_month(period: Period) -> list[MonthRow]:
 
 @dataclass
 class Duration:
+    """Days from request to one step. A step dated before its request is a data error: it is counted in
+    `inconsistent` and shown, not folded into the median."""
+
     key: str
     label: str
     days: list[int] = field(default_factory=list)
+    inconsistent: int = 0
+
+    def add(self, days: int) -> None:
+        if days < 0:
+            self.inconsistent += 1
+        else:
+            self.days.append(days)
 
     @property
     def count(self) -> int:
@@ -193,14 +203,14 @@ def durations(period: Period) -> list[Duration]:
     for row in rows:
         submitted = local(row["submitted_at"])
         if row["status"] in DECIDED and row["decided_at"]:
-            result["decision"].days.append((local(row["decided_at"]) - submitted).days)
+            result["decision"].add((local(row["decided_at"]) - submitted).days)
         if row["plan_at"]:
-            result["plan"].days.append((local(row["plan_at"]) - submitted).days)
+            result["plan"].add((local(row["plan_at"]) - submitted).days)
         delivered = [day for day in (row["activity_on"], row["delivery_on"]) if day]
         if delivered:
-            result["delivery"].days.append((min(delivered) - submitted).days)
+            result["delivery"].add((min(delivered) - submitted).days)
         if row.get("published_at"):
-            result["report"].days.append((local(row["published_at"]) - submitted).days)
+            result["report"].add((local(row["published_at"]) - submitted).days)
     return list(result.values())
 
 

@@ -55,6 +55,15 @@ def test_times_from_request_median_and_90th_percentile(board):
     assert got["decision"].median == 7.5 and got["decision"].p90 == pytest.approx(17.0)
 
 
+def test_a_step_dated_before_its_request_is_counted_apart(program, users):
+    from continuum.delivery.models import ActivityDone
+
+    ActivityDone.objects.create(site=program["r1"].site, title="Back-filled", done_on="2025-12-01",
+                                participants="Team", logged_by=users["staff"])  # fmt: skip
+    delivery = next(d for d in figures.dashboard(Period(START, END)).durations if d.key == "delivery")
+    assert sorted(delivery.days) == [35, 60] and delivery.inconsistent == 1 and delivery.median == 47.5
+
+
 def test_agencies_served_by_state_type_and_size(board):
     agencies = board.agencies
     assert agencies.total == 4  # a (r1, r8), b (r2), c (r9), d (r4): sites opened in the period

@@ -50,7 +50,7 @@ def test_the_page_shows_charts_with_their_tables(client, login, users, program):
     assert " style=" not in page and "<script>" not in page.split("</main>")[0]
     assert "Use &lt;b&gt;bold&lt;/b&gt; tactics" in page and "<b>bold</b>" not in page  # labels escaped
     assert "<strong>8</strong> requests received" in page and "<strong>33%</strong> of them under 50" in page
-    assert '<th scope="row">Request to decision</th><td>6</td><td>7.5</td><td>17</td>' in page
+    assert '<th scope="row">Request to decision</th><td>6</td><td>7.5</td><td>17</td><td>0</td>' in page
     assert 'href="/workspace/metrics/export.csv?start=2026-01-01&amp;end=2026-06-30&amp;program="' in page
 
 
