@@ -265,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     (out / "latest.md").write_text(f"# Benchmarks {stamp}\n\n{meta}\n\n" + "\n".join(md) + "\n")
     (out / "latest.json").write_text(json.dumps({"stamp": stamp, "meta": meta, "runs": runs}, indent=2))
     console.print(f"written to {out / 'latest.md'} and latest.json")
-    return 0
+    from .engine2 import run_all  # use of force, staffing, arrests, shootings, crashes, personnel
+
+    return run_all([n for n in sizes if n <= 10_000_000] or sizes[:1], out, console)
 
 
 if __name__ == "__main__":

@@ -89,3 +89,22 @@ def test_relief_factor_from_leave_records_and_stated_staffing(calls, tmp_path):
     assert r.estimates["hours_target_missed"] == []  # 2 on duty: at most 50/60 busy, share 0.58
     with pytest.raises(InputError):
         staffing(calls, shift_starts="0", shift_hours=8)  # 16 hours uncovered
+
+
+def test_cad_export_through_shipped_mapping(calls, tmp_path):
+    """The same week as a CAD export (agency column names, Source codes) gives the same workload."""
+    p = tmp_path / "cad.csv"
+    lines = [
+        "CallNumber,Unit,TimeReceived,TimeDispatched,TimeArrived,TimeCleared,Priority,CallType,Source,Beat"
+    ]
+    for cid, unit, disp, clr, typ, self_init in ROWS:
+        lines.append(
+            f"{cid},{unit},{disp},{disp},,{clr},1,{typ},{'Officer' if self_init == 'true' else '911'},B1"
+        )
+    p.write_text("\n".join(lines) + "\n")
+    with load_table(p, "cad_calls", table="calls") as cad:
+        assert cad.validation.n_problem_cells == 0
+        a = staffing(cad, target=0.5, shift_starts="0,8,16")
+    b = staffing(calls, target=0.5, shift_starts="0,8,16")
+    assert a.estimates["workload_by_hour_weekday"] == b.estimates["workload_by_hour_weekday"]
+    assert a.estimates["self_initiated_hours"] == pytest.approx(1.0)

@@ -59,14 +59,21 @@ def ois(
         raise InputError(f"split_date {split} must fall after {first} and on or before {last}")
     keys = {"month": "strftime(date, '%Y-%m')", "later": f"date >= DATE {lit(split.isoformat())}"}
     used = [f for f, (_, col) in FACTORS.items() if col in data.columns]
-    keys.update({f: FACTORS[f][0] for f in used})
-    red = reducer_for(data, reducer).reduce(
-        data.table, Reduction(keys=keys, sums={}, exclusions=[("date missing or unparsable", "date IS NULL")])
-    )
-    t = red.table
+    excl = [("date missing or unparsable", "date IS NULL")]
+    red = reducer_for(data, reducer)
+    r = red.reduce(data.table, Reduction(keys=keys, sums={}, exclusions=excl))
+    t = r.table
+    # one small reduction per factor (factor x period): a joint GROUP BY over every factor would be as many
+    # groups as incidents
+    by_factor = {
+        f: red.reduce(
+            data.table, Reduction(keys={f: FACTORS[f][0], "later": keys["later"]}, sums={}, exclusions=excl)
+        ).table
+        for f in used
+    }
     k1, k0 = float(t.loc[t["later"], "n"].sum()), float(t.loc[~t["later"], "n"].sum())
     t1, t0 = (last - split).days + 1, (split - first).days
-    est: dict = {"incidents": red.n_used, "split_date": split.isoformat()}
+    est: dict = {"incidents": r.n_used, "split_date": split.isoformat()}
     est["increase_test"] = rate_ratio_test(k1, t1 / 365.25, k0, t0 / 365.25, alpha)
     m = monthly(data, t, alpha)
     est.update(m)
@@ -77,11 +84,11 @@ def ois(
     tables = []
     diffs = []
     for f in used:
-        sh = shares(t, f, alpha)
+        sh = shares(by_factor[f], f, alpha)
         est[f"by_{f}"] = sh
         charts.append(share_chart(f"share of shootings by {f.replace('_', ' ')}", sh))
         tables.append(share_table(f"shootings by {f.replace('_', ' ')}", f, sh))
-        s = t[t[f].notna()]
+        s = by_factor[f][by_factor[f][f].notna()]
         ct = s.pivot_table(index=f, columns="later", values="n", aggfunc="sum", fill_value=0)
         if ct.shape == (2, 2) or (ct.shape[0] >= 2 and ct.shape[1] == 2):
             ct = ct.reindex(columns=[False, True], fill_value=0)
@@ -137,8 +144,8 @@ def ois(
         data,
         "ois",
         est,
-        red.n_used,
-        red.excluded,
+        r.n_used,
+        r.excluded,
         {"split_date": split.isoformat(), "alpha": alpha},
         caveats=caveats,
         charts=charts,
