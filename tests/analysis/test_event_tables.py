@@ -58,6 +58,23 @@ def test_arrests_rates_low_level_and_trend(tmp_path):
     with _load(tmp_path, "arrests", df, "arrests_rms", "arrests") as data:
         assert data.validation.unmapped_values()["subject_race"] == {"Q": int((race == "Q").sum())}
         r = ANALYSES["arrests"](data, benchmark=pop)
+        sexpop = tmp_path / "sex.csv"
+        sexpop.write_text("subject_sex,population\nmale,370000\nfemale,380000\n")
+        r2 = ANALYSES["arrests"](data, benchmark=sexpop, benchmark_group="sex", population="750000")
+    by_sex = r2.estimates["by_sex"]["values"]
+    m, f = int((df.Sex == "M").sum()), int((df.Sex == "F").sum())
+    assert by_sex["female"]["per_population"]["rate"] == pytest.approx(1000 * f / 380000)
+    ref = "male" if m >= f else "female"
+    other = "female" if ref == "male" else "male"
+    pops = {"male": 370000, "female": 380000}
+    counts = {"male": m, "female": f}
+    want = (counts[other] / pops[other]) / (counts[ref] / pops[ref])
+    assert by_sex[other]["per_population"]["ratio_to_reference"]["ratio"] == pytest.approx(want)
+    assert r2.estimates["per_1000_population"]["rate"] == pytest.approx(1000 * n / 750000)
+    drugs = int((df.ChargeCategory == "drugs").sum())
+    assert r2.estimates["by_offense_category"]["values"]["drugs"]["per_1000_population"][
+        "rate"
+    ] == pytest.approx(1000 * drugs / 750000)
     e = r.estimates
     assert e["arrests"] == n
     by = e["by_race"]["values"]

@@ -9,7 +9,8 @@ from ..load import StopData
 from ..reduce import Reducer, Reduction
 from ..results import Result
 from ..sql import in_list
-from .common import as_list, finish, reducer_for, require
+from ..stats import poisson_exact, wilson
+from .common import as_float, as_list, finish, reducer_for, require
 from .counts import (
     AGE_BAND,
     flag_ratios,
@@ -28,6 +29,8 @@ def arrests(
     *,
     benchmark: dict[str, float] | str | Path | None = None,
     reference: str = "white",
+    benchmark_group: str = "race",
+    population: float | None = None,
     low_level: str | None = "misdemeanor,violation",
     alpha: float = 0.05,
     reducer: Reducer | None = None,
@@ -61,10 +64,16 @@ def arrests(
     t = red.table
     flag = "low_level" if low else None
     est: dict = {"arrests": red.n_used}
+    population = as_float(population)
+    if population:
+        lo, hi = poisson_exact(red.n_used, alpha)
+        est["per_1000_population"] = {
+            "rate": 1000 * red.n_used / population,
+            "ci95": [1000 * lo / population, 1000 * hi / population],
+            "population": population,
+        }
     if low:
         k = float(t["low_level"].sum())
-        from ..stats import wilson
-
         est["low_level_share"] = {
             "count": int(k),
             "share": k / red.n_used,
@@ -73,16 +82,25 @@ def arrests(
         }
     caveats = []
     if isinstance(benchmark, str | Path):
-        benchmark = read_benchmark(benchmark, "subject_race")
+        benchmark = read_benchmark(benchmark, f"subject_{benchmark_group}")
     charts, tables = [], []
     for g in ("race", "sex", "age_band", "offense_category"):
         if g not in t:
             continue
         sh = shares(t, g, alpha, flag if g != "offense_category" else None)
-        if flag and g == "race":
-            flag_ratios(sh, flag, reference, alpha)
-        if g == "race" and benchmark:
-            missing = population_rates(sh, benchmark, reference, 1000, alpha)
+        # the reference group: the named one for race, else the largest group
+        ref = reference if g == "race" else next(iter(sh["values"]), "")
+        if flag and g != "offense_category":
+            flag_ratios(sh, flag, ref, alpha)
+        if g == "offense_category" and population:
+            for e in sh["values"].values():
+                lo, hi = poisson_exact(e["count"], alpha)
+                e["per_1000_population"] = {
+                    "rate": 1000 * e["count"] / population,
+                    "ci95": [1000 * lo / population, 1000 * hi / population],
+                }
+        if g == benchmark_group and benchmark:
+            missing = population_rates(sh, benchmark, ref, 1000, alpha)
             if missing:
                 caveats.append(f"No benchmark population for {missing}: no arrest rate for them.")
             caveats.append("Arrests per 1,000 residents assume residents are the population at risk.")
@@ -101,7 +119,14 @@ def arrests(
         est,
         red.n_used,
         red.excluded,
-        {"reference": reference, "low_level": levels, "alpha": alpha, "benchmark": benchmark or None},
+        {
+            "reference": reference,
+            "benchmark_group": benchmark_group,
+            "population": population,
+            "low_level": levels,
+            "alpha": alpha,
+            "benchmark": benchmark or None,
+        },
         caveats=caveats,
         charts=charts,
         tables=tables,
