@@ -274,12 +274,9 @@ def staffing(
     ]
     charts = [
         Chart(
-            "obligated workload by hour of day (mean busy officers)",
+            "obligated workload by hour of day, mean over weekdays (the weekday table has each day)",
             "officers busy on calls",
-            [
-                (f"{h:02d}:00", float(workload[h].mean()), float(workload[h].min()), float(workload[h].max()))
-                for h in range(24)
-            ],
+            [(f"{h:02d}:00", *[float(workload[h].mean())] * 3) for h in range(24)],
         ),
         Chart(
             "obligated hours per day, by month",
