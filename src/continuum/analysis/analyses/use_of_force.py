@@ -385,6 +385,53 @@ def use_of_force(
                 [[k, v["reports"], v["weapon_or_firearm_share"]] for k, v in est["by_incident_type"].items()],
             )
         )
+    for g, out in disp.items():
+        rows = []
+        for k, v in out.items():
+            if k.startswith("_"):
+                continue
+            ratio = v.get("weapon_ratio_to_reference", {})
+            rows.append(
+                [
+                    k,
+                    v["subjects"],
+                    v["share"],
+                    v["weapon_or_firearm_share"],
+                    *v["weapon_ci95"],
+                    ratio.get("ratio"),
+                ]
+            )
+        tables.append(
+            Table(
+                f"subjects by {g.replace('_', ' ')}: share, and share meeting a weapon or firearm",
+                [g, "subjects", "share", "weapon/firearm share", "low", "high", "ratio to reference"],
+                rows,
+            )
+        )
+    if "by_resistance" in est:
+        tables.append(
+            Table(
+                "reports by highest subject resistance",
+                ["resistance", "reports", "weapon/firearm share", "low", "high"],
+                [
+                    [k, v["reports"], v["weapon_or_firearm_share"], *v["ci95"]]
+                    for k, v in est["by_resistance"].items()
+                ],
+            )
+        )
+    inj_rows = []
+    if "officer_injury_rate" in inj:
+        v = inj["officer_injury_rate"]
+        inj_rows.append(["officers injured (per report)", v["injured"], v["reports"], v["rate"], *v["ci95"]])
+    if "subject_injury_rate" in inj:
+        v = inj["subject_injury_rate"]
+        inj_rows.append(
+            ["subjects injured (per subject)", v["injured"], v["subjects"], v["rate"], *v["ci95"]]
+        )
+        v = inj["reports_with_subject_injury"]
+        inj_rows.append(["reports with a subject injured", v["reports"], n_reports, v["share"], *v["ci95"]])
+    if inj_rows:
+        tables.append(Table("injuries", ["measure", "count", "of", "rate", "low", "high"], inj_rows))
     return finish(
         data,
         "use-of-force",
