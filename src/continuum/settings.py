@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "continuum.feedback",
     "continuum.metrics",
     "continuum.datasets",
+    "continuum.api",
     "continuum.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from our own static files (no CDN)
 ]
 
 MIDDLEWARE = [

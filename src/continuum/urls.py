@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from continuum.api.api import api
+
 admin.site.site_header = "Continuum administration"
 admin.site.site_title = "Continuum administration"
 
@@ -19,6 +21,8 @@ urlpatterns = [
     path("", include("continuum.critac.urls")),
     path("", include("continuum.feedback.urls")),
     path("workspace/metrics/", include("continuum.metrics.urls")),
+    path("api/", api.urls),
+    path("workspace/api-tokens/", include("continuum.api.urls")),
     path("history/", include("continuum.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -17,6 +17,32 @@ AGENCY_FIELDS = [
 BOOLEAN_CHOICES = [("yes", "Yes"), ("no", "No")]
 
 
+MAX_PK = 2**63 - 1  # the largest id any database here stores; larger input cannot name a record
+
+
+def _beyond_any_id(value) -> bool:
+    try:
+        return abs(int(str(value).strip())) > MAX_PK
+    except ValueError:
+        return False
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    """A listed agency; an absurd id is an invalid choice, not a database overflow."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _beyond_any_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if any(_beyond_any_id(v) for v in value):
+            raise forms.ValidationError("Choose topics from the list.", code="invalid_choice")
+        return super()._check_values(value)
+
+
 class YesNoField(forms.TypedChoiceField):
     """A required yes/no question as radio buttons (a lone checkbox can't say 'not answered')."""
 
@@ -38,7 +64,7 @@ class RequestForm(forms.ModelForm):
     """The public request form. Server-side validation, field by field; see RequestForm.clean."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
-    existing_agency = forms.ModelChoiceField(
+    existing_agency = AgencyChoiceField(
         Agency.objects.all(), required=False, label="Your agency",
         help_text="Choose your agency if it is listed; otherwise leave this empty and describe it below.",
         empty_label="My agency is not listed",
@@ -53,7 +79,7 @@ class RequestForm(forms.ModelForm):
         help_text="Needed when you are not the chief executive.", validators=[validate_letter],
         widget=forms.FileInput(attrs={"accept": "application/pdf"}),
     )  # fmt: skip
-    topics = forms.ModelMultipleChoiceField(
+    topics = TopicsField(
         Topic.objects.active(), widget=forms.CheckboxSelectMultiple, label="Topics",
         help_text="Choose every topic the assistance should cover.",
     )  # fmt: skip

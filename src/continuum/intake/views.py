@@ -2,8 +2,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +12,7 @@ from continuum.accounts.access import PUBLIC, access, authorize
 from continuum.audit.log import history, record, save_audited
 from continuum.audit.models import AuditEvent
 
-from . import letters, notify, ratelimit, transitions
+from . import letters, ratelimit, submission, transitions
 from .forms import (
     AcceptForm,
     ContactForm,
@@ -73,25 +72,9 @@ def request_form(http_request: HttpRequest) -> HttpResponse:
     if not valid:
         return TemplateResponse(http_request, "intake/request_form.html", {"form": form}, status=422)
 
-    try:
-        with transaction.atomic():
-            request = form.save(commit=False)
-            request.submitted_by = http_request.user if http_request.user.is_authenticated else None
-            request.client_key = ratelimit.client_key(http_request)
-            request.save()
-            form.save_m2m()
-            if pending is not None:
-                with pending.open("rb") as handle:
-                    request.authorization_letter.save("authorization.pdf", File(handle), save=True)
-            record(http_request.user, request, AuditEvent.Action.CREATED, to_state=request.status,
-                   reason=f"Submitted by {request.requester_name} <{request.requester_email}>")  # fmt: skip
-            apply_screening(request, http_request.user)
-            transaction.on_commit(lambda: notify.submitted(request))
-    except IntegrityError:
-        done = Request.objects.filter(submission_token=form.cleaned_data["submission_token"]).first()
-        if done is None:
-            raise
-        return _confirmation_redirect(http_request, done)
+    request, _ = submission.submit(
+        form, http_request.user, ratelimit.client_key(http_request), letter=pending
+    )
     letters.discard_pending(token)
     return _confirmation_redirect(http_request, request)
 
