@@ -126,6 +126,7 @@ def _load() -> list[DemoUser]:
     sites.load(staff)
     delivery.load(staff)
     reports.load(staff)
+    sites.finish(staff)
     assessment.load(staff)
     critac.load(staff)
     feedback.load(staff)

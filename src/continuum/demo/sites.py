@@ -1,6 +1,7 @@
 """The six seed sites as the program pages describe them: public summaries, plans, teams, at different stages.
 
-Fargo and Indianapolis are closed (their reports are out); Columbus is in delivery with a second plan version
+Fargo and Indianapolis are closed (their reports are out; `finish` publishes and closes them once the reports
+are published); Columbus is in delivery with a second plan version
 being drafted; Philadelphia is drafting its report; Cleveland's plan is with the agency; Boston is planning.
 """
 
@@ -62,6 +63,25 @@ STAGES = {
 }
 ORDER = ["work_plan", "agency_review", "approved", "delivery", "report_drafting", "report_review", "published",
          "closed"]  # fmt: skip
+
+
+STEPS_BEFORE_REPORT = [
+    ("delivery", transitions.start_delivery, "Kick-off meeting held"),
+    ("report_drafting", transitions.start_report, "Fieldwork complete"),
+    ("report_review", transitions.submit_report, "Draft sent for program review"),
+]
+
+
+def finish(staff: User) -> None:
+    """After the demo reports are published: publish and close the sites whose stage says so."""
+    for site in Site.objects.filter(agency__name__in=STAGES, status=Site.Status.REPORT_REVIEW):
+        target = ORDER.index(STAGES[site.agency.name][0])
+        if target >= ORDER.index("published"):
+            site = transitions.publish(site, staff, "Final report published")
+        if target >= ORDER.index("closed"):
+            transitions.close(
+                site, staff, "Report published; Critical Response has no post-report monitoring."
+            )
 
 
 def _chief(site: Site) -> User:
@@ -130,18 +150,7 @@ def load(staff: User) -> None:
             plans.send_for_review(plan, staff, "First version for the chief's review")
         if target >= ORDER.index("approved"):
             plans.approve(plan, _chief(site), "Approved as discussed with the team.")
-        steps = [
-            ("delivery", transitions.start_delivery, "Kick-off meeting held"),
-            ("report_drafting", transitions.start_report, "Fieldwork complete"),
-            ("report_review", transitions.submit_report, "Draft sent for program review"),
-            ("published", transitions.publish, "Final report published"),
-            (
-                "closed",
-                transitions.close,
-                "Report published; Critical Response has no post-report monitoring.",
-            ),
-        ]
-        for name, step, reason in steps:
+        for name, step, reason in STEPS_BEFORE_REPORT:
             if target >= ORDER.index(name):
                 step(site, staff, reason)
         if site.agency.name == "Columbus (OH) Division of Police":

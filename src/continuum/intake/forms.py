@@ -110,12 +110,22 @@ class RequestForm(forms.ModelForm):
             "chief_executive_name": "Needed when you are not the chief executive.",
         }
 
-    def __init__(self, *args, has_pending_letter: bool = False, **kwargs):
+    def __init__(self, *args, user=None, has_pending_letter: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_pending_letter = has_pending_letter
+        # The list of agencies is not public: an agency's people choose their own; staff choose any; everyone else
+        # describes the agency, and staff match it at triage.
+        if user is not None and user.is_authenticated and user.is_program_side:
+            pass
+        elif user is not None and user.is_authenticated and user.is_agency_user:
+            self.fields["existing_agency"].queryset = Agency.objects.filter(pk=user.organization_id)
+        else:
+            del self.fields["existing_agency"]
         for name in AGENCY_FIELDS:
             self.fields[name].required = False
-        self.fields["agency_name"].help_text = "Only if your agency is not listed above."
+        self.fields["agency_name"].help_text = (
+            "Only if your agency is not listed above." if "existing_agency" in self.fields else ""
+        )
         self.fields["program_wanted"].help_text = "Not sure is fine: staff will help you choose."
         self.fields["ta_kind"].choices = [
             (value, f"{label} — {TA_KIND_EXAMPLES[value]}") for value, label in TAKind.choices
@@ -142,7 +152,7 @@ class RequestForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         agency = data.get("existing_agency")
-        if agency is not None:
+        if agency is not None:  # only for signed-in users: see __init__
             data.update(
                 agency_name=agency.name, agency_type=agency.agency_type, agency_city=agency.city,
                 agency_state=agency.state, agency_ori=agency.ori, agency_sworn_officers=agency.sworn_officers,
@@ -167,7 +177,7 @@ class RequestForm(forms.ModelForm):
         request = super().save(commit=False)
         for name in AGENCY_FIELDS:
             setattr(request, name, self.cleaned_data.get(name) or Request._meta.get_field(name).get_default())
-        request.agency = self.cleaned_data.get("existing_agency")
+        request.agency = self.cleaned_data.get("existing_agency")  # None for the public: matched at triage
         request.submission_token = self.cleaned_data["submission_token"]
         if commit:
             request.save()
@@ -284,6 +294,12 @@ class QueueFilterForm(forms.Form):
         label="Sort by", required=False, choices=[(key, label) for key, (label, _) in SORTS.items()]
     )
 
+    def __init__(self, *args, internal: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.internal = internal
+        if not internal:  # screening is the program's own business: no filter, no count
+            del self.fields["flag"]
+
     def filter(self, queryset):
         """Returns (requests, counts per status over every filter but the status one)."""
         data = self.cleaned_data if self.is_valid() else {}
@@ -315,8 +331,11 @@ class QueueFilterForm(forms.Form):
                 When(urgency=Request.Urgency.URGENT, then=Value(0)), When(urgency=Request.Urgency.SOON, then=Value(1)),
                 default=Value(2), output_field=IntegerField(),
             ),
-            open_flag_count=Count("flags", filter=Q(flags__cleared_at__isnull=True), distinct=True),
         )  # fmt: skip
+        if self.internal:
+            queryset = queryset.annotate(
+                open_flag_count=Count("flags", filter=Q(flags__cleared_at__isnull=True), distinct=True)
+            )
         order = SORTS.get(data.get("sort") or "newest", SORTS["newest"])[1]
         return queryset.order_by(*order), [
             (value, label, counts.get(value, 0)) for value, label in Request.Status.choices

@@ -1,5 +1,6 @@
 """Authorization letters: PDF only, checked by content, size-limited, kept between form attempts."""
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -32,13 +33,35 @@ def _pending_path(token) -> Path:
     return Path(settings.MEDIA_ROOT) / "intake" / "pending" / f"{token}.pdf"
 
 
-def keep_pending(token, upload: UploadedFile) -> None:
-    """Hold a valid letter while the rest of the form is corrected, so it need not be chosen again."""
+PENDING_SESSION_KEY = "intake_pending_letter"
+PENDING_MAX_AGE_SECONDS = 24 * 60 * 60
+
+
+def keep_pending(token, upload: UploadedFile, session) -> None:
+    """Hold a valid letter while the rest of the form is corrected, so it need not be chosen again.
+
+    One browser session holds one pending letter at a time (a new one replaces the last), and letters left
+    behind by abandoned forms are removed after a day: failed posts cannot pile files up on disk."""
+    previous = session.get(PENDING_SESSION_KEY)
+    if previous and previous != str(token):
+        discard_pending(previous)
     path = _pending_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    session[PENDING_SESSION_KEY] = str(token)
+    purge_stale(path.parent)
+
+
+def purge_stale(folder: Path, now: float | None = None) -> int:
+    cutoff = (now or time.time()) - PENDING_MAX_AGE_SECONDS
+    removed = 0
+    for stale in folder.glob("*.pdf"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def pending_letter(token) -> Path | None:

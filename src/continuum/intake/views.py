@@ -51,7 +51,9 @@ def _initial_for(user) -> dict:
 @access(PUBLIC)
 def request_form(http_request: HttpRequest) -> HttpResponse:
     if http_request.method != "POST":
-        form = RequestForm(initial={"submission_token": uuid.uuid4(), **_initial_for(http_request.user)})
+        form = RequestForm(
+            initial={"submission_token": uuid.uuid4(), **_initial_for(http_request.user)}, user=http_request.user
+        )
         return TemplateResponse(http_request, "intake/request_form.html", {"form": form})
 
     token = http_request.POST.get("submission_token", "")
@@ -62,11 +64,13 @@ def request_form(http_request: HttpRequest) -> HttpResponse:
         return TemplateResponse(http_request, "intake/rate_limited.html", status=429)
 
     pending = letters.pending_letter(token) if _is_uuid(token) else None
-    form = RequestForm(http_request.POST, http_request.FILES, has_pending_letter=pending is not None)
+    form = RequestForm(
+        http_request.POST, http_request.FILES, user=http_request.user, has_pending_letter=pending is not None
+    )
     valid = form.is_valid()
     upload = form.cleaned_data.get("authorization_letter") if hasattr(form, "cleaned_data") else None
     if upload and "authorization_letter" not in form.errors and _is_uuid(token):
-        letters.keep_pending(token, upload)
+        letters.keep_pending(token, upload, http_request.session)
         pending = letters.pending_letter(token)
         form.has_pending_letter = True
     if not valid:
@@ -154,10 +158,14 @@ def status_withdraw(http_request: HttpRequest, tracking_number: str) -> HttpResp
 
 @access("intake.list_requests")
 def queue(http_request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(http_request.GET or None)
+    internal = http_request.user.has_perm("intake.view_internal")
+    form = QueueFilterForm(http_request.GET or None, internal=internal)
     visible = Request.objects.visible_to(http_request.user)
     requests, counts = form.filter(visible)
-    context = {"form": form, "requests": requests, "counts": counts, "total": sum(n for _, _, n in counts)}
+    context = {
+        "form": form, "requests": requests, "counts": counts, "total": sum(n for _, _, n in counts),
+        "internal": internal,
+    }  # fmt: skip
     template = "intake/queue.html#results" if http_request.htmx else "intake/queue.html"
     return TemplateResponse(http_request, template, context)
 

@@ -103,8 +103,11 @@ def return_report(site: Site, actor, reason: str) -> Site:
 
 
 def publish(site: Site, actor, reason: str = "") -> Site:
+    """The site is published with its report: the report must be published first."""
+    from continuum.reports.transitions import require_published_report  # reports build on sites
+
     return move(site, actor, permission="sites.manage_site", allowed_from=(S.REPORT_REVIEW,), to=S.PUBLISHED,
-                reason=reason)  # fmt: skip
+                reason=reason, check=require_published_report)  # fmt: skip
 
 
 def close(site: Site, actor, reason: str) -> Site:

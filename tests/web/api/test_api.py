@@ -173,4 +173,4 @@ def test_absurd_ids_are_client_errors_not_crashes(client, users, token_for, db):
     assert client.get(f"/api/public/sites/{huge}").status_code in (404, 422)
     response = client.post("/request/", {**form_data(), "existing_agency": huge, "topics": [f"-{huge}"]})
     assert response.status_code == 422
-    assert set(response.context["form"].errors) >= {"existing_agency", "topics"}
+    assert "topics" in response.context["form"].errors

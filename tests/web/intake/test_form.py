@@ -75,8 +75,26 @@ def test_pending_investigation_needs_details(client, db):
     assert "pending_details" in response.context["form"].errors
 
 
-def test_existing_agency_fills_the_agency_fields(client, orgs):
+def test_the_public_does_not_get_the_list_of_agencies(client, orgs):
+    form = client.get("/request/").context["form"]
+    assert "existing_agency" not in form.fields
+    assert orgs["agency_b"].name not in client.get("/request/").content.decode()
+    # Naming a listed agency's id doesn't attach a public submission to that agency's records.
+    client.post("/request/", form_data(existing_agency=orgs["agency_a"].pk))
+    assert Request.objects.get().agency is None
+
+
+def test_an_agency_user_can_only_choose_their_own_agency(client, users, orgs, login):
+    login(users["executive_a"])
+    choices = list(client.get("/request/").context["form"].fields["existing_agency"].queryset)
+    assert choices == [orgs["agency_a"]]
+    response = client.post("/request/", form_data(existing_agency=orgs["agency_b"].pk))
+    assert response.status_code == 422 and "existing_agency" in response.context["form"].errors
+
+
+def test_existing_agency_fills_the_agency_fields(client, orgs, users, login):
     agency = orgs["agency_a"]
+    login(users["liaison_a"])
     data = form_data(existing_agency=agency.pk, agency_name="", agency_type="", agency_state="")
     assert client.post("/request/", data).status_code == 302
     request = Request.objects.get()
@@ -206,3 +224,23 @@ def test_requester_withdraws_from_the_status_page(client, db, mailoutbox, django
     event = AuditEvent.objects.get(action="transition", object_id=str(request.pk))
     assert (event.from_state, event.to_state) == ("submitted", "withdrawn")
     assert "withdrawn" in mailoutbox[-1].subject
+
+
+def test_failed_posts_cannot_pile_letters_up_on_disk(client, db, tmp_path, settings):
+    """One pending letter per browser session; a new attempt replaces it; abandoned ones expire."""
+    import os
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    pending = tmp_path / "intake" / "pending"
+    for _ in range(4):
+        data = form_data(requester_is_chief_executive="no", chief_executive_name="Chief Ada Park", requester_phone="")
+        letter = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+        assert client.post("/request/", {**data, "authorization_letter": letter}).status_code == 422
+    assert len(list(pending.glob("*.pdf"))) == 1
+    old = pending / "abandoned.pdf"
+    old.write_bytes(PDF)
+    os.utime(old, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    assert letters.purge_stale(pending) == 1 and not old.exists()

@@ -99,3 +99,18 @@ def test_public_sees_nothing_of_requests(client, two_requests):
         response = client.get(path)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert client.get(f"/request/status/{a.tracking_number}/").status_code == 404
+
+
+def test_agencies_cannot_see_or_probe_screening_flags(client, users, login, new_request, orgs):
+    """The queue's flag filter and count are the program's: an agency filtering by a flag code learns nothing."""
+    flagged = new_request(agency=orgs["agency_a"], agency_name=orgs["agency_a"].name, agency_state="OH",
+                          pending_matters="yes", pending_details="State AG inquiry")  # fmt: skip
+    login(users["liaison_a"])
+    for code in ["pending_matters", "authority", "any", "none"]:
+        response = client.get("/requests/", {"flag": code})
+        assert [r.pk for r in response.context["requests"]] == [flagged.pk], code
+        html = response.content.decode()
+        assert "Open flags" not in html and "Screening flags" not in html
+    login(users["staff"])
+    assert "Open flags" in client.get("/requests/").content.decode()
+    assert [r.pk for r in client.get("/requests/", {"flag": "authority"}).context["requests"]] == []

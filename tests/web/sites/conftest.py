@@ -44,3 +44,13 @@ def approved_site(site, users):
     plans.approve(plan, users["executive_a"], "Approved")
     site.refresh_from_db()
     return site
+
+
+def published_report(site, author):
+    """The site's report, published (the site's own publish step requires one)."""
+    from django.utils import timezone
+
+    from continuum.reports.models import Report
+
+    return Report.objects.create(site=site, title=f"Final report: {site.title}", created_by=author,
+                                 status="published", published_at=timezone.now())  # fmt: skip

@@ -7,6 +7,8 @@ from continuum.intake import transitions as intake
 from continuum.sites.models import Site
 from tests.web.intake.conftest import make_request
 
+from .conftest import published_report
+
 
 def test_from_accepted_request_to_closed(client, users, orgs, login):
     request = make_request(agency=orgs["agency_a"], agency_name=orgs["agency_a"].name, agency_state="OH")
@@ -46,6 +48,9 @@ def test_from_accepted_request_to_closed(client, users, orgs, login):
     client.post(f"{base}/steps/start_report/", {"reason": "Fieldwork done"})
     client.post(f"{base}/steps/submit_report/", {"reason": "Draft ready"})
     login(users["staff"])
+    client.post(f"{base}/steps/publish/", {"reason": "Too early"})
+    assert Site.objects.get(pk=site.pk).status == "report_review"  # no published report yet
+    published_report(site, users["staff"])
     client.post(f"{base}/steps/publish/", {"reason": "Published"})
     client.post(f"{base}/steps/close/", {"reason": "No post-report monitoring for Critical Response"})
 

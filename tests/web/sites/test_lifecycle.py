@@ -11,6 +11,8 @@ from continuum.audit.models import AuditEvent
 from continuum.sites import transitions
 from continuum.sites.models import Site
 
+from .conftest import published_report
+
 
 def test_no_delivery_without_an_approved_plan(site, users):
     Site.objects.filter(pk=site.pk).update(status="approved")
@@ -25,6 +27,9 @@ def test_through_to_closed(approved_site, users, mailoutbox, django_capture_on_c
         site = transitions.start_delivery(site, users["provider_a"], "Kick-off held")
         site = transitions.start_report(site, users["provider_a"])
         site = transitions.submit_report(site, users["provider_a"])
+        with pytest.raises(transitions.TransitionError, match="Publish the site's report first"):
+            transitions.publish(site, users["staff"])
+        published_report(site, users["staff"])
         site = transitions.publish(site, users["staff"])
         with pytest.raises(transitions.TransitionError, match="Give a reason"):
             transitions.close(site, users["staff"], "")
@@ -57,6 +62,7 @@ def test_provider_cannot_publish_or_close(approved_site, users):
     site = transitions.start_delivery(approved_site, users["provider_a"])
     site = transitions.start_report(site, users["provider_a"])
     site = transitions.submit_report(site, users["provider_a"])
+    published_report(site, users["staff"])
     with pytest.raises(PermissionDenied):
         transitions.publish(site, users["provider_a"])
 

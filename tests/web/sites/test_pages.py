@@ -5,6 +5,8 @@ import pytest
 from continuum.sites import transitions
 from continuum.sites.models import Site
 
+from .conftest import published_report
+
 # who → status of agency A's site page, agency B's site page, the edit page of A's site
 MATRIX = {
     "anonymous": (302, 302, 302),
@@ -155,6 +157,7 @@ def test_closing_moves_a_site_to_the_closed_list(client, users, approved_site):
     site.save()
     for step in [transitions.start_delivery, transitions.start_report, transitions.submit_report]:
         site = step(site, users["staff"])
+    published_report(site, users["staff"])
     site = transitions.publish(site, users["staff"])
     assert "Columbus" in client.get("/sites/").content.decode()
     transitions.close(site, users["staff"], "Done")
