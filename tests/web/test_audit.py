@@ -89,3 +89,18 @@ def test_admin_edits_are_audited(client, users, orgs, login):
     event = history(agency).get()
     assert event.changes == {"agency_type": ["local", "county"]}
     assert event.reason == "Edited in the administration site"
+
+
+def test_an_edit_form_never_overwrites_a_concurrent_transition(users, orgs):
+    """save_audited(fields=...) writes only the form's columns, on a locked row."""
+    from continuum.sites.models import Site
+
+    site = Site.objects.create(agency=orgs["agency_a"], program="critical_response", ta_type="technical_assistance",
+                               title="Old title", description="x")  # fmt: skip
+    stale = Site.objects.get(pk=site.pk)  # an edit form loaded this copy …
+    Site.objects.filter(pk=site.pk).update(status="delivery")  # … then a transition moved the site
+    stale.title = "New title"
+    save_audited(stale, users["staff"], reason="Edited", fields=["title"])
+    site.refresh_from_db()
+    assert (site.title, site.status) == ("New title", "delivery")
+    assert history(site).first().changes == {"title": ["Old title", "New title"]}

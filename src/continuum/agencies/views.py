@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from continuum.accounts.access import access, authorize
-from continuum.audit.log import save_audited
+from continuum.audit.log import form_columns, save_audited
 
 from .forms import AgencyFilterForm, AgencyProfileForm
 from .models import Agency
@@ -39,7 +39,9 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "agencies.change_agency", agency)
     form = AgencyProfileForm(request.POST or None, instance=agency)
     if request.method == "POST" and form.is_valid():
-        save_audited(form.save(commit=False), request.user, reason="Agency profile edited")
+        save_audited(
+            form.save(commit=False), request.user, reason="Agency profile edited", fields=form_columns(form)
+        )
         messages.success(request, "The agency profile was saved.")
         return redirect(agency)
     return TemplateResponse(request, "agencies/agency_form.html", {"agency": agency, "form": form})

@@ -239,7 +239,7 @@ def submit_request(request, payload: s.RequestIn, idempotency_key: uuid.UUID | N
         event_date=data["event_date"].isoformat() if data["event_date"] else "",
     )  # fmt: skip
     data = {k: ("" if v is None else v) for k, v in data.items()}
-    form = RequestForm(data)
+    form = RequestForm(data, user=request.user)
     if not form.is_valid():
         errors = [{"field": field, "message": str(message)} for field, messages in form.errors.items()
                   for message in messages]  # fmt: skip

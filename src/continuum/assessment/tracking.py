@@ -118,6 +118,7 @@ def verify(proposal: Proposal, actor, *, accept: bool, reason: str = "") -> Prop
         locked.decided_by, locked.decided_at, locked.decision_reason = actor, timezone.now(), reason
         locked.save()
         if accept:
+            item = Implementation.objects.select_for_update().get(pk=item.pk)
             before = item.get_status_display()
             item.status = locked.proposed_status
             item.status_changed_on = locked.evidence_date

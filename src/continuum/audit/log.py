@@ -72,17 +72,33 @@ def field_changes(before: models.Model | None, after: models.Model) -> dict[str,
     return changes
 
 
-def save_audited(obj: models.Model, actor, *, reason: str = "") -> models.Model:
-    """Save `obj` and log what changed, atomically; nothing is logged when nothing changed."""
+def save_audited(
+    obj: models.Model, actor, *, reason: str = "", fields: list[str] | None = None
+) -> models.Model:
+    """Save `obj` and log what changed, atomically; nothing is logged when nothing changed.
+
+    With `fields`, only those columns are written (on a locked row): an edit form never overwrites a status or
+    a link that a transition changed meanwhile."""
     with transaction.atomic():
-        before = type(obj)._base_manager.filter(pk=obj.pk).first() if obj.pk else None
-        obj.save()
+        manager = type(obj)._base_manager
+        before = None
+        if obj.pk:
+            before = (manager.select_for_update() if fields else manager).filter(pk=obj.pk).first()
+        obj.save(update_fields=fields) if fields and before is not None else obj.save()
         changes = field_changes(before, obj)
+        if fields and before is not None:
+            changes = {name: change for name, change in changes.items() if name in fields}
         if before is None:
             record(actor, obj, AuditEvent.Action.CREATED, changes=changes, reason=reason)
         elif changes:
             record(actor, obj, AuditEvent.Action.UPDATED, changes=changes, reason=reason)
     return obj
+
+
+def form_columns(form) -> list[str]:
+    """The model columns a ModelForm edits (its many-to-many fields are saved separately)."""
+    model = form._meta.model
+    return [name for name in form._meta.fields if not model._meta.get_field(name).many_to_many]
 
 
 def delete_audited(obj: models.Model, actor, *, reason: str = "") -> None:

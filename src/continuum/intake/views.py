@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from continuum.accounts.access import PUBLIC, access, authorize
-from continuum.audit.log import history, record, save_audited
+from continuum.audit.log import form_columns, history, record, save_audited
 from continuum.audit.models import AuditEvent
 
 from . import letters, ratelimit, submission, transitions
@@ -52,7 +52,8 @@ def _initial_for(user) -> dict:
 def request_form(http_request: HttpRequest) -> HttpResponse:
     if http_request.method != "POST":
         form = RequestForm(
-            initial={"submission_token": uuid.uuid4(), **_initial_for(http_request.user)}, user=http_request.user
+            initial={"submission_token": uuid.uuid4(), **_initial_for(http_request.user)},
+            user=http_request.user,
         )
         return TemplateResponse(http_request, "intake/request_form.html", {"form": form})
 
@@ -274,8 +275,11 @@ def triage(http_request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _rerender(http_request, request, triage_form=form)
     with transaction.atomic():
+        if not Request.objects.select_for_update().get(pk=request.pk).is_open:
+            raise PermissionDenied  # decided while the form was being filled in
         before_topics = sorted(str(t) for t in request.topics.all())
-        save_audited(form.save(commit=False), http_request.user, reason="Set after the assessment")
+        save_audited(form.save(commit=False), http_request.user, reason="Set after the assessment",
+                     fields=form_columns(form))  # fmt: skip
         form.save_m2m()
         after_topics = sorted(str(t) for t in request.topics.all())
         if before_topics != after_topics:

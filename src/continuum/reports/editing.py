@@ -253,6 +253,7 @@ def comment(report: Report, actor, text: str, passage: str = "", quote: str = ""
     with transaction.atomic():
         note = ReviewComment.objects.create(
             report=report,
+            phase=report.status,
             passage=passage,
             passage_label=labels[passage] if passage else "",
             quote=(quote or "").strip(),
@@ -268,10 +269,20 @@ def comment(report: Report, actor, text: str, passage: str = "", quote: str = ""
     return note
 
 
+def visible_comments(report: Report, user):
+    """The review comments this user may read: the agency never sees the program's internal review."""
+    comments = report.comments.all()
+    if not user.has_perm("reports.draft_report", report.site):
+        comments = comments.filter(phase=Report.Status.AGENCY_REVIEW)
+    return comments
+
+
 def reply(note: ReviewComment, actor, text: str, *, resolve: bool = False) -> CommentReply:
     """Answer a comment; the drafters or program staff resolve it with their reply."""
     report = note.report
     if not actor.has_perm("reports.comment_report", report):
+        raise PermissionDenied
+    if not visible_comments(report, actor).filter(pk=note.pk).exists():
         raise PermissionDenied
     if resolve and not actor.has_perm("reports.draft_report", report.site):
         raise PermissionDenied

@@ -356,6 +356,10 @@ class ReviewComment(models.Model):
     resolved with a reply."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    phase = models.CharField(
+        max_length=20, choices=[("internal_review", "Internal review"), ("agency_review", "Agency review")],
+        default="internal_review", help_text="Internal-review comments are never shown to the agency.",
+    )  # fmt: skip
     passage = models.CharField(
         max_length=60, blank=True, help_text="'' for the whole report, e.g. 'finding:3'."
     )

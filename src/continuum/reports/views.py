@@ -145,9 +145,9 @@ def _context(request, site, report, **overrides) -> dict:
         "import_problems": overrides.get("import_problems"),
         "steps": steps,
         "reason_form": ReasonForm(prefix="step"),
-        "comments": report.comments.select_related("author", "resolved_by").prefetch_related(
-            "replies__author"
-        ),
+        "comments": editing.visible_comments(report, user)
+        .select_related("author", "resolved_by")
+        .prefetch_related("replies__author"),
         "comment_form": overrides.get("comment_form")
         or (
             CommentForm(report=report, prefix="comment")

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from continuum.accounts.access import access, authorize
-from continuum.audit.log import delete_audited, history, record, save_audited
+from continuum.audit.log import delete_audited, form_columns, history, record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.delivery import status as delivery_status
 from continuum.workplans import plans
@@ -134,7 +134,9 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             before = sorted(str(t) for t in site.topics.all())
-            save_audited(form.save(commit=False), request.user, reason="Site record edited")
+            save_audited(
+                form.save(commit=False), request.user, reason="Site record edited", fields=form_columns(form)
+            )
             form.save_m2m()
             after = sorted(str(t) for t in site.topics.all())
             if before != after:

@@ -59,9 +59,16 @@ class AssignmentForm(forms.ModelForm):
         fields = ["user", "role"]
         labels = {"user": "Person", "role": "Role on the site"}
 
-    def __init__(self, *args, site, **kwargs):
+    def __init__(self, *args, site, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _team_candidates(site)
+        candidates = _team_candidates(site)
+        if not user.has_perm("sites.manage_site", site):
+            # Putting an outside SME on a site is the program's call; the provider plans with its own staff
+            # and the people already on the team.
+            candidates = candidates.filter(
+                Q(role=Role.PROVIDER_STAFF) | Q(site_memberships__site=site)
+            ).distinct()
+        self.fields["user"].queryset = candidates
 
 
 class CommentForm(forms.Form):

@@ -36,6 +36,16 @@ def latest(site: Site) -> WorkPlan | None:
     return site.plans.order_by("-version").first()
 
 
+SHOWN_TO_AGENCY = (P.IN_REVIEW, P.APPROVED, P.SUPERSEDED)
+
+
+def visible_plans(site: Site, user):
+    """The agency sees the versions sent to it; drafts stay with the team until they are sent."""
+    if user.has_perm("sites.view_internal", site):
+        return site.plans.all()
+    return site.plans.filter(status__in=SHOWN_TO_AGENCY)
+
+
 def approved(site: Site) -> WorkPlan | None:
     return site.plans.filter(status=P.APPROVED).order_by("-version").first()
 
@@ -77,8 +87,9 @@ def _editable(plan: WorkPlan, actor) -> None:
 
 
 def add_item(plan: WorkPlan, actor, item) -> None:
-    _editable(plan, actor)
     with transaction.atomic():
+        plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)  # not into a version just sent
+        _editable(plan, actor)
         item.plan = plan
         related = getattr(plan, _related_name(item))
         item.position = (related.aggregate(p=Max("position"))["p"] or 0) + 1
@@ -87,8 +98,9 @@ def add_item(plan: WorkPlan, actor, item) -> None:
 
 
 def remove_item(plan: WorkPlan, actor, kind: str, pk: int) -> None:
-    _editable(plan, actor)
     with transaction.atomic():
+        plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+        _editable(plan, actor)
         item = ITEM_MODELS[kind].objects.get(plan=plan, pk=pk)
         record(actor, plan, AuditEvent.Action.UPDATED, changes={kind: [item.describe(), None]})
         item.delete()

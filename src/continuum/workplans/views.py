@@ -26,8 +26,10 @@ def _render(request, site, plan, status=200, **overrides) -> HttpResponse:
     can_edit = plan is not None and plan.is_editable and user.has_perm("sites.edit_plan", site)
     forms = {}
     if can_edit:
-        forms = {kind: overrides.get(f"{kind}_form") or _item_form(kind, site) for kind in ITEM_FORMS}
-    versions = list(site.plans.order_by("-version"))
+        forms = {
+            kind: overrides.get(f"{kind}_form") or _item_form(kind, site, user=user) for kind in ITEM_FORMS
+        }
+    versions = list(plans.visible_plans(site, user).order_by("-version"))
     context = {
         "site": site,
         "plan": plan,
@@ -51,22 +53,24 @@ def _render(request, site, plan, status=200, **overrides) -> HttpResponse:
     return TemplateResponse(request, "workplans/plan.html", context, status=status)
 
 
-def _item_form(kind, site, data=None):
+def _item_form(kind, site, data=None, *, user):
     form_class = ITEM_FORMS[kind]
     kwargs = {} if kind == "objective" else {"site": site}
+    if kind == "assignment":
+        kwargs["user"] = user
     return form_class(data, prefix=kind, **kwargs)
 
 
 @access("sites.list_sites")
 def current(request: HttpRequest, site_pk: int) -> HttpResponse:
     site = visible_site(request, site_pk)
-    return _render(request, site, plans.latest(site))
+    return _render(request, site, plans.visible_plans(site, request.user).order_by("-version").first())
 
 
 @access("sites.list_sites")
 def version(request: HttpRequest, site_pk: int, version: int) -> HttpResponse:
     site = visible_site(request, site_pk)
-    plan = get_object_or_404(WorkPlan, site=site, version=version)
+    plan = get_object_or_404(plans.visible_plans(site, request.user), version=version)
     return _render(request, site, plan)
 
 
@@ -77,8 +81,9 @@ def compare(request: HttpRequest, site_pk: int) -> HttpResponse:
         old_v, new_v = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
     except ValueError as error:
         raise Http404("Choose two versions to compare.") from error
-    old = get_object_or_404(WorkPlan, site=site, version=old_v)
-    new = get_object_or_404(WorkPlan, site=site, version=new_v)
+    visible = plans.visible_plans(site, request.user)
+    old = get_object_or_404(visible, version=old_v)
+    new = get_object_or_404(visible, version=new_v)
     return TemplateResponse(
         request,
         "workplans/compare.html",
@@ -108,7 +113,7 @@ def add_item(request: HttpRequest, site_pk: int, kind: str) -> HttpResponse:
     plan = plans.latest(site)
     if plan is None or not plan.is_editable:
         raise PermissionDenied
-    form = _item_form(kind, site, request.POST)
+    form = _item_form(kind, site, request.POST, user=request.user)
     if not form.is_valid():
         return _render(request, site, plan, status=422, **{f"{kind}_form": form})
     plans.add_item(plan, request.user, form.save(commit=False))
@@ -138,7 +143,7 @@ def remove_item(request: HttpRequest, site_pk: int, kind: str, item_pk: int) -> 
 @require_POST
 def add_comment(request: HttpRequest, site_pk: int, version: int) -> HttpResponse:
     site = visible_site(request, site_pk, "sites.comment_plan")
-    plan = get_object_or_404(WorkPlan, site=site, version=version)
+    plan = get_object_or_404(plans.visible_plans(site, request.user), version=version)
     form = CommentForm(request.POST, plan=plan, prefix="comment")
     if not form.is_valid():
         return _render(request, site, plan, status=422, comment_form=form)
@@ -164,7 +169,7 @@ def decide(request: HttpRequest, site_pk: int, version: int, decision: str) -> H
     if decision not in DECISIONS:
         raise Http404
     site = visible_site(request, site_pk)
-    plan = get_object_or_404(WorkPlan, site=site, version=version)
+    plan = get_object_or_404(plans.visible_plans(site, request.user), version=version)
     form = ReasonForm(request.POST, prefix="decision")
     form.is_valid()
     run, message = DECISIONS[decision]

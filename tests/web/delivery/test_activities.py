@@ -80,3 +80,15 @@ def test_future_date_refused_and_agency_cannot_log(client, users, login, site):
     assert response.status_code == 422 and "future" in response.context["form"].errors["done_on"][0]
     with pytest.raises(PermissionDenied):
         log_activity(site, users["executive_a"], ActivityDone(title="x", done_on=today(), participants="x"))
+
+
+def test_the_agency_sees_activities_but_not_the_teams_notes(client, users, login, site):
+    login(users["provider_a"])
+    client.post(f"/workspace/sites/{site.pk}/activities/", {
+        "activity-title": "Interviews with command staff", "activity-done_on": today().isoformat(),
+        "activity-participants": "Command staff", "activity-notes": "The chief seemed defensive about the audit.",
+    })  # fmt: skip
+    assert site.activities_done.count() == 1
+    login(users["liaison_a"])
+    html = client.get(f"/workspace/sites/{site.pk}/activities/").content.decode()
+    assert "Interviews with command staff" in html and "defensive" not in html

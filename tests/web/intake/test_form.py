@@ -236,7 +236,9 @@ def test_failed_posts_cannot_pile_letters_up_on_disk(client, db, tmp_path, setti
     settings.MEDIA_ROOT = tmp_path
     pending = tmp_path / "intake" / "pending"
     for _ in range(4):
-        data = form_data(requester_is_chief_executive="no", chief_executive_name="Chief Ada Park", requester_phone="")
+        data = form_data(
+            requester_is_chief_executive="no", chief_executive_name="Chief Ada Park", requester_phone=""
+        )
         letter = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
         assert client.post("/request/", {**data, "authorization_letter": letter}).status_code == 422
     assert len(list(pending.glob("*.pdf"))) == 1

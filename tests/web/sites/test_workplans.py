@@ -161,9 +161,47 @@ def test_plan_pages(client, users, login, site):
 def test_compare_page(client, users, login, approved_site):
     v2 = plans.open_draft(approved_site, users["staff"])
     plans.add_item(v2, users["staff"], Objective(text="Also look at supervision."))
+    plans.send_for_review(v2, users["staff"])  # the agency compares versions sent to it
     login(users["executive_a"])
     html = client.get(
         f"/workspace/sites/{approved_site.pk}/plan/compare/", {"from": 1, "to": 2}
     ).content.decode()
     assert "Added: </span>Also look at supervision." in html
     assert client.get(f"/workspace/sites/{approved_site.pk}/plan/compare/", {"from": "x"}).status_code == 404
+
+
+def test_the_agency_sees_only_versions_sent_to_it(client, users, login, approved_site):
+    v2 = plans.open_draft(approved_site, users["staff"])
+    plans.add_item(v2, users["staff"], Objective(text="Draft idea not yet discussed with the chief."))
+    login(users["executive_a"])
+    page = client.get(f"/workspace/sites/{approved_site.pk}/plan/")
+    assert page.context["plan"].version == 1 and "Draft idea" not in page.content.decode()
+    assert client.get(f"/workspace/sites/{approved_site.pk}/plan/v2/").status_code == 404
+    assert (
+        client.get(f"/workspace/sites/{approved_site.pk}/plan/compare/", {"from": 1, "to": 2}).status_code
+        == 404
+    )
+    login(users["provider_a"])
+    assert client.get(f"/workspace/sites/{approved_site.pk}/plan/").context["plan"].version == 2
+
+
+def test_the_provider_cannot_put_an_outside_sme_on_the_team(client, users, login, site, orgs):
+    from continuum.accounts.models import User
+
+    outsider = User.objects.create_user(
+        email="other-sme@example.gov", role="sme", organization=orgs["provider_b"]
+    )
+    plans.open_draft(site, users["provider_a"])
+    login(users["provider_a"])
+    choices = set(
+        client.get(f"/workspace/sites/{site.pk}/plan/").context["forms"]["assignment"].fields["user"].queryset
+    )
+    assert users["provider_a"] in choices and outsider not in choices and users["sme_a"] not in choices
+    response = client.post(f"/workspace/sites/{site.pk}/plan/items/assignment/",
+                           {"assignment-user": outsider.pk, "assignment-role": "sme"})  # fmt: skip
+    assert response.status_code == 422
+    login(users["staff"])
+    choices = set(
+        client.get(f"/workspace/sites/{site.pk}/plan/").context["forms"]["assignment"].fields["user"].queryset
+    )
+    assert outsider in choices
