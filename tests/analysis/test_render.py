@@ -48,3 +48,14 @@ def test_axis_of_non_negative_values_starts_at_zero_or_above():
     svg = chart_svg(Chart("t", "x", [("a", 0.0, 0.0, 0.02), ("b", 0.01, 0.005, 0.03)]))
     ticks = [float(t) for t in re.findall(r'text-anchor="middle" fill="#333">([-\d.e]+)</text>', svg)]
     assert ticks and min(ticks) >= 0
+
+
+def test_fragments_carry_no_inline_style_or_script():
+    """The web app's Content Security Policy forbids inline styles and scripts; the fragments comply."""
+    import re
+
+    from continuum.analysis.render import chart_svg
+    from continuum.analysis.results import Chart
+
+    svg = chart_svg(Chart(title="Rates", xlabel="rate", points=[("a", 0.2, 0.1, 0.3), ("b", 0.4, 0.3, 0.5)]))
+    assert not re.search(r"\sstyle=|<script|\son\w+=", svg)

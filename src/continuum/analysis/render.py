@@ -54,7 +54,7 @@ def chart_svg(c: Chart, width: int = 640) -> str:
     title = html.escape(c.title)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px">',
+        f'width="100%" class="continuum-chart">',  # no inline style: the web app's CSP forbids it
         f"<title>{title}</title>",
     ]
     axis_y = top + row_h * max(len(pts), 1)
@@ -125,6 +125,6 @@ def report_page(r: Result) -> str:
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
         "color:#111}"
         "table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.25rem .5rem;"
-        "text-align:right}caption{text-align:left;font-weight:600}figure{margin:1.5rem 0}</style></head>"
+        "text-align:right}caption{text-align:left;font-weight:600}figure{margin:1.5rem 0}.continuum-chart{max-width:640px}</style></head>"
         f"<body><main><h1>Continuum: {html.escape(r.analysis)}</h1>{result_fragment(r)}</main></body></html>"
     )
