@@ -125,6 +125,7 @@ def report_page(r: Result) -> str:
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
         "color:#111}"
         "table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.25rem .5rem;"
-        "text-align:right}caption{text-align:left;font-weight:600}figure{margin:1.5rem 0}.continuum-chart{max-width:640px}</style></head>"
+        "text-align:right}caption{text-align:left;font-weight:600}figure{margin:1.5rem 0}"
+        ".continuum-chart{max-width:640px}</style></head>"
         f"<body><main><h1>Continuum: {html.escape(r.analysis)}</h1>{result_fragment(r)}</main></body></html>"
     )
