@@ -267,7 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     console.print(f"written to {out / 'latest.md'} and latest.json")
     from .engine2 import run_all  # use of force, staffing, arrests, shootings, crashes, personnel
 
-    return run_all([n for n in sizes if n <= 10_000_000] or sizes[:1], out, console)
+    status = run_all([n for n in sizes if n <= 10_000_000] or sizes[:1], out, console)
+    # Reports: a 60-page report with 20 charts to PDF and Word. It needs Django, so it runs in its own process.
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+    reports = subprocess.run([sys.executable, "-m", "benchmarks.reports"], env=env, check=False)
+    return status or reports.returncode
 
 
 if __name__ == "__main__":
