@@ -106,6 +106,8 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": user.has_perm("sites.manage_site", site),
             "member_form": MemberForm(site=site) if user.has_perm("sites.manage_site", site) else None,
             "events": history(site)[:50] if internal else None,
+            "can_see_feedback": user.has_perm("feedback.view_results", site),
+            "can_see_critac": site.program == "cri_tac" and user.has_perm("critac.view_deliveries", site),
         },
     )
 

@@ -163,3 +163,19 @@ def test_closing_moves_a_site_to_the_closed_list(client, users, approved_site):
     transitions.close(site, users["staff"], "Done")
     assert "Columbus" not in client.get("/sites/").content.decode()
     assert "Columbus" in client.get("/sites/closed/").content.decode()
+
+
+def test_site_page_links_to_delivery_records_and_feedback(client, users, login, orgs):
+    cri_tac = Site.objects.create(
+        agency=orgs["agency_a"], program="cri_tac", ta_type="technical_assistance", provider=orgs["provider_a"],
+        title="De-escalation training", description="x",
+    )  # fmt: skip
+    login(users["provider_a"])
+    html = client.get(f"/workspace/sites/{cri_tac.pk}/").content.decode()
+    assert (
+        f"/workspace/sites/{cri_tac.pk}/cri-tac/" in html
+        and f"/workspace/sites/{cri_tac.pk}/feedback/" in html
+    )
+    login(users["executive_a"])
+    html = client.get(f"/workspace/sites/{cri_tac.pk}/").content.decode()
+    assert "/cri-tac/" in html and "/feedback/" not in html  # feedback results are the team's
