@@ -12,10 +12,21 @@ EXAMPLES = 12
 
 @pytest.fixture
 def operations(db, users, orgs):
+    """The API's operations, called in-process through the WSGI application. Like Django's test client, keep
+    the request signals from closing the test's database connection (it holds the test transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from continuum.wsgi import application
 
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-    return [result.ok() for result in schema.get_all_operations()]
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+        yield [result.ok() for result in schema.get_all_operations()]
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("as_staff", [True, False])
