@@ -10,7 +10,6 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
 from django.db.models import Max
 
@@ -53,30 +52,6 @@ def _fail(name: str, why: str) -> ValidationError:
 
 def too_large(name: str) -> ValidationError:
     return _fail(name, f"is larger than the limit of {readable_size(MAX_DATASET_BYTES)}; nothing was kept.")
-
-
-class SizeLimitHandler(FileUploadHandler):
-    """First among a request's upload handlers: stops receiving a file as soon as it passes MAX_DATASET_BYTES,
-    so a 2 GB upload is never written out in full. `refused` names such files."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.received = 0
-        self.refused: list[str] = []
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > MAX_DATASET_BYTES:
-            self.refused.append(PurePath(self.file_name or "file").name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
 
 
 def check_upload(upload: UploadedFile) -> CheckedFile:

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from continuum.accounts.access import access, authorize
+from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 from continuum.sites.models import Site
 
 from . import jobs, mappings, results, uploads
@@ -70,12 +71,8 @@ def home(request: HttpRequest, site_pk: int) -> HttpResponse:
                  results=shown)  # fmt: skip
 
 
-def _limit_uploads(request: HttpRequest) -> uploads.SizeLimitHandler:
-    """Stop receiving an oversized file while it arrives. Upload handlers can only change before the body is
-    read, and the CSRF check reads it: hence Django's documented csrf_exempt outside, csrf_protect inside."""
-    handler = uploads.SizeLimitHandler(request)
-    request.upload_handlers.insert(0, handler)
-    return handler
+def _limit_uploads(request: HttpRequest) -> SizeLimitHandler:
+    return limit_uploads(request, uploads.MAX_DATASET_BYTES)
 
 
 @access(WORKSPACE)
@@ -85,7 +82,7 @@ def request_detail(request: HttpRequest, site_pk: int, request_pk: int) -> HttpR
 
 
 @csrf_protect
-def _request_detail(request, site_pk: int, request_pk: int, limit: uploads.SizeLimitHandler) -> HttpResponse:
+def _request_detail(request, site_pk: int, request_pk: int, limit: SizeLimitHandler) -> HttpResponse:
     site = _site(request, site_pk)
     data_request = get_object_or_404(DataRequest, pk=request_pk, site=site)
     can_upload = request.user.has_perm("datasets.upload_data", site)

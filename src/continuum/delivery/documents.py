@@ -11,7 +11,6 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
@@ -72,30 +71,6 @@ def readable_size(size: int) -> str:
 
 def too_large(name: str) -> ValidationError:
     return _fail(name, f"is larger than the limit of {readable_size(MAX_DOCUMENT_BYTES)}.")
-
-
-class SizeLimitHandler(FileUploadHandler):
-    """Put first among a request's upload handlers: it stops receiving a file as soon as the file passes
-    MAX_DOCUMENT_BYTES, so an oversized upload is never written out in full. `refused` names such files."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.received = 0
-        self.refused: list[str] = []
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > MAX_DOCUMENT_BYTES:
-            self.refused.append(PurePath(self.file_name or "file").name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the next handler makes the file
 
 
 def check_upload(upload: UploadedFile) -> CheckedFile:

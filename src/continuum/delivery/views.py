@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from continuum.accounts.access import access, authorize
+from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 from continuum.sites.models import Site
 from continuum.workplans import plans
 
@@ -92,15 +93,11 @@ def activities(request: HttpRequest, site_pk: int) -> HttpResponse:
     )
 
 
-def _limit_uploads(request: HttpRequest) -> documents.SizeLimitHandler:
-    """Stop receiving an oversized file while it arrives. Upload handlers can only change before the body is
-    read, and the CSRF check reads it: hence Django's documented csrf_exempt outside, csrf_protect inside."""
-    handler = documents.SizeLimitHandler(request)
-    request.upload_handlers.insert(0, handler)
-    return handler
+def _limit_uploads(request: HttpRequest) -> SizeLimitHandler:
+    return limit_uploads(request, documents.MAX_DOCUMENT_BYTES)
 
 
-def _refused(limit: documents.SizeLimitHandler) -> str | None:
+def _refused(limit: SizeLimitHandler) -> str | None:
     return limit.refused[0] if limit.refused else None
 
 
@@ -111,7 +108,7 @@ def document_list(request: HttpRequest, site_pk: int) -> HttpResponse:
 
 
 @csrf_protect
-def _document_list(request: HttpRequest, site_pk: int, limit: documents.SizeLimitHandler) -> HttpResponse:
+def _document_list(request: HttpRequest, site_pk: int, limit: SizeLimitHandler) -> HttpResponse:
     site = _site(request, site_pk)
     user = request.user
     can_upload = user.has_perm("delivery.upload_document", site)
@@ -155,7 +152,7 @@ def document_detail(request: HttpRequest, site_pk: int, document_pk: int) -> Htt
 
 @csrf_protect
 def _document_detail(
-    request: HttpRequest, site_pk: int, document_pk: int, limit: documents.SizeLimitHandler
+    request: HttpRequest, site_pk: int, document_pk: int, limit: SizeLimitHandler
 ) -> HttpResponse:
     site = _site(request, site_pk)
     document = _document(request, site, document_pk)

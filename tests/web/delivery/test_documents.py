@@ -6,12 +6,14 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 
 from continuum.audit.log import history
 from continuum.audit.models import AuditEvent
 from continuum.delivery import documents
 from continuum.delivery.models import Document, DocumentVersion
 from continuum.delivery.work import DeliveryError
+from continuum.portal.uploads import SizeLimitHandler
 from continuum.sites.models import Site
 
 from .conftest import CSV, DOCX, JPEG, PDF, PNG, XLSX, office_file, upload
@@ -109,11 +111,11 @@ def test_an_oversized_file_is_not_received_in_full(rf, users, monkeypatch):
     monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 100 * 1024)
     big = PDF + b"0" * (1024 * 1024)
     request = rf.post("/", {"version-note": "x", "version-file": upload("big.pdf", big)})
-    limit = documents.SizeLimitHandler(request)
+    limit = SizeLimitHandler(request, limit=documents.MAX_DOCUMENT_BYTES)
     request.upload_handlers.insert(0, limit)
     received = []
 
-    class Recorder(documents.FileUploadHandler):
+    class Recorder(FileUploadHandler):
         def receive_data_chunk(self, raw_data, start):
             received.append(len(raw_data))
             return raw_data
