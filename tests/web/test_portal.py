@@ -50,3 +50,16 @@ def test_workspace_shows_what_belongs_to_the_role(client, users, orgs, login):
     login(users["staff"])
     html = client.get("/workspace/").content.decode()
     assert "knows 2 agencies" in html
+
+
+def test_nul_characters_are_refused_at_the_door(client, users, login):
+    assert client.get("/api/public/reports", {"state": "O\x00H"}).status_code == 400
+    assert (
+        client.post(
+            "/api/requests", '{"requester_name": "a\\u0000b"}', content_type="application/json"
+        ).status_code
+        == 400
+    )
+    login(users["staff"])
+    assert client.get("/requests/", {"q": "x\x00"}).status_code == 400
+    assert client.get("/requests/", {"q": "ordinary"}).status_code == 200
