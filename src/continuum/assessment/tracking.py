@@ -16,6 +16,7 @@ from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.catalog.models import Program
 from continuum.delivery.documents import check_upload
+from continuum.portal.spreadsheets import formula_safe
 from continuum.reports.models import Recommendation, Report
 from continuum.reports.numbering import recommendation_numbers
 from continuum.sites.models import Site
@@ -167,15 +168,6 @@ def snapshot(site: Site) -> dict:
     }
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Spreadsheet-safe: a cell that would start a formula is prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
 def export_csv(site: Site) -> str:
     """The tracking matrix, one row per recommendation (columns like the San Francisco matrix)."""
     out = io.StringIO()
@@ -186,7 +178,7 @@ def export_csv(site: Site) -> str:
         "recommendation__topics"
     ):
         rec = item.recommendation
-        writer.writerow([_cell(v) for v in [
+        writer.writerow([formula_safe(v) for v in [
             "; ".join(t.name for t in rec.topics.all()), rec.finding.title, item.number, rec.text,
             rec.get_priority_display(), item.get_status_display(), item.responsible,
             item.target_date.isoformat() if item.target_date else "",

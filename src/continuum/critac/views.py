@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from continuum.accounts.access import PUBLIC, access, authorize
+from continuum.accounts.access import PUBLIC, access
 from continuum.catalog.models import Program, Topic, TopicArea
 from continuum.delivery.work import DeliveryError
 from continuum.intake.models import Request
 from continuum.intake.transitions import TransitionError
 from continuum.sites.models import Site
+from continuum.sites.views import visible_site
 
 from . import routing
 from .deliveries import partner_for, record_delivery
@@ -70,11 +71,7 @@ def route(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _site(request: HttpRequest, site_pk: int) -> Site:
-    site = get_object_or_404(
-        Site.objects.visible_to(request.user).select_related("agency", "provider"), pk=site_pk
-    )
-    authorize(request.user, "critac.view_deliveries", site)
-    return site
+    return visible_site(request, site_pk, "critac.view_deliveries")
 
 
 @access("accounts.use_workspace")

@@ -10,9 +10,10 @@ from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from continuum.accounts.access import access, authorize
+from continuum.accounts.access import access
 from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 from continuum.sites.models import Site
+from continuum.sites.views import visible_site
 from continuum.workplans import plans
 
 from . import contact, documents, milestones
@@ -24,11 +25,7 @@ WORKSPACE = "accounts.use_workspace"  # object-level permissions are checked on 
 
 
 def _site(request: HttpRequest, site_pk: int, permission: str = "delivery.view_delivery") -> Site:
-    site = get_object_or_404(
-        Site.objects.visible_to(request.user).select_related("agency", "provider"), pk=site_pk
-    )
-    authorize(request.user, permission, site)
-    return site
+    return visible_site(request, site_pk, permission)
 
 
 def _page(request, template: str, site: Site, section: str, status: int = 200, **context) -> HttpResponse:

@@ -1,12 +1,11 @@
-"""The dashboard as CSV: one row per figure (section, item, measure, value). Text that a spreadsheet would run as
-a formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe."""
+"""The dashboard as CSV: one row per figure (section, item, measure, value), formula-safe."""
 
 import csv
 import io
 
-from .figures import Dashboard
+from continuum.portal.spreadsheets import formula_safe
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .figures import Dashboard
 
 
 def safe_cell(value) -> str:
@@ -16,8 +15,7 @@ def safe_cell(value) -> str:
         return f"{value:.2f}"
     if isinstance(value, int):
         return str(value)  # a number, never a formula
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return formula_safe(value)
 
 
 def rows(board: Dashboard) -> list[list]:

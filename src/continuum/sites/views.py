@@ -20,8 +20,7 @@ from .models import Site, SiteMember
 def visible_site(request: HttpRequest, pk: int, permission: str = "sites.view_site") -> Site:
     """The site if this user may see it (404 otherwise), checked against `permission` (403)."""
     site = get_object_or_404(
-        Site.objects.visible_to(request.user).select_related("agency", "provider").prefetch_related("topics"),
-        pk=pk,
+        Site.objects.visible_to(request.user).select_related("agency", "provider"), pk=pk
     )
     authorize(request.user, permission, site)
     return site
