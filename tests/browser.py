@@ -57,8 +57,9 @@ class BrowserSession:
             self.context.close()
         self.context = self.browser.new_context()
         if user is not None:
-            client = Client()
-            client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            from tests.conftest import sign_in
+
+            client = sign_in(Client(), user)
             cookie = client.cookies[settings.SESSION_COOKIE_NAME]
             self.context.add_cookies(
                 [{"name": cookie.key, "value": cookie.value, "url": self.live_server.url}]

@@ -19,6 +19,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (allauth) and used TOTP codes live in the cache; each test starts with none."""
+    yield
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _seed_topics(request):
     """The topic taxonomy comes from a data migration; a transactional test's flush removes it, so tests that
     use the database get it back here."""
@@ -68,29 +78,75 @@ ROLE_ORG = {
 }
 
 
+def make_user(email: str, role: str, organization, **fields):
+    """A user as an administrator would issue it; roles that must use two factors get an authenticator app
+    (TOTP), as they would have after their first sign-in."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from continuum.accounts.models import User
+    from continuum.accounts.security import MFA_ROLES
+
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, role=role, organization=organization, **fields
+    )
+    if role in MFA_ROLES:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def totp_code(user) -> str:
+    """What the user's authenticator app shows now."""
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+
+    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(client, user):
+    """Sign a test client in as `user` the way a completed allauth log-in leaves the session: password, and
+    the second factor for those who have one."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.utils import is_mfa_enabled
+
+    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    records = [{"method": "password", "at": time.time(), "email": user.email}]
+    if is_mfa_enabled(user):
+        records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
 @pytest.fixture
 def users(orgs):
     """Users keyed by a short name: executive_a, liaison_b, provider_a, sme_a, staff, admin, …"""
-    from continuum.accounts.models import User
-
-    made = {}
-    for key, (role, org) in ROLE_ORG.items():
-        made[key] = User.objects.create_user(
-            email=f"{key}@example.gov", password=PASSWORD, role=role, organization=orgs[org],
-            first_name=key.split("_")[0].title(), last_name=key.split("_")[-1].upper(),
-        )  # fmt: skip
-    return made
+    return {
+        key: make_user(
+            f"{key}@example.gov",
+            role,
+            orgs[org],
+            first_name=key.split("_")[0].title(),
+            last_name=key.split("_")[-1].upper(),
+        )
+        for key, (role, org) in ROLE_ORG.items()
+    }
 
 
 @pytest.fixture
 def login(client):
     """Log the test client in as a user; returns the client."""
-
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
+    return lambda user: sign_in(client, user)
 
 
 from tests.browser import browser, chromium  # noqa: E402, F401  (fixtures for the browser tests)

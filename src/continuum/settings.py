@@ -7,6 +7,7 @@ CONTINUUM_VAR_DIR. With DEBUG on (`make run`, `make test`) a secret key is gener
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "axes",
     "django_tasks_db",
     "ninja",  # serves Swagger UI from our own static files (no CDN)
 ]
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "continuum.accounts.middleware.SessionSecurityMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out log-in into the lock-out page
 ]
 
 ROOT_URLCONF = "continuum.urls"
@@ -137,6 +141,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts before any password check
     "rules.permissions.ObjectPermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -161,8 +166,31 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
+# django-axes is the one lock-out mechanism (below); allauth's own limit on failed log-ins would be a second.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# Two factors (allauth.mfa): an authenticator app (TOTP) with recovery codes; required for MFA_ROLES
+# (continuum.accounts.security) by continuum.accounts.middleware.
+MFA_ADAPTER = "continuum.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Continuum (COPS Office)"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phones whose clocks drift
+if DEBUG:
+    # `make run` sets this so the demo's staff and provider log-ins work without an authenticator app;
+    # allauth refuses it when DEBUG is off.
+    MFA_TOTP_INSECURE_BYPASS_CODE = os.environ.get("CONTINUUM_DEMO_MFA_CODE") or None
+
+# django-axes: five failed log-ins lock the account for 15 minutes, wherever they come from (NIST AC-7).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "continuum.accounts.security.attempted_email"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = 60 * 60 * 8  # absolute: a working day, then sign in again
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))  # seconds without a request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,8 @@ from continuum.api.api import api
 
 admin.site.site_header = "Continuum administration"
 admin.site.site_title = "Continuum administration"
+# The admin signs in through allauth, so its log-in has the same lock-out and second factor as every other.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("continuum.portal.urls")),

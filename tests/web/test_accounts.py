@@ -41,13 +41,13 @@ def test_role_groups(users):
 
 
 def test_email_login_and_logout_are_audited(client, users):
-    response = client.post("/accounts/login/", {"login": "STAFF@example.gov", "password": PASSWORD})
+    response = client.post("/accounts/login/", {"login": "LIAISON_A@example.gov", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/workspace/"
     assert client.get("/workspace/").status_code == 200
     client.post("/accounts/logout/")
     assert client.get("/workspace/").status_code == 302
     states = list(
-        AuditEvent.objects.filter(actor=users["staff"], action="security").values_list("to_state", flat=True)
+        AuditEvent.objects.filter(actor=users["liaison_a"], action="security").values_list("to_state", flat=True)
     )
     assert sorted(states) == ["logged_in", "logged_out"]
 

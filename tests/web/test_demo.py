@@ -4,8 +4,10 @@ from django.core.management import call_command
 
 from continuum.accounts.models import User
 from continuum.accounts.roles import Role
+from continuum.accounts.security import MFA_ROLES
 from continuum.agencies.models import Agency, ProviderOrganization
 from continuum.demo import data
+from tests.conftest import totp_code
 
 SEED_AGENCIES = {
     "Columbus (OH) Division of Police", "Philadelphia Police Department", "Cleveland (OH) Division of Police",
@@ -31,6 +33,7 @@ def test_demo_loads_twice_without_duplicates(db, monkeypatch, capsys, settings, 
     for user in data.USERS:
         assert user.email in out
     assert "demo-password-for-the-test" in out
+    assert data.demo_totp_secret() in out
 
 
 def test_every_demo_login_works(client, db, monkeypatch, settings, tmp_path):
@@ -42,6 +45,10 @@ def test_every_demo_login_works(client, db, monkeypatch, settings, tmp_path):
             "/accounts/login/", {"login": user.email, "password": "demo-password-for-the-test"}
         )
         assert response.status_code == 302, user.email
+        if user.role in MFA_ROLES:
+            assert response["Location"] == "/accounts/2fa/authenticate/"
+            response = client.post(response["Location"], {"code": totp_code(User.objects.get(email=user.email))})
+            assert response.status_code == 302, user.email
         assert client.get("/workspace/").context["user"].email == user.email
         client.post("/accounts/logout/")
 

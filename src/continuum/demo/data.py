@@ -7,12 +7,15 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
 from continuum.accounts.models import User
 from continuum.accounts.roles import Role
+from continuum.accounts.security import MFA_ROLES
 from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganization
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
@@ -89,6 +92,19 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
+def demo_totp_secret() -> str:
+    """The authenticator-app key of the demo's staff, provider and administrator log-ins: from
+    CONTINUUM_DEMO_TOTP_SECRET, else made once and kept in var/ beside the demo password."""
+    if value := os.environ.get("CONTINUUM_DEMO_TOTP_SECRET"):
+        return value
+    path = settings.VAR_DIR / "demo-totp-secret"
+    if not path.exists():
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(generate_totp_secret())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def load() -> list[DemoUser]:
     """Create or refresh the demo program; returns the users (for printing).
 
@@ -121,6 +137,9 @@ def _load() -> list[DemoUser]:
         user.set_password(password)
         user.full_clean()
         user.save()
+        if user.role in MFA_ROLES:
+            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+            TOTP.activate(user, demo_totp_secret())
     staff = User.objects.get(email="staff@continuum.example.gov")
     requests.load(staff)
     sites.load(staff)

@@ -13,8 +13,7 @@ from continuum.catalog.models import Topic, TopicArea
 from continuum.critac.models import DeliveryType, Partner
 from continuum.intake.models import Request
 from continuum.sites.models import Site
-
-PASSWORD = "correct-horse-battery-staple-42"
+from tests.conftest import make_user
 
 
 def area(name: str) -> TopicArea:
@@ -43,10 +42,9 @@ def partner(name: str, *, areas=(), topics=(), types=()) -> Partner:
 
 
 def provider_user(provider: ProviderOrganization, key: str) -> User:
-    return User.objects.create_user(
-        email=f"{key}@example.org", password=PASSWORD, role="provider_staff", organization=provider,
-        first_name=key.title(), last_name="Partner",
-    )  # fmt: skip
+    return make_user(
+        f"{key}@example.org", "provider_staff", provider, first_name=key.title(), last_name="Partner"
+    )
 
 
 def standard_partners() -> dict:

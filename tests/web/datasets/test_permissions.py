@@ -6,8 +6,8 @@ provider mark results for the report."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from continuum.accounts.models import User
 from continuum.datasets.models import DataRequest, Job, Result
+from tests.conftest import make_user
 
 from .conftest import VEIL, ri_slice
 
@@ -22,11 +22,7 @@ def person(request, users, orgs, login, client):
     who = request.param
     if who == "anonymous":
         return who, client
-    if who == "sme_off":
-        user = User.objects.create_user(email="sme_off@example.gov", password="x" * 16, role="sme",
-                                        organization=orgs["provider_a"])  # fmt: skip
-    else:
-        user = users[who]
+    user = make_user("sme_off@example.gov", "sme", orgs["provider_a"]) if who == "sme_off" else users[who]
     return who, login(user)
 
 

@@ -132,8 +132,9 @@ def test_an_oversized_file_is_not_received_in_full(rf, users, monkeypatch):
 def test_upload_views_still_check_csrf(users, site):
     from django.test import Client
 
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(users["staff"], backend="allauth.account.auth_backends.AuthenticationBackend")
+    from tests.conftest import sign_in
+
+    client = sign_in(Client(enforce_csrf_checks=True), users["staff"])
     assert _post(client, site, "policy.pdf", PDF).status_code == 403
     assert not Document.objects.exists()
 

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from continuum.accounts.security import MFA_ROLES
 from continuum.demo import data
 
 
@@ -20,4 +22,11 @@ class Command(BaseCommand):
         width = max(len(u.email) for u in users)
         for user in users:
             role = dict(data.Role.choices)[user.role]
-            self.stdout.write(f"  {role:<24} {user.email:<{width}}  password: {password}")
+            second = "  + two-factor code" if user.role in MFA_ROLES else ""
+            self.stdout.write(f"  {role:<24} {user.email:<{width}}  password: {password}{second}")
+        self.stdout.write(
+            "Two-factor code: from an authenticator app set up with the key "
+            f"{data.demo_totp_secret()} (time-based, 6 digits)"
+        )
+        if bypass := getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", None):
+            self.stdout.write(f"  or, in this development demo only, the code {bypass}")

@@ -1,0 +1,76 @@
+"""Session rules applied on every signed-in request: idle and absolute expiry, and two factors for the roles
+that require them (MFA_ROLES). Log-in itself is allauth's; this makes sure no other path skips a step."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from continuum.audit.log import record
+from continuum.audit.models import AuditEvent
+
+from . import security
+
+EXPIRED_MESSAGES = {
+    "idle": "You were signed out after a period without activity. Sign in again to continue.",
+    "absolute": "Your session reached its time limit. Sign in again to continue.",
+}
+
+
+class SessionSecurityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            response = self._expire(request, user) or self._require_mfa(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _expire(self, request, user):
+        why = security.session_expiry(request.session)
+        if why is None:
+            return None
+        record(user, user, AuditEvent.Action.SECURITY, to_state="session_expired", reason=why,
+               ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
+        logout(request)
+        messages.info(request, EXPIRED_MESSAGES[why])
+        return _redirect(request, reverse("account_login"), next_url=request.get_full_path())
+
+    def _require_mfa(self, request, user):
+        if not security.mfa_required(user) or _account_page(request):
+            return None
+        if not security.has_totp(user):
+            messages.warning(
+                request,
+                "Your role requires two-factor authentication. Set up an authenticator app to continue.",
+            )
+            return _redirect(request, reverse("mfa_activate_totp"))
+        if not security.signed_in_with_mfa(request):
+            # Signed in by a path that skipped the second factor: that session is not trusted.
+            record(user, user, AuditEvent.Action.SECURITY, to_state="session_without_mfa_ended",
+                   ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
+            logout(request)
+            messages.warning(request, "Sign in again with your authenticator code to continue.")
+            return _redirect(request, reverse("account_login"), next_url=request.get_full_path())
+        return None
+
+
+def _account_page(request) -> bool:
+    """allauth's own pages (MFA set-up, re-authentication, log-out, password) stay reachable."""
+    return request.path.startswith(reverse("account_login").removesuffix("login/"))
+
+
+def _redirect(request, url: str, next_url: str | None = None):
+    if next_url:
+        url = f"{url}?{urlencode({'next': next_url})}"
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
