@@ -15,9 +15,6 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment (see README).
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
-# The demo's staff and provider log-ins need a second factor; in development this code stands in for the
-# authenticator app (allauth refuses it when DEBUG is off). load_demo prints it with the log-ins.
-export CONTINUUM_DEMO_MFA_CODE ?= 246810
 
 .PHONY: help install run serve demo test lint check bench chromium clean
 
@@ -49,6 +46,9 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The demo's staff and provider log-ins need a second factor; in development this code stands in for the
+# authenticator app (allauth refuses it when DEBUG is off). load_demo prints it with the log-ins.
+demo run: export CONTINUUM_DEMO_MFA_CODE ?= 246810
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
