@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+MAX_REASON = 1000
+
 
 class InputError(Exception):
     """Input that cannot be analysed: names the file, row and column where known, and why."""
@@ -27,6 +29,9 @@ class InputError(Exception):
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column!r}")
+            column = self.column if len(self.column) <= 80 else self.column[:79] + "…"
+            where.append(f"column {column!r}")
         reason = " ".join(self.reason.split())
+        if len(reason) > MAX_REASON:  # hostile input (a 2 MB column name) must not make a 2 MB message
+            reason = reason[: MAX_REASON - 1] + "…"
         return f"{', '.join(where)}: {reason}" if where else reason

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from .errors import InputError
 from .mapping import Mapping
+from .reduce import Reducer
 from .schema import SQL_TYPES
 from .sql import ident, lit
 from .standardize import column_sql
@@ -61,6 +62,7 @@ class StopData:
     input_sha256: str
     _tmpdir: str | None = field(default=None, repr=False)
     kind: str = "stops"  # the standard table type (tables.TABLES)
+    reducer: Reducer | None = field(default=None, repr=False)  # analyses' default (e.g. Spark); else DuckDB
 
     def close(self) -> None:
         self.con.close()
@@ -100,14 +102,20 @@ def _detect_encoding(path: Path, declared: str | None) -> str:
 
 
 def _read_header(path: Path, encoding: str, delimiter: str | None) -> tuple[list[str], str]:
-    with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
-        sample = f.read(1 << 16)
+    try:
+        with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
+            sample = f.read(1 << 16)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the header is not {encoding} text ({exc.reason})", file=str(path), row=1) from exc
     if not sample.strip():
         raise InputError("file is empty", file=str(path))
     first_line = sample.splitlines()[0]
     if delimiter is None:
         delimiter = max(DELIMITERS, key=first_line.count)
-    header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    try:
+        header = next(csv.reader(io.StringIO(sample, newline=None), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"the header cannot be read as CSV ({exc})", file=str(path), row=1) from exc
     names = [h.strip() for h in header]
     if any(not n for n in names) or len(set(names)) != len(names):
         raise InputError("header has blank or duplicate column names", file=str(path), row=1)
@@ -117,9 +125,17 @@ def _read_header(path: Path, encoding: str, delimiter: str | None) -> tuple[list
 def _csv_error(path: Path, exc: Exception) -> InputError:
     msg = str(exc)
     m = re.search(r"Line:\s*(\d+)", msg)
-    lines = [ln.strip() for ln in msg.splitlines() if ln.strip()]
+    # DuckDB's message ends with the reader's settings ("quote = ..."); the reason comes before them.
+    lines = [
+        ln.strip() for ln in msg.split("Possible Solution")[0].split("file =")[0].splitlines() if ln.strip()
+    ]
+    lines = [ln for ln in lines if not ln.startswith("Original Line")]  # the row itself may be huge
     reason = next(
-        (ln for ln in lines if re.search(r"unterminated|Expected Number|Invalid unicode|quote", ln, re.I)),
+        (
+            ln
+            for ln in lines
+            if re.search(r"unterminated|Expected Number|Invalid unicode|Maximum line size|quote", ln, re.I)
+        ),
         lines[0] if lines else "unreadable CSV",
     )
     return InputError(f"CSV cannot be parsed: {reason}", file=str(path), row=int(m.group(1)) if m else None)

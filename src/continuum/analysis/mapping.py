@@ -19,7 +19,10 @@ Tables other than stops name themselves at the top (``table = "use_of_force"``; 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .schema import Column
 from .tables import columns_of
 
 Value = str | bool | float | int
@@ -70,19 +74,27 @@ class Mapping:
         p = resolve_mapping_path(path)
         raw = p.read_bytes()
         try:
-            doc = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise InputError(f"mapping is not valid TOML: {exc}", file=str(p)) from exc
+        doc = parse_toml(text, file=str(p))
         return cls.from_dict(doc, name=p.stem, sha256=hashlib.sha256(raw).hexdigest(), file=str(p))
 
     @classmethod
     def from_dict(
         cls, doc: dict[str, Any], *, name: str = "mapping", sha256: str | None = None, file: str | None = None
     ) -> Mapping:
+        """Check every key and value here, so a hostile or mistyped mapping is one clear InputError and never
+        a crash later inside the loader's SQL."""
+        unknown = set(doc) - TOP_KEYS
+        if unknown:
+            raise InputError(f"unknown keys {sorted(unknown)}; a mapping has {sorted(TOP_KEYS)}", file=file)
         columns = doc.get("columns", {})
         if not isinstance(columns, dict) or not columns:
             raise InputError("mapping has no [columns] table: it maps nothing", file=file)
-        table = str(doc.get("table", "stops"))
+        table = doc.get("table", "stops")
+        if not isinstance(table, str):
+            raise InputError(f"table must be the name of a table type, not {_kind_of(table)}", file=file)
         try:
             std = columns_of(table)
         except InputError as exc:
@@ -92,41 +104,177 @@ class Mapping:
             if target not in std:
                 noun = "stop" if table == "stops" else table.replace("_", " ")
                 raise InputError(f"{target!r} is not a standard {noun} column", file=file, column=target)
-            if isinstance(spec, str):
-                spec = {"from": spec}
-            if not isinstance(spec, dict) or "from" not in spec:
-                raise InputError("column rule needs a 'from' source column", file=file, column=target)
-            unknown = set(spec) - {
-                "from",
-                "values",
-                "split",
-                "contains",
-                "missing",
-                "format",
-                "hash",
-                "replace",
-            }
-            if unknown:
-                raise InputError(f"unknown keys {sorted(unknown)} in rule", file=file, column=target)
-            rules[target] = ColumnRule(
-                target=target,
-                source=str(spec["from"]),
-                values=dict(spec.get("values", {})),
-                split=spec.get("split"),
-                contains=tuple(spec.get("contains", ())),
-                missing=spec.get("missing"),
-                format=spec.get("format"),
-                hash=bool(spec.get("hash", True)),
-                replace={str(k): str(v) for k, v in spec.get("replace", {}).items()},
-            )
+            try:
+                rules[target] = _rule(std[target], spec)
+            except InputError as exc:
+                raise InputError(exc.reason, file=file, column=target) from exc
+        for key in ("params", "source"):
+            if not isinstance(doc.get(key, {}), dict):
+                raise InputError(f"[{key}] must be a table of settings, not {_kind_of(doc[key])}", file=file)
+        try:
+            source = _source(doc.get("source", {}))
+        except InputError as exc:
+            raise InputError(exc.reason, file=file) from exc
         return cls(
             rules=rules,
             params=dict(doc.get("params", {})),
-            source=dict(doc.get("source", {})),
+            source=source,
             name=name,
             sha256=sha256,
             table=table,
         )
+
+
+def parse_toml(text: str, *, file: str | None = None) -> dict[str, Any]:
+    """TOML text as a document; anything tomllib refuses, or nests too deeply for it, is an InputError."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"mapping is not valid TOML: {exc}", file=file) from exc
+    except RecursionError as exc:
+        raise InputError(
+            "mapping is not valid TOML: its arrays or tables nest too deeply", file=file
+        ) from exc
+
+
+TOP_KEYS = frozenset({"table", "params", "source", "columns"})
+RULE_KEYS = frozenset({"from", "values", "split", "contains", "missing", "format", "hash", "replace"})
+# What both the header reader (Python) and DuckDB's CSV reader understand without extensions.
+ENCODINGS = ("utf-8", "utf8", "latin-1", "latin1", "utf-16")
+# DuckDB's strptime specifiers: any other %-sequence fails inside the query.
+FORMAT_SPEC = re.compile(r"%(-[dmyHIMSj]|[abcdfghjmnpuwxyzABGHIMSTUVWXYZ%])")
+DATE_TEXT = r"\d{4}-\d{2}-\d{2}"
+TIME_TEXT = r"\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+TEXT_OF = {
+    "date": (re.compile(DATE_TEXT), dt.date),
+    "time": (re.compile(TIME_TEXT), dt.time),
+    "timestamp": (re.compile(f"{DATE_TEXT}[ T]{TIME_TEXT}"), dt.datetime),
+}
+
+
+def _kind_of(value: object) -> str:
+    if value == "":
+        return "empty text"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "a table", list: "a list", str: "text"}.get(type(value), type(value).__name__)
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{what} must be non-empty text, not {_kind_of(value)}")
+    return value
+
+
+def _standard_value(col: Column, value: object, what: str) -> Value:
+    """A value the standard column can hold, checked now so the loader's CAST cannot fail on it."""
+    if col.kind == "category":
+        if value not in (col.values or ()):
+            raise InputError(f"{what} {value!r} is not in the vocabulary {{{', '.join(col.values or ())}}}")
+        return value  # type: ignore[return-value]
+    if col.kind == "bool":
+        if not isinstance(value, bool):
+            raise InputError(f"{what} must be true or false, not {value!r}")
+        return value
+    if col.kind == "float":
+        try:
+            number = float(value) if not isinstance(value, bool) else math.nan  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number):
+            raise InputError(f"{what} must be a number, not {_short(value)}")
+        return number
+    if col.kind in TEXT_OF:
+        pattern, kind = TEXT_OF[col.kind]
+        if isinstance(value, kind) and (col.kind != "date" or not isinstance(value, dt.datetime)):
+            return value.isoformat()
+        if not (isinstance(value, str) and pattern.fullmatch(value) and _iso(kind, value)):
+            raise InputError(f"{what} must be a {col.kind} (e.g. {EXAMPLES[col.kind]}), not {_short(value)}")
+        return value
+    if isinstance(value, dict | list):
+        raise InputError(f"{what} must be text, not {_kind_of(value)}")
+    return str(value)
+
+
+def _iso(kind: type, text: str) -> bool:
+    try:
+        kind.fromisoformat(text)  # type: ignore[attr-defined]
+    except ValueError:
+        return False  # e.g. 2020-13-45 or 25:99
+    return True
+
+
+EXAMPLES = {"date": "2020-01-31", "time": "13:45", "timestamp": "2020-01-31 13:45:00"}
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _rule(col: Column, spec: object) -> ColumnRule:
+    if isinstance(spec, str):
+        spec = {"from": spec}
+    if not isinstance(spec, dict) or "from" not in spec:
+        raise InputError("column rule needs a 'from' source column")
+    unknown = set(spec) - RULE_KEYS
+    if unknown:
+        raise InputError(f"unknown keys {sorted(unknown)} in rule")
+    values = spec.get("values", {})
+    if not isinstance(values, dict):
+        raise InputError(f"values must be a table of source code = standard value, not {_kind_of(values)}")
+    contains = spec.get("contains", [])
+    if not isinstance(contains, list) or not all(isinstance(c, str) for c in contains):
+        raise InputError("contains must be a list of text codes")
+    split, fmt = spec.get("split"), spec.get("format")
+    if "contains" in spec:
+        col = Column(col.name, "bool")  # the rule answers "does the list contain one of these?"
+    missing = spec.get("missing")
+    hashed = spec.get("hash", True)
+    if not isinstance(hashed, bool):
+        raise InputError(f"hash must be true or false, not {_short(hashed)}")
+    replace = spec.get("replace", {})
+    if not isinstance(replace, dict) or not all(isinstance(v, str) for v in replace.values()):
+        raise InputError("replace must be a table of text = replacement text")
+    if fmt is not None:
+        _text(fmt, "format")
+        if "%" in FORMAT_SPEC.sub("", fmt):
+            raise InputError(f"format {fmt!r} has a % code that is not a date/time code (e.g. %Y-%m-%d)")
+    return ColumnRule(
+        target=col.name,
+        source=_text(spec["from"], "from"),
+        values={
+            str(k): "" if v == "" else _standard_value(col, v, f"value for {k!r}") for k, v in values.items()
+        },
+        split=None if split is None else _text(split, "split"),
+        contains=tuple(contains),
+        missing=None if missing is None else _standard_value(col, missing, "missing"),
+        format=fmt,
+        hash=hashed,
+        replace=dict(replace),
+    )
+
+
+def _source(source: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(source) - {"delimiter", "encoding", "sheet"}
+    if unknown:
+        raise InputError(f"unknown keys {sorted(unknown)} in [source]; use delimiter, encoding or sheet")
+    delimiter = source.get("delimiter")
+    if delimiter is not None and (
+        not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
+    ):
+        raise InputError(
+            f"delimiter must be one character (not a quote or line break), not {_short(delimiter)}"
+        )
+    encoding = source.get("encoding")
+    if encoding is not None and (not isinstance(encoding, str) or encoding.lower() not in ENCODINGS):
+        raise InputError(f"encoding must be one of {', '.join(ENCODINGS)}, not {_short(encoding)}")
+    sheet = source.get("sheet")
+    if sheet is not None:
+        _text(sheet, "sheet")
+    return dict(source)
 
 
 def shipped_mappings() -> dict[str, Path]:

@@ -69,7 +69,11 @@ def profile(path: str | Path, max_values: int = 40) -> tuple[str, dict]:
     try:
         fmt = _format(path)
         if fmt == "parquet":
-            con.execute(f"CREATE VIEW raw_t AS SELECT * FROM read_parquet({lit(str(path))})")
+            try:
+                con.execute(f"CREATE VIEW raw_t AS SELECT * FROM read_parquet({lit(str(path))})")
+            except duckdb.Error as exc:
+                reason = str(exc).splitlines()[0]
+                raise InputError(f"not a readable Parquet file ({reason})", file=str(path)) from exc
         elif fmt == "excel":
             _load_excel(con, path, {})
         else:

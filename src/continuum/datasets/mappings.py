@@ -8,14 +8,13 @@ is dropped when the standard table is written."""
 
 import hashlib
 import re
-import tomllib
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from continuum.analysis.errors import InputError
-from continuum.analysis.mapping import Mapping, shipped_mappings
+from continuum.analysis.mapping import Mapping, parse_toml, shipped_mappings
 from continuum.analysis.profile import profile
 from continuum.audit.log import save_audited
 
@@ -72,10 +71,7 @@ def _quote(s: str) -> str:
 def parse(version: DatasetVersion, text: str) -> Mapping | dict:
     """The engine's Mapping for stops, or {"keep": [...], "hash": [...]} for other tables; raises InputError
     with the engine's reason when the text can't be used."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"the mapping is not valid TOML: {error}") from error
+    doc = parse_toml(text)
     sha = hashlib.sha256(text.encode()).hexdigest()
     if version.is_stops or ("columns" in doc and engine.loads(version.data_request.table_type)):
         return Mapping.from_dict(doc, name=f"dataset-{version.data_request_id}-v{version.number}", sha256=sha)
