@@ -1,5 +1,6 @@
 from django import forms
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from continuum.agencies.geography import STATES_AND_TERRITORIES
@@ -333,9 +334,15 @@ class QueueFilterForm(forms.Form):
             ),
         )  # fmt: skip
         if self.internal:
-            queryset = queryset.annotate(
-                open_flag_count=Count("flags", filter=Q(flags__cleared_at__isnull=True), distinct=True)
+            # A subquery, not a join: the database counts flags only for the rows of the page shown.
+            open_flags = (
+                Flag.objects.filter(request=OuterRef("pk"), cleared_at__isnull=True)
+                .order_by()
+                .values("request")
+                .annotate(n=Count("pk"))
+                .values("n")
             )
+            queryset = queryset.annotate(open_flag_count=Coalesce(Subquery(open_flags), 0))
         order = SORTS.get(data.get("sort") or "newest", SORTS["newest"])[1]
         return queryset.order_by(*order), [
             (value, label, counts.get(value, 0)) for value, label in Request.Status.choices

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from continuum.accounts.access import PUBLIC, access, authorize
 from continuum.audit.log import form_columns, history, record, save_audited
 from continuum.audit.models import AuditEvent
+from continuum.portal.pagination import page_of
 
 from . import letters, ratelimit, submission, transitions
 from .forms import (
@@ -28,6 +29,7 @@ from .models import Flag, Note, Request
 from .screening import apply_screening
 
 SUBMITTED_KEY = "intake_submitted"  # tracking numbers this browser session submitted
+QUEUE_PER_PAGE = 50
 STATUS_KEY = "intake_status_access"  # tracking numbers this session proved with the e-mail address
 
 
@@ -164,8 +166,8 @@ def queue(http_request: HttpRequest) -> HttpResponse:
     visible = Request.objects.visible_to(http_request.user)
     requests, counts = form.filter(visible)
     context = {
-        "form": form, "requests": requests, "counts": counts, "total": sum(n for _, _, n in counts),
-        "internal": internal,
+        "form": form, "requests": page_of(http_request, requests, QUEUE_PER_PAGE), "counts": counts,
+        "total": sum(n for _, _, n in counts), "internal": internal,
     }  # fmt: skip
     template = "intake/queue.html#results" if http_request.htmx else "intake/queue.html"
     return TemplateResponse(http_request, template, context)

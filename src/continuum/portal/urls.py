@@ -5,5 +5,6 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("workspace/", views.workspace, name="workspace"),
 ]

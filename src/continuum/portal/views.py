@@ -6,6 +6,12 @@ from continuum.agencies.models import Agency
 
 
 @access(PUBLIC)
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Alive and answering: a liveness probe, and the load benchmark's yardstick (middleware and nothing else)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@access(PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "portal/home.html")
 

@@ -1,17 +1,20 @@
 """The public side: the list of published reports with search and filters, each report as a page, a PDF and a
 Word document. Only published versions (and the versions they corrected) are ever reachable here."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from continuum.accounts.access import PUBLIC, access
+from continuum.portal.pagination import page_of
 
 from . import document, editing
 from .forms import PublicFilterForm
 from .models import Report
 from .views import download
+
+PER_PAGE = 20
 
 
 def _public():
@@ -20,11 +23,17 @@ def _public():
     )
 
 
-def search(params) -> tuple[PublicFilterForm, list[Report]]:
+def search(params) -> tuple[PublicFilterForm, QuerySet[Report]]:
     """The published reports matching the filters, newest first."""
     published = _public().filter(status=Report.Status.PUBLISHED)
-    states = sorted(set(published.values_list("site__agency__state", flat=True)) - {""})
-    years = sorted({d.year for d in published.values_list("published_at", flat=True) if d}, reverse=True)
+    # The filters offer only states and years that have a report: asked of the database, not read row by row.
+    states = list(
+        published.exclude(site__agency__state="")
+        .order_by("site__agency__state")
+        .values_list("site__agency__state", flat=True)
+        .distinct()
+    )
+    years = [d.year for d in published.order_by().dates("published_at", "year", order="DESC")]
     form = PublicFilterForm(params or None, states=states, years=years)
     reports = published
     if form.is_valid():
@@ -49,14 +58,14 @@ def search(params) -> tuple[PublicFilterForm, list[Report]]:
             reports = reports.filter(site__program=data["program"])
         if data["year"]:
             reports = reports.filter(published_at__year=data["year"])
-    return form, list(reports.distinct().order_by("-published_at"))
+    return form, reports.distinct().order_by("-published_at", "-pk")
 
 
 @access(PUBLIC)
 def report_list(request: HttpRequest) -> HttpResponse:
     form, reports = search(request.GET)
     template = "reports/public_list.html#results" if request.htmx else "reports/public_list.html"
-    return TemplateResponse(request, template, {"form": form, "reports": reports})
+    return TemplateResponse(request, template, {"form": form, "reports": page_of(request, reports, PER_PAGE)})
 
 
 @access(PUBLIC)

@@ -5,8 +5,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from continuum.accounts.access import PUBLIC, access
+from continuum.portal.pagination import page_of
 
 from .models import Site
+
+PER_PAGE = 24  # cards, two a row
 
 
 def _public_sites():
@@ -15,14 +18,18 @@ def _public_sites():
 
 @access(PUBLIC)
 def active_sites(request: HttpRequest) -> HttpResponse:
-    sites = _public_sites().active().order_by("agency__state", "agency__name")
-    return TemplateResponse(request, "sites/public_list.html", {"sites": sites, "closed": False})
+    sites = _public_sites().active().order_by("agency__state", "agency__name", "pk")
+    return TemplateResponse(
+        request, "sites/public_list.html", {"sites": page_of(request, sites, PER_PAGE), "closed": False}
+    )
 
 
 @access(PUBLIC)
 def closed_sites(request: HttpRequest) -> HttpResponse:
-    sites = _public_sites().filter(status=Site.Status.CLOSED).order_by("-closed_on")
-    return TemplateResponse(request, "sites/public_list.html", {"sites": sites, "closed": True})
+    sites = _public_sites().filter(status=Site.Status.CLOSED).order_by("-closed_on", "-pk")
+    return TemplateResponse(
+        request, "sites/public_list.html", {"sites": page_of(request, sites, PER_PAGE), "closed": True}
+    )
 
 
 @access(PUBLIC)
