@@ -16,11 +16,12 @@ PORT ?= 8000
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run serve demo test lint check bench chromium clean
+.PHONY: help install run serve demo test test-spark lint check bench chromium clean
 
 help:
 	@echo "make run    install, migrate, load the demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install, lint, check, run the whole suite"
+	@echo "make test-spark  install the spark extra, run the Spark reducer's tests (needs Java 17+)"
 	@echo "make bench  speed and memory benchmarks (not part of the suite)"
 
 $(PY_STAMP): pyproject.toml .python-version
@@ -65,8 +66,21 @@ check: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The Spark extra (pyspark, sqlglot) only for the Spark reducer's tests; they skip themselves without it.
+SPARK_STAMP := $(VENV)/.spark-installed
+$(SPARK_STAMP): pyproject.toml $(PY_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $@
+
 test: install chromium lint check
+	@if java -version >/dev/null 2>&1; then $(MAKE) --no-print-directory $(SPARK_STAMP); \
+	  else echo "No Java: the Spark tests will be skipped."; fi
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-spark: install
+	@java -version >/dev/null 2>&1 || { echo "The Spark tests need Java 17+"; exit 1; }
+	$(MAKE) --no-print-directory $(SPARK_STAMP)
+	$(BIN)/pytest -m spark tests/analysis $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

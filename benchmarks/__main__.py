@@ -168,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(Path(__file__).parent / "results"))
     ap.add_argument("--one", type=float, help=argparse.SUPPRESS)
     ap.add_argument("--rowfit", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--spark-sizes",
+        default="1e7",
+        help="row counts for the Spark column (needs the spark extra and Java)",
+    )
     args = ap.parse_args(argv)
     if args.one:
         print(json.dumps(run_one(int(args.one), args.rowfit)))
@@ -268,6 +273,14 @@ def main(argv: list[str] | None = None) -> int:
     from .engine2 import run_all  # use of force, staffing, arrests, shootings, crashes, personnel
 
     status = run_all([n for n in sizes if n <= 10_000_000] or sizes[:1], out, console)
+    from . import spark  # the Spark column: DuckDB vs local-mode Spark on the same Parquet
+
+    if spark.available():
+        status = status or spark.run_all([int(float(s)) for s in args.spark_sizes.split(",")], out, console)
+    else:
+        console.print(
+            "Spark column skipped: pip install -e '.[spark]' and Java 17+ (make test-spark installs it)"
+        )
     # Reports: a 60-page report with 20 charts to PDF and Word. It needs Django, so it runs in its own process.
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     reports = subprocess.run([sys.executable, "-m", "benchmarks.reports"], env=env, check=False)

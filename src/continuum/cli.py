@@ -69,7 +69,11 @@ def analyze(
         ),
     ],
     file: Annotated[
-        Path, typer.Argument(help="data file (stops, use of force, calls...): CSV, Excel or Parquet")
+        str,
+        typer.Argument(
+            help="data file (stops, use of force, calls...): CSV, Excel or Parquet; with --engine spark and no "
+            "--mapping, the standardized table: a Parquet/CSV file or directory, local or any Spark filesystem"
+        ),
     ],
     out_dir: Annotated[Path, typer.Option("--out", help="directory for result.json and report.html")],
     mapping: Annotated[
@@ -77,6 +81,19 @@ def analyze(
     ] = None,
     param: Annotated[list[str] | None, typer.Option("--param", help="key=value, repeatable")] = None,
     benchmark: Annotated[Path | None, typer.Option(help="population CSV of group counts")] = None,
+    engine: Annotated[
+        str,
+        typer.Option(help="where rows are reduced: duckdb (this machine) or spark (local mode or a cluster)"),
+    ] = "duckdb",
+    master: Annotated[
+        str | None,
+        typer.Option(
+            help="Spark master URL (spark://, yarn, k8s://) or sc:// (Spark Connect); else SPARK_REMOTE"
+        ),
+    ] = None,
+    stage: Annotated[
+        Path | None, typer.Option(help="with spark and --mapping: where the mapped table is staged for Spark")
+    ] = None,
 ) -> None:
     """Run one analysis and write DIR/result.json and DIR/report.html."""
     from continuum.analysis.analyses import ANALYSES, TABLE_OF
@@ -87,6 +104,10 @@ def analyze(
         if analysis not in ANALYSES:
             raise InputError(f"unknown analysis {analysis!r}; choose from {sorted(ANALYSES)}")
         fn = ANALYSES[analysis]
+        if engine not in ("duckdb", "spark"):
+            raise InputError(f"unknown engine {engine!r}; choose duckdb or spark")
+        if engine == "duckdb" and (master or stage):
+            raise InputError("--master and --stage go with --engine spark")
         params = _parse_params(param or [], fn)
         if benchmark is not None:
             if "benchmark" not in inspect.signature(fn).parameters:
@@ -101,7 +122,13 @@ def analyze(
             transient=True,
         ) as progress:
             task = progress.add_task("loading and validating", total=3)
-            data = load_table(file, mapping, table=TABLE_OF.get(analysis, "stops"))
+            kind = TABLE_OF.get(analysis, "stops")
+            if engine == "spark":
+                from continuum.analysis.spark_data import load_spark
+
+                data = load_spark(file, mapping, table=kind, master=master, stage=stage)
+            else:
+                data = load_table(Path(file), mapping, table=kind)
             progress.update(task, advance=1, description=f"running {analysis}")
             try:
                 result = fn(data, **params)

@@ -2,13 +2,14 @@
 
 A ``Reduction`` says which rows are excluded and why (first matching reason wins), which discrete keys to
 group by and which sums to take. A ``Reducer`` runs it; ``DuckDBReducer`` is the one here, and a Spark one
-can implement the same protocol. Everything downstream works on the small table it returns.
+can implement the same protocol (``spark_reduce.SparkReducer`` does). Everything downstream works on the
+small table it returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
@@ -48,6 +49,8 @@ class Reduced:
 
 class Reducer(Protocol):
     def reduce(self, table: str, spec: Reduction) -> Reduced: ...
+
+    def extent(self, table: str, column: str) -> tuple[Any, Any]: ...
 
 
 class DuckDBReducer:
@@ -104,19 +107,29 @@ class DuckDBReducer:
         finally:
             for alias in spec.lookups:
                 self.con.unregister("lk_" + alias)
-        used = df[df["_reason"].isna()].drop(columns="_reason")
-        excl = df[df["_reason"].notna()].groupby("_reason")["n"].sum()
-        order = [r for r, _ in spec.exclusions]
-        excluded = {r: int(excl[r]) for r in order if r in excl.index}
-        # sorted for stable, readable output; very large reductions (officer x cell) skip it, since every
-        # consumer groups by key rather than relying on order
-        if spec.keys and len(used) <= 100_000:
-            used = used.sort_values(list(spec.keys))
-        used = used.reset_index(drop=True)
-        for name in spec.sums:
-            used[name] = used[name].astype("float64").fillna(0.0)
-        used["n"] = used["n"].astype("int64")
-        return Reduced(table=used, n_used=int(used["n"].sum()), excluded=excluded)
+        return reduced(df, spec)
+
+    def extent(self, table: str, column: str) -> tuple[Any, Any]:
+        """(min, max) of one column: the date span an analysis reports over."""
+        sql = f"SELECT min({ident(column)}), max({ident(column)}) FROM {ident(table)}"
+        return self.con.execute(sql).fetchone()  # type: ignore[return-value]
+
+
+def reduced(df: pd.DataFrame, spec: Reduction) -> Reduced:
+    """The grouped rows (``_reason``, keys, sums, ``n``) of any reducer as a Reduced: the same for all engines."""
+    used = df[df["_reason"].isna()].drop(columns="_reason")
+    excl = df[df["_reason"].notna()].groupby("_reason")["n"].sum()
+    order = [r for r, _ in spec.exclusions]
+    excluded = {r: int(excl[r]) for r in order if r in excl.index}
+    # sorted for stable, readable output; very large reductions (officer x cell) skip it, since every
+    # consumer groups by key rather than relying on order
+    if spec.keys and len(used) <= 100_000:
+        used = used.sort_values(list(spec.keys))
+    used = used.reset_index(drop=True)
+    for name in spec.sums:
+        used[name] = used[name].astype("float64").fillna(0.0)
+    used["n"] = used["n"].astype("int64")
+    return Reduced(table=used, n_used=int(used["n"].sum()), excluded=excluded)
 
 
 def _q(s: str) -> str:

@@ -107,7 +107,7 @@ def arrests(
         est[f"by_{g}"] = sh
         charts.append(share_chart(f"share of arrests by {g.replace('_', ' ')}", sh))
         tables.append(share_table(f"arrests by {g.replace('_', ' ')}", g, sh))
-    m = monthly(data, t, alpha)
+    m = monthly(data, t, alpha, reducer=reducer)
     est.update(m)
     charts.append(month_chart("arrests per 30 days, by month", m))
     caveats.append("Trend: Poisson regression of monthly arrests on month, days observed as exposure.")

@@ -22,7 +22,10 @@ def require(data: StopData, analysis: str, *columns: str) -> None:
 
 
 def reducer_for(data: StopData, reducer: Reducer | None) -> Reducer:
-    return reducer if reducer is not None else DuckDBReducer(data.con)
+    """The reducer given, else the data's own (Spark when loaded for it), else DuckDB on the loaded table."""
+    if reducer is not None:
+        return reducer
+    return data.reducer if data.reducer is not None else DuckDBReducer(data.con)
 
 
 def race_in(values: list[str] | tuple[str, ...]) -> str:

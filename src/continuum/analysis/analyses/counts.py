@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 
 from ..load import StopData
+from ..reduce import Reducer
 from ..results import Chart, Table
-from ..sql import ident
 from ..stats import poisson_exact, ratio_ci, wilson
 from ..trend import month_exposure, poisson_trend
+from .common import reducer_for
 
 AGE_BAND = (
     "CASE WHEN {a} IS NULL THEN NULL WHEN {a} < 18 THEN 'under 18' WHEN {a} < 25 THEN '18-24' "
@@ -75,12 +76,16 @@ def population_rates(
     return missing
 
 
-def monthly(data: StopData, t: pd.DataFrame, alpha: float = 0.05, date_col: str = "date") -> dict:
+def monthly(
+    data: StopData,
+    t: pd.DataFrame,
+    alpha: float = 0.05,
+    date_col: str = "date",
+    reducer: Reducer | None = None,
+) -> dict:
     """Counts per month (days observed as exposure) and the Poisson trend test."""
     bm = t.groupby("month")["n"].sum().sort_index()
-    first, last = data.con.execute(
-        f"SELECT min({ident(date_col)}), max({ident(date_col)}) FROM {ident(data.table)}"
-    ).fetchone()  # type: ignore[misc]
+    first, last = reducer_for(data, reducer).extent(data.table, date_col)
     days = month_exposure(bm.index.to_series(), pd.Timestamp(first), pd.Timestamp(last))
     return {
         "by_month": {

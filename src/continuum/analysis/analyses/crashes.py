@@ -144,7 +144,7 @@ def crashes(
                 )
         else:
             caveats.append(f"Exposure is by {by}, which the crash data does not have: no rates by {by}.")
-    m = monthly(data, t, alpha)
+    m = monthly(data, t, alpha, reducer=reducer)
     est.update(m)
     charts.append(month_chart("crashes per 30 days, by month", m))
     return finish(

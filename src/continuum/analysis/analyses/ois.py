@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..load import StopData
 from ..reduce import Reducer, Reduction
 from ..results import Chart, Result, Table
-from ..sql import ident, lit
+from ..sql import lit
 from ..stats import benjamini_hochberg
 from ..trend import rate_ratio_test
 from .common import finish, reducer_for, require
@@ -48,7 +48,7 @@ def ois(
     reducer: Reducer | None = None,
 ) -> Result:
     require(data, "ois", "date")
-    first, last = data.con.execute(f"SELECT min(date), max(date) FROM {ident(data.table)}").fetchone()  # type: ignore[misc]
+    first, last = reducer_for(data, reducer).extent(data.table, "date")
     if first is None:
         raise InputError("no incident has a readable date", file=str(data.path), column="date")
     try:
@@ -75,7 +75,7 @@ def ois(
     t1, t0 = (last - split).days + 1, (split - first).days
     est: dict = {"incidents": r.n_used, "split_date": split.isoformat()}
     est["increase_test"] = rate_ratio_test(k1, t1 / 365.25, k0, t0 / 365.25, alpha)
-    m = monthly(data, t, alpha)
+    m = monthly(data, t, alpha, reducer=reducer)
     est.update(m)
     est["by_year"] = {
         str(y): int(v) for y, v in t.assign(y=t["month"].str[:4]).groupby("y")["n"].sum().items()

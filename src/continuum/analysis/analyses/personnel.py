@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..load import StopData
 from ..reduce import Reducer, Reduction
 from ..results import Chart, Result, Table
-from ..sql import ident, lit
+from ..sql import lit
 from ..stats import wilson
 from .common import finish, reducer_for, require
 from .rates import read_benchmark
@@ -29,7 +29,9 @@ def personnel(
     require(data, "personnel", "hire_date")
     cols = data.columns
     sep = "separation_date" if "separation_date" in cols else "CAST(NULL AS DATE)"
-    last = data.con.execute(f"SELECT max(greatest(hire_date, {sep})) FROM {ident(data.table)}").fetchone()[0]  # type: ignore[index]
+    red = reducer_for(data, reducer)
+    maxes = [red.extent(data.table, c)[1] for c in ("hire_date", "separation_date") if c in cols]
+    last = max((d for d in maxes if d is not None), default=None)
     try:
         when = dt.date.fromisoformat(as_of) if as_of else last
     except ValueError as exc:
@@ -47,7 +49,6 @@ def personnel(
         ("hire date missing or unparsable", "hire_date IS NULL"),
         ("separation before hire", f"{sep} IS NOT NULL AND {sep} < hire_date"),
     ]
-    red = reducer_for(data, reducer)
     r = red.reduce(data.table, Reduction(keys=keys, sums={}, exclusions=excl))
     t = r.table
     est: dict = {"people": r.n_used, "as_of": when.isoformat()}

@@ -17,7 +17,7 @@ from scipy import stats
 from ..load import StopData
 from ..reduce import Reducer, Reduction
 from ..results import Chart, Result, Table
-from ..sql import ident, lit
+from ..sql import lit
 from ..stats import benjamini_hochberg, poisson_exact, ratio_ci, wilson
 from ..tables import FORCE_LEVEL, FORCE_TYPES, RESISTANCE_LEVEL, SEVERITY_LABELS
 from ..trend import concentration, month_exposure, poisson_trend
@@ -71,7 +71,7 @@ def use_of_force(
     cols = data.columns
     red = reducer_for(data, reducer)
     lists = [c for c in SUBJECT_LISTS if c in cols]
-    n_subj = "greatest(" + ", ".join([*(f"coalesce(len({c}), 0)" for c in lists), "1"]) + ")"
+    n_subj = "greatest(" + ", ".join([*(f"coalesce(array_length({c}), 0)" for c in lists), "1"]) + ")"
     date_excl = [("date missing or unparsable", "date IS NULL")]
 
     # 1. reports: month, severity, resistance, officer injury
@@ -125,7 +125,7 @@ def use_of_force(
                 exclusions=date_excl,
                 explode=(
                     "_t",
-                    "CASE WHEN len(list_filter(incident_type, lambda x: x IS NOT NULL)) > 0 THEN "
+                    "CASE WHEN array_length(list_filter(incident_type, lambda x: x IS NOT NULL)) > 0 THEN "
                     "list_filter(incident_type, lambda x: x IS NOT NULL) ELSE [NULL] END",
                 ),
             ),
@@ -304,7 +304,7 @@ def use_of_force(
         }
     # monthly trend
     bm = t.groupby("month")["n"].sum().sort_index()
-    first, last = data.con.execute(f"SELECT min(date), max(date) FROM {ident(data.table)}").fetchone()  # type: ignore[misc]
+    first, last = red.extent(data.table, "date")
     expo = month_exposure(bm.index.to_series(), pd.Timestamp(first), pd.Timestamp(last))
     est["by_month"] = {
         m: {"reports": int(k), "days": int(d), "per_day": k / d if d else None}
