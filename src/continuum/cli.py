@@ -215,5 +215,11 @@ def data_validate(
         out.print(f"source columns not used by the mapping: {', '.join(report.unmapped_columns)}")
 
 
+# `continuum backup FILE` / `continuum restore FILE`: these two set Django up when they run, the rest never does.
+from continuum.backup.commands import register as register_backup  # noqa: E402
+
+register_backup(app)
+
+
 if __name__ == "__main__":
     app()

@@ -34,14 +34,16 @@ def record(
     reason: str = "",
     ip_address: str | None = None,
     actor_label: str = "",
+    using: str | None = None,
 ) -> AuditEvent:
-    """Append one event. `actor` may be None for the system (demo loader, scheduled jobs)."""
+    """Append one event. `actor` may be None for the system (demo loader, scheduled jobs); `using` names
+    another database than the default (a restore into a second database)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent.objects.db_manager(using).create(
         actor=user,
         actor_label=actor_label or _label(user),
         action=action,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        content_type=ContentType.objects.db_manager(using).get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_label=str(obj)[:300] if obj is not None else "",
         from_state=from_state,
