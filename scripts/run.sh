@@ -6,6 +6,8 @@ ADDR="${1:-127.0.0.1:8000}"
 
 # Jobs whose worker died with the last run go back in the queue before the new worker starts.
 "$PY" manage.py recover_jobs
+# Files and work folders left by a process killed mid-upload or mid-job, once a day old.
+"$PY" manage.py sweep_orphans
 "$PY" manage.py db_worker --queue-name '*' --interval 1 --no-reload &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null || true' EXIT INT TERM

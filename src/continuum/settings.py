@@ -184,6 +184,9 @@ if DEBUG:
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when the lock is not keyed on the address; here it is keyed on the account on purpose (rotating
+# addresses does not reset it), and allauth still throttles log-in attempts per address (30 a minute).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "continuum.accounts.security.attempted_email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
@@ -242,6 +245,11 @@ STORAGES = {
 }
 # Uploads live outside the web root; every download goes through a permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("CONTINUUM_MEDIA_ROOT", VAR_DIR / "uploads"))
+# Large uploads spool to unnamed temporary files: a server killed mid-upload leaves no partial file behind.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "continuum.portal.uploads.UnnamedTemporaryFileUploadHandler",
+]
 
 # Console e-mail in development; production sends through SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_USER,
 # EMAIL_PASSWORD, EMAIL_USE_TLS) unless EMAIL_BACKEND names another backend.

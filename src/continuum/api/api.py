@@ -6,21 +6,28 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
-from ninja import Header, NinjaAPI, Path, Query, Router
+from ninja import Header, NinjaAPI, Path, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.openapi.views import openapi_view
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
+from continuum.accounts.access import authorize
 from continuum.assessment.models import ProgressReport
+from continuum.datasets import uploads as dataset_uploads
+from continuum.datasets.forms import UploadForm
+from continuum.datasets.models import DataRequest, DatasetVersion
 from continuum.delivery.models import Communication
 from continuum.delivery.work import DeliveryError, log_communication
 from continuum.intake import ratelimit, submission
 from continuum.intake.forms import MAX_PK, RequestForm
 from continuum.intake.models import Request
+from continuum.portal.uploads import limit_uploads
 from continuum.reports.models import Report
 from continuum.reports.numbering import finding_numbers, recommendation_numbers
 from continuum.sites.models import Site
@@ -241,9 +248,7 @@ def submit_request(request, payload: s.RequestIn, idempotency_key: uuid.UUID | N
     data = {k: ("" if v is None else v) for k, v in data.items()}
     form = RequestForm(data, user=request.user)
     if not form.is_valid():
-        errors = [{"field": field, "message": str(message)} for field, messages in form.errors.items()
-                  for message in messages]  # fmt: skip
-        raise _FormInvalid(errors)
+        raise _FormInvalid(_form_errors(form))
     created, is_new = submission.submit(form, request.user, ratelimit.client_key(request))
     return (201 if is_new else 200), _request(created)
 
@@ -251,6 +256,11 @@ def submit_request(request, payload: s.RequestIn, idempotency_key: uuid.UUID | N
 class _FormInvalid(Exception):
     def __init__(self, errors):
         self.errors = errors
+
+
+def _form_errors(form) -> list[dict]:
+    return [{"field": field, "message": str(message)} for field, messages in form.errors.items()
+            for message in messages]  # fmt: skip
 
 
 @api.exception_handler(_FormInvalid)
@@ -322,6 +332,85 @@ def add_communication(request, payload: s.CommunicationIn, site_id: int = Path(.
     except DeliveryError as error:
         raise HttpError(409, str(error)) from error
     return 201, {"id": communication.pk, **payload.dict()}
+
+
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": f"{dataset_uploads.ACCEPTED}, up to "
+                        f"{dataset_uploads.readable_size(dataset_uploads.MAX_DATASET_BYTES)}; checked by content.",
+                    },
+                    "note": {"type": "string", "maxLength": 300},
+                },
+            }
+        }
+    },
+}
+
+
+def _dataset_version(version: DatasetVersion) -> dict:
+    return {
+        "id": version.pk, "data_request_id": version.data_request_id, "number": version.number,
+        "original_name": version.original_name, "file_format": version.file_format, "size": version.size,
+        "sha256": version.sha256, "status": version.status, "note": version.note,
+        "uploaded_at": version.uploaded_at, "url": version.get_absolute_url(),
+    }  # fmt: skip
+
+
+def _same_upload(key: uuid.UUID | None, data_request: DataRequest):
+    """The version already uploaded under this Idempotency-Key, if any (409 if it went to another request)."""
+    existing = DatasetVersion.objects.filter(upload_key=key).first() if key else None
+    if existing is not None and existing.data_request_id != data_request.pk:
+        raise HttpError(409, "This Idempotency-Key was already used for another upload.")
+    return existing
+
+
+@private.post(
+    "/sites/{site_id}/data-requests/{request_id}/versions",
+    response={200: s.DatasetVersionOut, 201: s.DatasetVersionOut, 409: s.ErrorOut, 422: s.ErrorOut},
+    openapi_extra={"requestBody": UPLOAD_BODY},
+)
+def upload_dataset(
+    request,
+    site_id: int = Path(..., ge=1, le=MAX_PK),
+    request_id: int = Path(..., ge=1, le=MAX_PK),
+    idempotency_key: uuid.UUID | None = Header(None),
+):
+    """Upload a data file (multipart field `file`, optional `note`) as a new version of a data request, as the
+    site's upload form does: the same permission, the same checks by content and size, streamed to disk. Send
+    an `Idempotency-Key` (a UUID) to make retries safe: the same key answers with the version already made."""
+    limit = limit_uploads(request, dataset_uploads.MAX_DATASET_BYTES)  # before anything reads the body
+    site = get_object_or_404(_visible_sites(request.user), pk=site_id)
+    authorize(request.user, "datasets.upload_data", site)
+    data_request = get_object_or_404(DataRequest, pk=request_id, site=site)
+    if existing := _same_upload(idempotency_key, data_request):
+        return Status(200, _dataset_version(existing))
+    try:
+        form = UploadForm(request.POST, request.FILES, refused=limit.refused[0] if limit.refused else None)
+    except MultiPartParserError as error:
+        raise HttpError(400, f"The body is not valid multipart/form-data: {error}") from error
+    if not form.is_valid():
+        raise _FormInvalid(_form_errors(form))
+    try:
+        version = dataset_uploads.add_version(
+            data_request, request.user, form.cleaned_data["file"], checked=form.checked,
+            note=form.cleaned_data["note"], upload_key=idempotency_key,
+        )  # fmt: skip
+    except dataset_uploads.DataError as error:
+        raise HttpError(409, str(error)) from error
+    except IntegrityError:  # the same key, sent twice at once: the other request made the version
+        if existing := _same_upload(idempotency_key, data_request):
+            return Status(200, _dataset_version(existing))
+        raise
+    return Status(201, _dataset_version(version))
 
 
 @private.get("/reports", response=list[s.ReportOut])

@@ -167,3 +167,17 @@ class CommunicationOut(Schema):
     with_agency: bool
     participants: str
     summary: str
+
+
+class DatasetVersionOut(Schema):
+    id: int
+    data_request_id: int
+    number: int
+    original_name: str
+    file_format: str  # csv, excel or parquet
+    size: int
+    sha256: str
+    status: str
+    note: str
+    uploaded_at: datetime
+    url: str

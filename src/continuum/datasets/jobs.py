@@ -4,7 +4,9 @@ Exactly-once: the job row, not the task queue, decides who runs. A task carries 
 if it can move that attempt from queued to running (`claim`), and every later write is fenced on the same
 attempt. A re-delivered task finds the attempt taken and does nothing; a job whose worker died is put back
 in the queue under a new attempt by `recover_stale` (run when the worker starts and whenever a job is watched),
-so a restart loses nothing and the dead run, should it wake, can no longer write."""
+so a restart loses nothing and the dead run, should it wake, can no longer write. A job whose worker dies
+MAX_RECOVERIES + 1 times in a row is failed with that reason instead: it is likely what kills the worker (memory).
+While a job runs, a heartbeat thread keeps it from looking dead, however long the engine takes."""
 
 import datetime
 import inspect
@@ -12,12 +14,14 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -35,6 +39,8 @@ from .models import DataRequest, DatasetVersion, Job, SiteDataKey
 from .uploads import DataError, ensure_open
 
 STALE_AFTER = datetime.timedelta(minutes=30)
+HEARTBEAT_EVERY = 60.0  # seconds; well within STALE_AFTER
+MAX_RECOVERIES = 2
 HIDDEN_PARAMS = ("data", "reducer", "benchmark")
 
 
@@ -140,6 +146,7 @@ def retry(job: Job, actor) -> Job:
             raise DataError("Only a failed job can be retried.")
         record(actor, job, AuditEvent.Action.UPDATED, from_state=job.status, to_state=Job.Status.QUEUED,
                reason=f"Retried after: {job.error}"[:1000])  # fmt: skip
+        job.recoveries = 0
         _requeue(job)
         if job.kind == Job.Kind.VALIDATE:
             DatasetVersion.objects.filter(pk=job.version_id).update(status=DatasetVersion.Status.VALIDATING)
@@ -174,12 +181,24 @@ def recover_stale(now: datetime.datetime | None = None) -> int:
                                                              attempt=job.attempt).first()  # fmt: skip
             if locked is None:
                 continue
+            if locked.recoveries >= MAX_RECOVERIES:
+                _fail(locked, gave_up_message(locked))
+                continue
             reason = f"Worker {locked.worker or '?'} stopped; queued again"
             record(None, locked, AuditEvent.Action.UPDATED, from_state="running", to_state="queued",
                    reason=reason, actor_label="Task worker")  # fmt: skip
+            locked.recoveries += 1
             _requeue(locked)
             recovered += 1
     return recovered
+
+
+def gave_up_message(job: Job) -> str:
+    return (
+        f"The task worker stopped {job.recoveries + 1} times while running this job (last {job.worker or '?'}), "
+        "so it was not queued again: the job itself may be stopping it, for example by needing more memory "
+        "than the worker has. Retry it once the cause is fixed."
+    )
 
 
 def _worker_gone(job: Job, host: str, now: datetime.datetime) -> bool:
@@ -232,10 +251,11 @@ def execute(job_id: int, attempt: int) -> str:
         return "skipped: already claimed, finished or superseded"
     job = Job.objects.select_related("version__data_request__site").get(pk=job_id)
     try:
-        if job.kind == Job.Kind.VALIDATE:
-            _validate(job)
-        else:
-            _analyze(job)
+        with _Heartbeat(job):
+            if job.kind == Job.Kind.VALIDATE:
+                _validate(job)
+            else:
+                _analyze(job)
     except InputError as error:
         _fail(job, mappings.describe(error, job.version))
         return "failed"
@@ -246,6 +266,32 @@ def execute(job_id: int, attempt: int) -> str:
         _fail(job, f"The job stopped on an unexpected error ({type(error).__name__}: {error}).")
         raise
     return "done"
+
+
+class _Heartbeat:
+    """A thread that refreshes the running attempt's heartbeat every HEARTBEAT_EVERY seconds while the engine
+    works (it reports progress only between stages), so a long job is never taken for a dead one and run
+    twice. It writes through its own database connection, closed when the job ends."""
+
+    def __init__(self, job: Job):
+        self.job, self.stopped = job, threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-job-{job.pk}", daemon=True)
+
+    def __enter__(self) -> None:
+        self.thread.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_EVERY):
+                Job.objects.filter(
+                    pk=self.job.pk, attempt=self.job.attempt, status=Job.Status.RUNNING
+                ).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()
 
 
 def _fenced(job: Job):
@@ -276,13 +322,28 @@ def _fail(job: Job, message: str) -> None:
                 request.save(update_fields=["status", "status_note"])
 
 
+WORKDIR_PREFIX = "continuum-"  # the job's work folder and the engine's own (continuum.analysis.load.connect)
+
+
 class _Workdir:
     def __enter__(self) -> Path:
-        self.path = Path(tempfile.mkdtemp(prefix="continuum-job-"))
+        self.path = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}job-"))
         return self.path
 
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def stale_workdirs(older_than: datetime.timedelta) -> list[Path]:
+    """Work folders in the temporary directory where nothing was written for `older_than`: a worker killed
+    mid-job leaves its folder (a partial standard table, DuckDB's spill files) behind."""
+    cutoff = time.time() - older_than.total_seconds()
+    folders = Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*")
+    return sorted(
+        folder
+        for folder in folders
+        if folder.is_dir() and max(p.stat().st_mtime for p in [folder, *folder.rglob("*")]) < cutoff
+    )
 
 
 def _validate(job: Job) -> None:

@@ -98,6 +98,10 @@ class DatasetVersion(models.Model):
     note = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    upload_key = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False,
+        help_text="The API client's Idempotency-Key: the same upload sent again is this version, not another.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-number"]
@@ -154,6 +158,9 @@ class Job(models.Model):
     stage = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     attempt = models.PositiveIntegerField(default=1)
+    recoveries = models.PositiveSmallIntegerField(
+        default=0, help_text="Times its worker died running it since it was queued or retried by a person."
+    )
     worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker running it.")
     task_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -4,6 +4,7 @@ content (never by name alone), size-limited while they arrive, kept as numbered 
 A refused file changes nothing: earlier versions, their standard tables and results stay as they were."""
 
 import hashlib
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -108,8 +109,10 @@ def add_version(
     *,
     checked: CheckedFile | None = None,
     note: str = "",
+    upload_key: uuid.UUID | None = None,
 ) -> DatasetVersion:
-    """A new version of the dataset asked for; the request becomes "received"."""
+    """A new version of the dataset asked for; the request becomes "received". `upload_key` (an API client's
+    Idempotency-Key) is unique: a second upload under it fails with IntegrityError and keeps nothing."""
     site = data_request.site
     if not actor.has_perm("datasets.upload_data", site):
         raise PermissionDenied
@@ -123,7 +126,7 @@ def add_version(
             version = DatasetVersion(
                 data_request=locked, number=number, original_name=checked.name[:255],
                 file_format=checked.file_format, size=checked.size, sha256=checked.sha256,
-                note=note.strip()[:300], uploaded_by=actor,
+                note=note.strip()[:300], uploaded_by=actor, upload_key=upload_key,
             )  # fmt: skip
             version.raw_file.save(checked.name, upload, save=False)  # copied chunk by chunk
             save_audited(version, actor, reason=f"Uploaded {checked.name}")

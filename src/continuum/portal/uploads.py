@@ -1,8 +1,16 @@
-"""Stopping an oversized upload while it arrives, for every view that takes files."""
+"""Uploads as they arrive, for every view that takes files: stopping an oversized one, and spooling large
+ones to temporary files that cannot outlive the process; and the sweep of files no record names."""
 
-from pathlib import PurePath
+import datetime
+import tempfile
+import time
+from pathlib import Path, PurePath
 
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, TemporaryFileUploadHandler
+from django.db import models
 
 
 class SizeLimitHandler(FileUploadHandler):
@@ -36,3 +44,47 @@ def limit_uploads(request, limit: int) -> SizeLimitHandler:
     handler = SizeLimitHandler(request, limit=limit)
     request.upload_handlers.insert(0, handler)
     return handler
+
+
+class UnnamedTemporaryUploadedFile(UploadedFile):
+    """An upload spooled to a temporary file that has no name from the start (O_TMPFILE, or unlinked at once):
+    the system frees it with the last process holding it, so a server killed mid-upload leaves no partial file
+    behind (Django's named temporary files stay). Storage copies it chunk by chunk."""
+
+    def __init__(self, name, content_type, size, charset, content_type_extra=None):
+        file = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115  (closed with the upload)
+        super().__init__(file, name, content_type, size, charset, content_type_extra)
+
+
+class UnnamedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    """Django's TemporaryFileUploadHandler, writing to an UnnamedTemporaryUploadedFile (FILE_UPLOAD_HANDLERS)."""
+
+    def new_file(self, *args, **kwargs):
+        FileUploadHandler.new_file(self, *args, **kwargs)
+        self.file = UnnamedTemporaryUploadedFile(
+            self.file_name, self.content_type, 0, self.charset, self.content_type_extra
+        )
+
+    def upload_interrupted(self):
+        if hasattr(self, "file"):
+            self.file.close()
+
+
+def orphan_files(older_than: datetime.timedelta) -> list[Path]:
+    """Files in MEDIA_ROOT that no file field of any record names, last written more than `older_than` ago:
+    what a process killed between writing a file and committing its row leaves behind. The age spares files
+    whose transaction is still open, and pending authorization letters (kept a day) until they expire."""
+    root = Path(settings.MEDIA_ROOT)
+    named: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                named.update(
+                    model._base_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                )
+    cutoff = time.time() - older_than.total_seconds()
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and path.relative_to(root).as_posix() not in named and path.stat().st_mtime < cutoff
+    )

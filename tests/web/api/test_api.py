@@ -1,16 +1,24 @@
 """The JSON API: tokens, scoping identical to the web, public reads of published records only, writes through
 the same functions as the forms, a stable error format."""
 
+import hashlib
 import uuid
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from continuum.api.models import ApiToken
 from continuum.audit.models import AuditEvent
+from continuum.datasets import uploads
+from continuum.datasets.models import DataRequest, DatasetVersion
 from continuum.intake.models import Request
 from continuum.sites.models import Site
+from tests.web.datasets.conftest import ri_slice
 from tests.web.intake.conftest import form_data, make_request
+
+STOPS_CSV = ri_slice(50)
 
 
 @pytest.fixture
@@ -174,3 +182,84 @@ def test_absurd_ids_are_client_errors_not_crashes(client, users, token_for, db):
     response = client.post("/request/", {**form_data(), "existing_agency": huge, "topics": [f"-{huge}"]})
     assert response.status_code == 422
     assert "topics" in response.context["form"].errors
+
+
+@pytest.fixture
+def data_request(world, users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return uploads.create_request(
+        world["site_a"], users["staff"], DataRequest(title="Stops", table_type="stops")
+    )
+
+
+def _upload(client, data_request, headers, content=STOPS_CSV, name="stops.csv", **extra):
+    url = f"/api/sites/{data_request.site_id}/data-requests/{data_request.pk}/versions"
+    return client.post(url, {"file": SimpleUploadedFile(name, content), "note": "from the RMS", **extra},
+                       **headers)  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["liaison_a", "provider_a"])
+def test_upload_a_dataset_version_through_the_api(client, users, token_for, data_request, who):
+    response = _upload(client, data_request, token_for(users[who]))
+    assert response.status_code == 201
+    version = DatasetVersion.objects.get()
+    assert response.json() == {
+        "id": version.pk, "data_request_id": data_request.pk, "number": 1, "original_name": "stops.csv",
+        "file_format": "csv", "size": len(STOPS_CSV), "sha256": hashlib.sha256(STOPS_CSV).hexdigest(),
+        "status": "uploaded", "note": "from the RMS", "uploaded_at": response.json()["uploaded_at"],
+        "url": version.get_absolute_url(),
+    }  # fmt: skip
+    assert version.uploaded_by == users[who] and Path(version.raw_file.path).read_bytes() == STOPS_CSV
+    data_request.refresh_from_db()
+    assert data_request.status == "received"
+    assert AuditEvent.objects.filter(object_id=str(version.pk), action="created", actor=users[who]).exists()
+
+
+@pytest.mark.parametrize("who", ["executive_b", "provider_b", "sme_a"])
+def test_upload_is_refused_to_those_who_do_not_see_the_site(client, users, token_for, data_request, who):
+    """sme_a is not on this site's team; the others belong to another agency or provider."""
+    response = _upload(client, data_request, token_for(users[who]))
+    assert response.status_code == 404 and response.json() == {"detail": "Not found.", "errors": []}
+    assert _upload(client, data_request, {}).status_code == 401
+    assert not DatasetVersion.objects.exists()
+
+
+def test_upload_refuses_a_bad_file_with_the_api_error_format(
+    client, users, token_for, data_request, monkeypatch
+):
+    headers = token_for(users["liaison_a"])
+    fake = _upload(client, data_request, headers, content=b"PK\x03\x04 not a workbook", name="stops.xlsx")
+    assert fake.status_code == 422
+    message = "The file stops.xlsx is named as an Excel workbook (XLSX) but its content is not one."
+    assert fake.json() == {
+        "detail": "The request is not valid.",
+        "errors": [{"field": "file", "message": message}],
+    }
+    missing = client.post(f"/api/sites/{data_request.site_id}/data-requests/{data_request.pk}/versions",
+                          {"note": "no file"}, **headers)  # fmt: skip
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "file"
+    monkeypatch.setattr(uploads, "MAX_DATASET_BYTES", 1000)  # stopped while it arrives, as on the web
+    too_big = _upload(client, data_request, headers)
+    assert too_big.status_code == 422 and "larger than the limit" in too_big.json()["errors"][0]["message"]
+    not_multipart = client.post(
+        f"/api/sites/{data_request.site_id}/data-requests/{data_request.pk}/versions",
+        "--x\r\nbroken", content_type="multipart/form-data", **headers,
+    )  # fmt: skip
+    assert not_multipart.status_code == 400 and "multipart" in not_multipart.json()["detail"]
+    assert not DatasetVersion.objects.exists()
+
+
+def test_upload_is_idempotent_and_refused_on_a_closed_site(client, users, token_for, data_request):
+    key = str(uuid.uuid4())
+    headers = {**token_for(users["liaison_a"]), "HTTP_IDEMPOTENCY_KEY": key}
+    first, again = _upload(client, data_request, headers), _upload(client, data_request, headers)
+    assert (first.status_code, again.status_code) == (201, 200) and first.json() == again.json()
+    assert DatasetVersion.objects.count() == 1
+    other = uploads.create_request(
+        data_request.site, users["staff"], DataRequest(title="Force", table_type="use_of_force")
+    )
+    assert _upload(client, other, headers).status_code == 409
+    Site.objects.filter(pk=data_request.site_id).update(status=Site.Status.CLOSED)
+    closed = _upload(client, data_request, token_for(users["liaison_a"]))
+    assert closed.status_code == 409 and "closed" in closed.json()["detail"]
+    assert DatasetVersion.objects.count() == 1
