@@ -16,13 +16,14 @@ PORT ?= 8000
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run serve demo test test-spark lint check bench chromium clean
+.PHONY: help install run serve demo test test-spark lint check bench bench-load chromium clean
 
 help:
 	@echo "make run    install, migrate, load the demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install, lint, check, run the whole suite"
 	@echo "make test-spark  install the spark extra, run the Spark reducer's tests (needs Java 17+)"
 	@echo "make bench  speed and memory benchmarks (not part of the suite)"
+	@echo "make bench-load  50 clients against gunicorn on a throwaway PostgreSQL database (127.0.0.1:5432)"
 
 $(PY_STAMP): pyproject.toml .python-version
 	@$(BOOT_PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version}"'
@@ -84,6 +85,12 @@ test-spark: install
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# Load: demo + bulk data (10,000 sites, 50,000 requests) on a throwaway PostgreSQL database, gunicorn, 50 locust
+# clients on 127.0.0.1; at most 10 minutes in all. LOAD_ARGS="--run-time 60 --users 20" to change the run.
+bench-load: install
+	$(BIN)/python -m pip install --quiet -e '.[load]'
+	timeout 600 $(BIN)/python -m benchmarks.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/continuum/portal/static/vendor .pytest_cache .ruff_cache
