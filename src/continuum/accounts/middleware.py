@@ -45,7 +45,7 @@ class SessionSecurityMiddleware:
         return _redirect(request, reverse("account_login"), next_url=request.get_full_path())
 
     def _require_mfa(self, request, user):
-        if not security.mfa_required(user) or _account_page(request):
+        if not security.mfa_required(user) or _account_page(request) or security.signed_in_with_mfa(request):
             return None
         if not security.has_totp(user):
             messages.warning(
@@ -53,14 +53,12 @@ class SessionSecurityMiddleware:
                 "Your role requires two-factor authentication. Set up an authenticator app to continue.",
             )
             return _redirect(request, reverse("mfa_activate_totp"))
-        if not security.signed_in_with_mfa(request):
-            # Signed in by a path that skipped the second factor: that session is not trusted.
-            record(user, user, AuditEvent.Action.SECURITY, to_state="session_without_mfa_ended",
-                   ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
-            logout(request)
-            messages.warning(request, "Sign in again with your authenticator code to continue.")
-            return _redirect(request, reverse("account_login"), next_url=request.get_full_path())
-        return None
+        # Signed in by a path that skipped the second factor: that session is not trusted.
+        record(user, user, AuditEvent.Action.SECURITY, to_state="session_without_mfa_ended",
+               ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
+        logout(request)
+        messages.warning(request, "Sign in again with your authenticator code to continue.")
+        return _redirect(request, reverse("account_login"), next_url=request.get_full_path())
 
 
 def _account_page(request) -> bool:
