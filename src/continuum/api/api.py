@@ -31,6 +31,7 @@ from continuum.portal.uploads import limit_uploads
 from continuum.reports.models import Report
 from continuum.reports.numbering import finding_numbers, recommendation_numbers
 from continuum.sites.models import Site
+from continuum.workplans.plans import visible_plans
 
 from . import schemas as s
 from .models import ApiToken
@@ -299,9 +300,12 @@ def site_detail(request, site_id: int = Path(..., ge=1, le=MAX_PK)):
 
 @private.get("/sites/{site_id}/work-plans", response=list[s.WorkPlanOut])
 def work_plans(request, site_id: int = Path(..., ge=1, le=MAX_PK)):
+    """The versions the web shows this user: the agency sees those sent to it, never the team's drafts."""
     site = get_object_or_404(_visible_sites(request.user), pk=site_id)
-    plans = site.plans.select_related("approved_by").prefetch_related(
-        "objectives", "activities", "deliverables"
+    plans = (
+        visible_plans(site, request.user)
+        .select_related("approved_by")
+        .prefetch_related("objectives", "activities", "deliverables")
     )
     return [{
         "version": p.version, "status": p.status, "approved_at": p.approved_at,
