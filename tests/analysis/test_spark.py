@@ -161,12 +161,12 @@ def test_generated_stops_same_as_duckdb(stops, fn, params):
 
 
 def test_generated_staffing_arrests_and_force_same_as_duckdb(spark, tmp_path):
-    calls = load_table(generate_calls(tmp_path / "calls.parquet", 20_000), table="calls")
+    calls = load_table(generate_calls(tmp_path / "calls.parquet", 8_000), table="calls")
     with calls:
         duck, sp = both(calls, staffing)
     assert duck["n_excluded"]["reasons"]["duplicate unit row (same call, unit and dispatch time)"] > 0
     same(duck, sp)
-    with load_table(generate_arrests(tmp_path / "arrests.parquet", 20_000), table="arrests") as arr:
+    with load_table(generate_arrests(tmp_path / "arrests.parquet", 5_000), table="arrests") as arr:
         same(*both(arr, arrests, population=100_000))
     uof = generate_use_of_force(tmp_path / "uof.parquet", 3_000)
     mapping = Mapping.from_dict(USE_OF_FORCE_MAPPING)
