@@ -96,7 +96,8 @@ def table_md(runs: list[dict]) -> list[str]:
 
 def run_all(sizes: list[int], out: Path, console) -> int:  # type: ignore[no-untyped-def]
     """Each size in a subprocess; writes spark.md/spark.json beside the other results."""
-    runs = []
+    runs: list[dict] = []
+    md: list[str] = []
     for n in sizes:
         console.print(f"Spark column: {n:,} stops …")
         proc = subprocess.run(
@@ -109,14 +110,20 @@ def run_all(sizes: list[int], out: Path, console) -> int:  # type: ignore[no-unt
             console.print(proc.stderr[-4000:])
             return proc.returncode
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        md = write(runs, out)  # after each size: the largest may take an hour
+    console.print("\n".join(md))
+    return 0
+
+
+def write(runs: list[dict], out: Path) -> list[str]:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    sizes = [r["n"] for r in runs]
     meta = f"cpus={os.cpu_count()}; python={sys.version.split()[0]}; sizes={sizes}; Spark local[*]"
     md = [f"# Spark column {stamp}", "", meta, "", *table_md(runs), "", NOTE, ""]
     out.mkdir(parents=True, exist_ok=True)
     (out / "spark.md").write_text("\n".join(md))
     (out / "spark.json").write_text(json.dumps({"stamp": stamp, "meta": meta, "runs": runs}, indent=2))
-    console.print("\n".join(md))
-    return 0
+    return md
 
 
 def available() -> bool:
