@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,6 +17,8 @@ AGENCY_FIELDS = [
     "agency_population_served",
 ]  # fmt: skip
 BOOLEAN_CHOICES = [("yes", "Yes"), ("no", "No")]
+LONG_TEXT_FIELDS = ["what_happened", "asked_for", "pending_details"]
+MAX_TEXT_CHARS = 20_000
 
 
 MAX_PK = 2**63 - 1  # the largest id any database here stores; larger input cannot name a record
@@ -124,6 +127,10 @@ class RequestForm(forms.ModelForm):
             del self.fields["existing_agency"]
         for name in AGENCY_FIELDS:
             self.fields[name].required = False
+        for name in LONG_TEXT_FIELDS:  # the database would take any length; a public form should not
+            self.fields[name].max_length = MAX_TEXT_CHARS
+            self.fields[name].validators.append(MaxLengthValidator(MAX_TEXT_CHARS))
+            self.fields[name].widget.attrs["maxlength"] = str(MAX_TEXT_CHARS)
         self.fields["agency_name"].help_text = (
             "Only if your agency is not listed above." if "existing_agency" in self.fields else ""
         )

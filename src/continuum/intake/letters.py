@@ -15,10 +15,7 @@ def validate_letter(upload: UploadedFile) -> None:
     if upload.size == 0:
         raise ValidationError("The file %(name)s is empty.", params={"name": upload.name})
     if upload.size > MAX_LETTER_BYTES:
-        raise ValidationError(
-            "The file %(name)s is %(mb).1f MB; the limit is 10 MB.",
-            params={"name": upload.name, "mb": upload.size / 1024 / 1024},
-        )
+        raise too_large(upload.name)
     upload.seek(0)
     head = upload.read(1024)
     upload.seek(0)
@@ -27,6 +24,13 @@ def validate_letter(upload: UploadedFile) -> None:
             "The file %(name)s is not a PDF (its content is not a PDF document, whatever its name).",
             params={"name": upload.name},
         )
+
+
+def too_large(name: str) -> ValidationError:
+    return ValidationError(
+        "The file %(name)s is larger than the limit; the limit is 10 MB. Nothing of it was kept.",
+        params={"name": name},
+    )
 
 
 def _pending_path(token) -> Path:

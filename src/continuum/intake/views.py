@@ -6,12 +6,14 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from continuum.accounts.access import PUBLIC, access, authorize
 from continuum.audit.log import form_columns, history, record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.portal.pagination import page_of
+from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 
 from . import letters, ratelimit, submission, transitions
 from .forms import (
@@ -51,7 +53,13 @@ def _initial_for(user) -> dict:
 
 
 @access(PUBLIC)
+@csrf_exempt  # only so the size limit is in place before the body is read: _request_form checks CSRF
 def request_form(http_request: HttpRequest) -> HttpResponse:
+    return _request_form(http_request, limit_uploads(http_request, letters.MAX_LETTER_BYTES))
+
+
+@csrf_protect
+def _request_form(http_request: HttpRequest, limit: SizeLimitHandler) -> HttpResponse:
     if http_request.method != "POST":
         form = RequestForm(
             initial={"submission_token": uuid.uuid4(), **_initial_for(http_request.user)},
@@ -71,6 +79,9 @@ def request_form(http_request: HttpRequest) -> HttpResponse:
         http_request.POST, http_request.FILES, user=http_request.user, has_pending_letter=pending is not None
     )
     valid = form.is_valid()
+    if limit.refused:  # the letter stopped arriving at the limit; no part of it was kept
+        form.add_error("authorization_letter", letters.too_large(limit.refused[0]))
+        valid = False
     upload = form.cleaned_data.get("authorization_letter") if hasattr(form, "cleaned_data") else None
     if upload and "authorization_letter" not in form.errors and _is_uuid(token):
         letters.keep_pending(token, upload, http_request.session)
