@@ -13,14 +13,17 @@ audit log, i.e. changed something; `in` (allauth's pages, coarse) anything but a
 POSTs carry an empty body: a role that may not act gets 403/404/`login` (or a refusal without `*`), a role
 that may act a form re-render or a redirect, never a 500.
 
+The status pages of a request answer only the browser that submitted it or looked it up with its e-mail address
+(variant `proven`); any other browser gets 404, whoever is signed in.
+
 Every request runs in a savepoint that is rolled back, so the cells do not depend on each other.
 
 Admin: its pattern list is walked against one model (agencies.Agency; the user model for the password page):
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 153 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 176
-entries with the object variants, 235 rows with the methods) x 10 roles = 2350 cells, against 22 kinds of
+Size: 153 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 179
+entries with the object variants, 238 rows with the methods) x 10 roles = 2380 cells, against 22 kinds of
 object in the world.
 """
 
@@ -29,12 +32,14 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from continuum.audit.models import AuditEvent
+from continuum.intake import views as intake_views
 from tests.web import matrix_world
 
 ROLES = ["anonymous", "executive_a", "liaison_a", "executive_b", "liaison_b", "provider_a", "provider_b",
@@ -57,11 +62,14 @@ portal:workspace                     -         GET  login 200   200   200   200 
 intake:form                          -         GET  200   200   200   200   200   200   200   200   200   200
 intake:form                          -         POST 422   422   422   422   422   422   422   422   422   422
 intake:submitted                     -         GET  404   404   404   404   404   404   404   404   404   404
+intake:submitted                     proven    GET  200   200   200   200   200   200   200   200   200   200
 intake:status_lookup                 -         GET  200   200   200   200   200   200   200   200   200   200
 intake:status_lookup                 -         POST 200   200   200   200   200   200   200   200   200   200
 intake:status                        -         GET  404   404   404   404   404   404   404   404   404   404
+intake:status                        proven    GET  200   200   200   200   200   200   200   200   200   200
 intake:status_withdraw               -         GET  405   405   405   405   405   405   405   405   405   405
 intake:status_withdraw               -         POST 404   404   404   404   404   404   404   404   404   404
+intake:status_withdraw               proven    POST 422   422   422   422   422   422   422   422   422   422
 intake:queue                         -         GET  login 200   200   200   200   200   200   200   200   200
 intake:detail                        open      GET  login 200   200   404   404   404   404   404   200   200
 intake:detail                        accepted  GET  login 200   200   404   404   200   404   200   200   200
@@ -399,17 +407,29 @@ def outcome(response, api: bool) -> str:
     return str(code)
 
 
-def observe(client: Client, method: str, url: str, **headers) -> str:
+def prove(client: Client, tracking_number: str) -> None:
+    """This browser submitted the request, or looked it up with its e-mail address (what the status pages ask)."""
+    session = client.session
+    session[intake_views.SUBMITTED_KEY] = session[intake_views.STATUS_KEY] = [tracking_number]
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+
+def observe(client: Client, method: str, url: str, proven: str = "", **headers) -> str:
     """One request in a savepoint rolled back afterwards; the client's cookies are put back too (a log-out
     must not sign the next request out)."""
     cookies = copy.deepcopy(client.cookies)
     cache.clear()
     with transaction.atomic():
+        if proven:
+            prove(client, proven)
         before = AuditEvent.objects.count()
         try:
             response = client.generic(method, url, headers=headers)
             seen = outcome(response, api=url.startswith("/api/"))
-        except Exception as error:
+        except (
+            Exception
+        ) as error:  # a crash is an outcome too: reported with its cause, not stopping the walk
             seen = f"raised:{type(error).__name__}"
         if AuditEvent.objects.count() != before:
             seen += "*"
@@ -435,7 +455,8 @@ def walk(world, role: str, client: Client, api_client: Client) -> list[tuple[str
         if route.startswith("api:") and route not in API_PAGES:
             observed = observe(api_client, method, url, **auth)
         else:
-            observed = observe(client, method, url)
+            proven = world.open_request.tracking_number if variant == "proven" else ""
+            observed = observe(client, method, url, proven)
         seen.append((route, variant, method, cells[role], observed))
     return seen
 
