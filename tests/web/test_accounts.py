@@ -47,7 +47,9 @@ def test_email_login_and_logout_are_audited(client, users):
     client.post("/accounts/logout/")
     assert client.get("/workspace/").status_code == 302
     states = list(
-        AuditEvent.objects.filter(actor=users["liaison_a"], action="security").values_list("to_state", flat=True)
+        AuditEvent.objects.filter(actor=users["liaison_a"], action="security").values_list(
+            "to_state", flat=True
+        )
     )
     assert sorted(states) == ["logged_in", "logged_out"]
 
@@ -96,3 +98,11 @@ def test_password_rules_apply(client, users, login):
     assert "too short" in response.content.decode()
     users["staff"].refresh_from_db()
     assert users["staff"].check_password(PASSWORD)
+
+
+def test_administrators_follow_the_programs_rules_but_keep_the_admin(users):
+    """Superuser status opens the Django admin, not the agency's part of the workflow."""
+    admin = users["admin"]
+    assert admin.has_perm("agencies.change_agency") and admin.has_perm("accounts.add_user")
+    assert admin.has_perm("assessment.publish")  # a program-side right, granted by the rule itself
+    assert not admin.has_perm("assessment.propose")  # the agency's own act

@@ -134,7 +134,7 @@ assessment:import                    -         POST login 403   403   404   404 
 assessment:export                    -         GET  login 200   200   404   404   200   404   200   200   200
 assessment:item                      -         GET  login 200   200   404   404   200   404   200   200   200
 assessment:propose                   -         GET  login 405   405   405   405   405   405   405   405   405
-assessment:propose                   -         POST login 422   422   404   404   403   404   403   403   422
+assessment:propose                   -         POST login 422   422   404   404   403   404   403   403   403
 assessment:plan                      -         GET  login 405   405   405   405   405   405   405   405   405
 assessment:plan                      -         POST login 403   403   404   404   302*  404   403   302*  302*
 assessment:document                  -         GET  login 200   200   404   404   200   404   200   200   200

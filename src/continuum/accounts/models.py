@@ -1,5 +1,6 @@
 """Users sign in with their e-mail address and hold one role in one organization."""
 
+import rules
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -70,6 +71,14 @@ class User(AbstractUser):
         # Administrators own the system: they, and only they, reach the Django admin, with every right there.
         self.is_staff = self.is_superuser = self.role == Role.ADMINISTRATOR
         super().save(*args, **kwargs)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        """Administrators hold every right of the Django admin, but the program's own rules (django-rules)
+        apply to them as written: an administrator cannot approve a work plan as the chief executive or
+        propose an implementation status as the agency."""
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     @property
     def is_program_side(self) -> bool:
