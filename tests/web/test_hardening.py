@@ -17,7 +17,8 @@ here; this module adds the ones that were missing, as walks over the whole proje
 - Uploads size-limited while they stream: delivery/test_documents.py::test_an_oversized_file_is_not_received_in_full,
   datasets/test_uploads.py::test_an_oversized_upload_is_cut_off_while_it_arrives; here
   test_an_oversized_letter_stops_arriving_at_the_limit (the public form's letter) and
-  test_the_request_form_still_checks_csrf (the limit needs the CSRF check moved inside the view).
+  test_the_request_form_still_checks_csrf (the limit needs the CSRF check moved inside the view); and
+  test_every_file_field_refuses_an_oversized_file (every form's file field has a size limit).
 - Uploads never served from the web root: datasets/test_uploads.py::test_agency_uploads_against_a_request_and_
   versions_are_kept; here test_uploads_live_outside_the_web_root_and_no_url_serves_them.
 - CSV/Excel exports escape formula injection: metrics/test_pages.py::test_the_csv_export_matches_and_defuses_
@@ -154,6 +155,7 @@ def test_production_settings_are_secure(tmp_path):
 
 
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+PDF_HEAD = b"%PDF-1.4\n\x89PNG\r\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 
@@ -196,6 +198,32 @@ def test_every_upload_check_refuses_a_disguised_file(content):
                 check(upload)
             checked += 1
     assert checked >= 6
+
+
+# Forms whose file is size-checked outside the form, by the business function the view calls.
+CHECKED_ELSEWHERE = {"ProposalForm": "assessment.tracking.propose -> delivery.documents.check_upload"}
+
+
+class Huge(SimpleUploadedFile):
+    """A small file that says it is a terabyte: what every size check reads."""
+
+    size = property(lambda self: 10**12, lambda self, value: None)
+
+
+def test_every_file_field_refuses_an_oversized_file(users, orgs, site_world):
+    found = 0
+    for cls in _form_classes():
+        fields = [n for n, f in cls.base_fields.items() if isinstance(f, forms.FileField)]
+        if not fields or cls.__name__ in CHECKED_ELSEWHERE:
+            continue
+        for name in fields:
+            form = _build(cls, {}, users, site_world)
+            prefixed = form.add_prefix(name)
+            form = _build(cls, {}, users, site_world, files={prefixed: Huge("a.pdf", PDF_HEAD)})
+            form.is_valid()
+            assert name in form.errors, f"{cls.__qualname__}.{name} took a terabyte"
+            found += 1
+    assert found >= 4
 
 
 def test_an_oversized_letter_stops_arriving_at_the_limit(client, db, settings, tmp_path, monkeypatch):
@@ -297,7 +325,7 @@ def _form_classes() -> list[type[forms.BaseForm]]:
     return [found[name] for name in sorted(found)]
 
 
-def _build(cls, data, users, db_objects):
+def _build(cls, data, users, db_objects, files=None):
     """Construct a form the way its view does: the keyword arguments its __init__ names, from a small world."""
     kwargs = {}
     for name, parameter in inspect.signature(cls.__init__).parameters.items():
@@ -307,7 +335,7 @@ def _build(cls, data, users, db_objects):
     model = getattr(getattr(cls, "_meta", None), "model", None)
     if model in db_objects:  # a model form whose __init__ reads its saved record
         kwargs["instance"] = db_objects[model]
-    return cls(data, **kwargs)
+    return cls(data, files, **kwargs)
 
 
 LENIENT = (forms.CharField, forms.BooleanField, forms.NullBooleanField, forms.FileField)

@@ -18,6 +18,7 @@ from .models import (
 )
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_TIMELINE_BYTES = 2 * 1024 * 1024
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
@@ -246,7 +247,14 @@ class FigureForm(forms.Form):
 
 
 class TimelineImportForm(forms.Form):
-    file = forms.FileField(label="CSV file with columns when, description, source")
+    file = forms.FileField(label="CSV file with columns when, description, source (up to 2 MB)")
+
+    def clean_file(self):
+        """The file is read whole to parse it: a timeline is small, so anything larger is refused first."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_TIMELINE_BYTES:
+            raise forms.ValidationError("The file is larger than 2 MB; a timeline needs far less.")
+        return upload
 
 
 class CommentForm(forms.Form):
