@@ -357,3 +357,45 @@ def test_deeply_nested_json_is_a_4xx(client, users, site, tmp_path, depth, kind)
             assert 400 <= response.status_code < 500, (url, response.status_code)
         assert response.json()
         assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe" + b"s\x00u\x00b",  # UTF-16 cut mid-character
+        b"stop_date,driver_race\n" + b"w" * 2_100_000 + b",x\n",  # a row over the reader's line limit
+        b"stop_date,driver_race\n2005-01-02\n",  # ragged
+        b"stop_date;driver_race\r2005-01-02;White\r",  # old Mac line endings, another delimiter
+        b"\xef\xbb\xbfstop_date,stop_date\n1,2\n",  # BOM, duplicate header
+    ],
+    ids=["odd utf-16", "huge row", "ragged", "bare CR", "duplicate header"],
+)
+def test_hostile_files_fail_validation_with_the_engines_reason(
+    login, users, first_version, stops_request, content
+):
+    """Through the real worker: a job that fails says why in the engine's words, naming the upload as the user
+    called it; never an unexpected error, and the earlier version is untouched."""
+    from continuum.datasets import jobs, mappings
+
+    from .datasets.conftest import run_worker
+
+    client = login(users["liaison_a"])
+    before = _dataset_state(Path(settings.MEDIA_ROOT))[0]
+    response = client.post(
+        _upload_url(stops_request), {"file": SimpleUploadedFile("../../hostile.csv", content)}
+    )
+    if response.status_code == 422:  # refused at the door, with its reason
+        assert response.context["form"].errors
+        return
+    version = DatasetVersion.objects.latest("pk")
+    page = client.get(f"/workspace/sites/{version.site.pk}/data/versions/{version.pk}/")
+    assert page.status_code == 200  # the draft mapping may fail; the page says so
+    mappings.save_mapping(version, users["liaison_a"], mappings.draft(version, "ri_state_police"))
+    job = jobs.start_validation(version, users["liaison_a"])
+    run_worker()
+    job.refresh_from_db()
+    assert job.status in ("done", "failed")
+    if job.status == "failed":
+        assert "unexpected" not in job.error and "hostile.csv" in job.error, job.error
+        assert str(settings.MEDIA_ROOT) not in job.error
+    assert _dataset_state(Path(settings.MEDIA_ROOT))[0][: len(before)] == before
