@@ -22,8 +22,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connection, transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from continuum.analysis import ENGINE_VERSION
 from continuum.analysis.analyses import ANALYSES
@@ -181,6 +182,7 @@ def recover_stale(now: datetime.datetime | None = None) -> int:
                                                              attempt=job.attempt).first()  # fmt: skip
             if locked is None:
                 continue
+            _close_dead_task(locked)
             if locked.recoveries >= MAX_RECOVERIES:
                 _fail(locked, gave_up_message(locked))
                 continue
@@ -191,6 +193,15 @@ def recover_stale(now: datetime.datetime | None = None) -> int:
             _requeue(locked)
             recovered += 1
     return recovered
+
+
+def _close_dead_task(job: Job) -> None:
+    """The dead worker's task would otherwise stay "running" in the task queue's table for ever."""
+    if job.task_id:
+        DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now(),
+            traceback=f"Worker {job.worker or '?'} stopped while running it (job {job.pk}, attempt {job.attempt}).",
+        )  # fmt: skip
 
 
 def gave_up_message(job: Job) -> str:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.management import call_command
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
 from continuum.analysis.analyses import ANALYSES
 from continuum.analysis.synthetic import generate_stops
@@ -31,7 +32,8 @@ from continuum.datasets.models import DatasetVersion, Job, Result
 from .conftest import RI, VEIL, ri_slice, upload
 
 REPO = Path(settings.REPO_DIR)
-TIMEOUT = 45  # seconds any one wait may take; each test stays well under a minute
+TIMEOUT = 45  # seconds any one wait may take
+BUDGET = 58  # seconds all the waits of one test may take together, from its first process on
 
 
 @pytest.fixture
@@ -85,6 +87,7 @@ class Processes:
 
     def __init__(self, env: dict, logs: Path):
         self.env, self.logs, self.started = env, logs, []
+        self.deadline = time.monotonic() + BUDGET
 
     def start(self, name: str, *args: str) -> subprocess.Popen:
         log = (self.logs / f"{name}-{len(self.started)}.log").open("wb")
@@ -124,7 +127,7 @@ def processes(env, tmp_path):
 
 
 def wait_for(predicate, what: str, processes: "Processes | None", timeout: float = TIMEOUT):
-    deadline = time.monotonic() + timeout
+    deadline = min(time.monotonic() + timeout, processes.deadline if processes else float("inf"))
     while time.monotonic() < deadline:
         value = predicate()
         if value:
@@ -189,6 +192,9 @@ def test_worker_killed_mid_analysis_runs_it_again_exactly_once(big_version, user
     assert job.status == Job.Status.DONE, job.error
     assert (job.attempt, job.recoveries) == (2, 1)
     assert Result.objects.get().job == job  # one result, from the one attempt that finished
+    tasks = DBTaskResult.objects.order_by("enqueued_at")
+    assert [t.status for t in tasks] == ["FAILED", "SUCCESSFUL"]  # the dead worker's task is not left running
+    assert "stopped while running it" in tasks[0].traceback
     assert (
         AuditEvent.objects.filter(object_id=str(job.pk), to_state="queued", actor_label="Task worker").count()
         == 1
