@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 153 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 179
-entries with the object variants, 238 rows with the methods) x 10 roles = 2380 cells, against 22 kinds of
+Size: 156 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 182
+entries with the object variants, 241 rows with the methods) x 10 roles = 2410 cells, against 22 kinds of
 object in the world.
 """
 
@@ -270,6 +270,9 @@ api:site_detail                      -         GET  401   200   200   404   404 
 api:work_plans                       -         GET  401   200:1 200:1 404   404   200:2 404   200:2 200:2 200:2
 api:add_communication                -         POST 401   422   422   422   422   422   422   422   422   422
 api:upload_dataset                   -         POST 401   422   422   404   404   422   404   422   422   422
+api:data_requests                    -         GET  401   200:1 200:1 404   404   200:1 404   200:1 200:1 200:1
+api:results                          -         GET  401   200:1 200:1 404   404   200:1 404   200:1 200:1 200:1
+api:result_detail                    -         GET  401   200   200   404   404   200   404   200   200   200
 api:reports                          -         GET  401   200:2 200:2 200:1 200:1 200:3 200:1 200:3 200:3 200:3
 api:report_detail                    published GET  401   200   200   200   200   200   200   200   200   200
 api:report_detail                    review    GET  401   200   200   404   404   200   404   200   200   200

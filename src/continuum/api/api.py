@@ -21,7 +21,8 @@ from continuum.accounts.access import authorize
 from continuum.assessment.models import ProgressReport
 from continuum.datasets import uploads as dataset_uploads
 from continuum.datasets.forms import UploadForm
-from continuum.datasets.models import DataRequest, DatasetVersion
+from continuum.datasets.models import DataRequest, DatasetVersion, Result
+from continuum.datasets.results import visible_results
 from continuum.delivery.models import Communication
 from continuum.delivery.work import DeliveryError, log_communication
 from continuum.intake import ratelimit, submission
@@ -415,6 +416,57 @@ def upload_dataset(
             return Status(200, _dataset_version(existing))
         raise
     return Status(201, _dataset_version(version))
+
+
+def _data_site(user, site_id: int) -> Site:
+    """A site whose data this user may see (the team and the agency), as the site's data pages check."""
+    site = get_object_or_404(_visible_sites(user), pk=site_id)
+    authorize(user, "datasets.view_data", site)
+    return site
+
+
+@private.get("/sites/{site_id}/data-requests", response=list[s.DataRequestOut])
+@paginate(LimitOffsetPagination)
+def data_requests(request, site_id: int = Path(..., ge=1, le=MAX_PK), status: str | None = None):
+    """The site's data requests, each with its uploaded versions (newest first)."""
+    asked = _data_site(request.user, site_id).data_requests.prefetch_related("versions").order_by("pk")
+    if status:
+        asked = asked.filter(status=status)
+    return [{
+        "id": d.pk, "site_id": d.site_id, "title": d.title, "table_type": d.table_type,
+        "period_start": d.period_start, "period_end": d.period_end, "due_on": d.due_on, "status": d.status,
+        "versions": [_dataset_version(v) for v in sorted(d.versions.all(), key=lambda v: -v.number)],
+    } for d in asked]  # fmt: skip
+
+
+def _result(r: Result, site_id: int, detail: bool = False) -> dict:
+    out = {
+        "id": r.pk, "site_id": site_id, "dataset_version_id": r.version_id, "analysis": r.analysis,
+        "number": r.number, "params": r.params, "input_sha256": r.input_sha256,
+        "engine_version": r.engine_version, "for_report": r.for_report, "created_at": r.created_at,
+        "url": r.get_absolute_url(),
+    }  # fmt: skip
+    return {**out, "data": r.data} if detail else out
+
+
+@private.get("/sites/{site_id}/results", response=list[s.ResultOut])
+@paginate(LimitOffsetPagination)
+def results(request, site_id: int = Path(..., ge=1, le=MAX_PK), analysis: str | None = None):
+    """The analysis results of the site's datasets, as its data page lists them (provenance, no figures)."""
+    site = _data_site(request.user, site_id)
+    shown = visible_results(site, request.user).defer("data", "html").order_by("pk")
+    if analysis:
+        shown = shown.filter(analysis=analysis)
+    return [_result(r, site.pk) for r in shown]
+
+
+@private.get("/sites/{site_id}/results/{result_id}", response=s.ResultDetailOut)
+def result_detail(
+    request, site_id: int = Path(..., ge=1, le=MAX_PK), result_id: int = Path(..., ge=1, le=MAX_PK)
+):
+    """One result with the engine's figures (`data`)."""
+    site = _data_site(request.user, site_id)
+    return _result(get_object_or_404(visible_results(site, request.user), pk=result_id), site.pk, detail=True)
 
 
 @private.get("/reports", response=list[s.ReportOut])

@@ -181,3 +181,35 @@ class DatasetVersionOut(Schema):
     note: str
     uploaded_at: datetime
     url: str
+
+
+class DataRequestOut(Schema):
+    id: int
+    site_id: int
+    title: str
+    table_type: str
+    period_start: date | None
+    period_end: date | None
+    due_on: date | None
+    status: str
+    versions: list[DatasetVersionOut]
+
+
+class ResultOut(Schema):
+    """One analysis run with its provenance; `data` is the engine's result (estimates, tables, notes)."""
+
+    id: int
+    site_id: int
+    dataset_version_id: int
+    analysis: str
+    number: int
+    params: dict
+    input_sha256: str
+    engine_version: str
+    for_report: bool
+    created_at: datetime
+    url: str
+
+
+class ResultDetailOut(ResultOut):
+    data: dict

@@ -263,3 +263,38 @@ def test_upload_is_idempotent_and_refused_on_a_closed_site(client, users, token_
     closed = _upload(client, data_request, token_for(users["liaison_a"]))
     assert closed.status_code == 409 and "closed" in closed.json()["detail"]
     assert DatasetVersion.objects.count() == 1
+
+
+def test_data_requests_and_results_read_as_the_web_shows_them(client, users, token_for, orgs):
+    """The agency and the team read the site's data requests and analysis results with their provenance;
+    another agency's users and an unassigned provider get 404, as on the web."""
+    from continuum.datasets import jobs
+    from tests.web.datasets.conftest import VEIL, make_site, run_worker, validated
+
+    site = make_site(orgs, "agency_a", "provider_a")
+    asked = uploads.create_request(site, users["provider_a"], DataRequest(title="Stops", table_type="stops"))
+    version = validated(asked, users["liaison_a"])
+    job = jobs.start_analysis(version, users["provider_a"], "veil-of-darkness", VEIL)
+    run_worker()
+    job.refresh_from_db()
+    result = job.result
+    for who in ["liaison_a", "provider_a", "staff"]:
+        listed = client.get(f"/api/sites/{site.pk}/data-requests", **token_for(users[who])).json()["items"]
+        assert [d["title"] for d in listed] == ["Stops"]
+        assert [v["sha256"] for v in listed[0]["versions"]] == [version.sha256]
+        results = client.get(f"/api/sites/{site.pk}/results", **token_for(users[who])).json()["items"]
+        assert [(r["id"], r["analysis"], r["input_sha256"]) for r in results] == [
+            (result.pk, "veil-of-darkness", result.input_sha256)
+        ]
+        assert "data" not in results[0]
+        detail = client.get(f"/api/sites/{site.pk}/results/{result.pk}", **token_for(users[who])).json()
+        assert detail["data"] == result.data and detail["params"] == result.params
+    for who in ["executive_b", "provider_b"]:
+        for path in ["data-requests", "results", f"results/{result.pk}"]:
+            assert client.get(f"/api/sites/{site.pk}/{path}", **token_for(users[who])).status_code == 404
+    assert (
+        client.get(f"/api/sites/{site.pk}/results?analysis=rates", **token_for(users["staff"])).json()[
+            "items"
+        ]
+        == []
+    )
