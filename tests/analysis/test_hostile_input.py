@@ -377,3 +377,19 @@ def test_old_mac_line_endings_load(tmp_path):
     path.write_bytes(b"subject_race,date\rwhite,2020-01-31\rblack,2020-02-01\r")
     with load_stops(path) as data:
         assert data.n_rows == 2 and data.validation.issues == []
+
+
+def test_the_problems_file_defuses_formulas(tmp_path):
+    """The CLI's problems CSV is opened in a spreadsheet; values from the agency's file that a spreadsheet would
+    run get a leading apostrophe."""
+    import csv
+
+    from continuum.analysis.load import write_problems
+
+    path = tmp_path / "s.csv"
+    path.write_text('subject_race,location\n"=HYPERLINK(""http://x"")",a\n+1,b\n@SUM(A1),c\n-3,d\nplain,e\n')
+    out = tmp_path / "problems.csv"
+    with load_stops(path) as data:
+        assert write_problems(data, out) == 5
+    values = [row["value"] for row in csv.DictReader(out.open())]
+    assert values == ['\'=HYPERLINK("http://x")', "'+1", "'@SUM(A1)", "'-3", "plain"]

@@ -24,7 +24,8 @@ here; this module adds the ones that were missing, as walks over the whole proje
 - CSV/Excel exports escape formula injection: metrics/test_pages.py::test_the_csv_export_matches_and_defuses_
   formulas and ::test_formula_cells_get_an_apostrophe, assessment/test_tracking.py::test_csv_export_escapes_
   formulas; here test_every_spreadsheet_writer_escapes_formulas (every module that writes CSV or Excel goes
-  through formula_safe, which escapes = + - @ tab CR).
+  through formula_safe, which escapes = + - @ tab CR); the engine's problems CSV (the CLI):
+  tests/analysis/test_hostile_input.py::test_the_problems_file_defuses_formulas.
 - Every form validated server-side: here test_every_form_refuses_garbage_and_missing_fields (every Form class in
   the project) and test_posting_garbage_to_any_page_saves_nothing (every page without URL arguments, four roles);
   field by field: intake/test_form.py and tests/web/test_hostile_input.py.

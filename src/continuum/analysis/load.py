@@ -26,7 +26,7 @@ from .errors import InputError
 from .mapping import Mapping
 from .reduce import Reducer
 from .schema import SQL_TYPES
-from .sql import ident, lit
+from .sql import ident, in_list, lit
 from .standardize import column_sql
 from .tables import TABLES
 from .validate import Issue, ValidationReport
@@ -396,11 +396,21 @@ def _standardize(
     )
 
 
+# Text a spreadsheet would run as a formula. The problems file is opened in one and its values come from the
+# agency's file, so they get a leading apostrophe, as the web app's exports do.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_safe_sql(expr: str) -> str:
+    return f"CASE WHEN left({expr}, 1) IN {in_list(FORMULA_STARTS)} THEN concat('''', {expr}) ELSE {expr} END"
+
+
 def write_problems(data: StopData, out: str | Path) -> int:
     """Every problem cell as a CSV row (row, column, source_column, value, reason); returns the count."""
+    source, value = _formula_safe_sql("source_column"), _formula_safe_sql("value")
     data.con.execute(
-        f"COPY (SELECT _row AS row, column_name AS column, source_column, value, reason FROM problems "
-        f"ORDER BY _row, column_name) TO {lit(str(out))} (HEADER, DELIMITER ',')"
+        f"COPY (SELECT _row AS row, column_name AS column, {source} AS source_column, {value} AS value, reason "
+        f"FROM problems ORDER BY _row, column_name) TO {lit(str(out))} (HEADER, DELIMITER ',')"
     )
     return int(data.con.execute("SELECT count(*) FROM problems").fetchone()[0])  # type: ignore[index]
 
