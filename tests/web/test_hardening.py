@@ -4,8 +4,10 @@ here; this module adds the ones that were missing, as walks over the whole proje
 - Content Security Policy, no inline script or style: test_settings.py::test_csp_forbids_inline_script (the
   policy); here test_no_template_has_inline_code (every template we ship) and
   test_every_page_carries_the_csp_and_no_inline_code (every page without URL arguments, as the public, an agency
-  user and program staff); tests/analysis/test_render.py::test_fragments_carry_no_inline_style_or_script (the
-  engine's HTML); the browser tests (test_accessibility.py, */test_browser.py) fail on any CSP violation.
+  user and program staff) and test_every_page_of_the_demo_program_carries_the_csp_and_no_inline_code (a crawl of
+  the demo program as staff, an agency and a provider: two pages of every kind linked);
+  tests/analysis/test_render.py::test_fragments_carry_no_inline_style_or_script (the engine's HTML); the browser
+  tests (test_accessibility.py, */test_browser.py) fail on any CSP violation.
 - Secure cookies, HSTS and `check --deploy` clean with DEBUG off:
   test_settings.py::test_check_deploy_is_clean_when_debug_is_off; here test_production_settings_are_secure (the
   values themselves, read from the settings module started with DEBUG=0).
@@ -40,6 +42,7 @@ import pkgutil
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -48,7 +51,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 import continuum
 from continuum.audit.models import AuditEvent
@@ -119,6 +122,51 @@ def test_every_page_carries_the_csp_and_no_inline_code(client, users, login, who
         html = b"".join(response.streaming_content) if response.streaming else response.content
         assert INLINE.findall(html.decode()) == [], path
     assert seen >= 5
+
+
+LINK = re.compile(r"""href=["'](/[^"'#?]*)""")
+NOT_PAGES = ("/static/", "/admin/", "/api/", "/accounts/logout")
+DOWNLOADS = re.compile(r"(\.(pdf|docx|csv|xlsx|parquet|zip)|/download/\w+/|/letter/|/document/)$")
+
+
+@pytest.mark.parametrize("role", ["program_staff", "agency_executive", "provider_staff"])
+def test_every_page_of_the_demo_program_carries_the_csp_and_no_inline_code(
+    client, db, settings, tmp_path, monkeypatch, role
+):
+    """A crawl of the demo program from the home page and the workspace, following every link a user of the role
+    is shown: every HTML page answers with the policy and holds no inline code. No list of pages to go stale."""
+    from django.core.management import call_command
+
+    from continuum.accounts.models import User
+    from tests.conftest import sign_in
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
+    call_command("load_demo", quiet=True)
+    sign_in(client, User.objects.filter(role=role).order_by("pk").first())
+    queue, seen, per_route, pages = ["/", "/workspace/"], set(), Counter(), 0
+    while queue:
+        path = queue.pop(0)
+        if path in seen or path.startswith(NOT_PAGES) or DOWNLOADS.search(path):
+            continue
+        seen.add(path)
+        try:
+            route = resolve(path).route
+        except Resolver404:
+            continue
+        per_route[route] += 1
+        if per_route[route] > 2:  # two of each kind of page: breadth, in bounded time
+            continue
+        response = client.get(path)
+        assert response.status_code < 500, path
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        pages += 1
+        assert "script-src 'self'" in response["Content-Security-Policy"], path
+        html = response.content.decode()
+        assert INLINE.findall(html) == [], path
+        queue += [link for link in LINK.findall(html) if link not in seen]
+    assert pages >= 20
 
 
 def test_production_settings_are_secure(tmp_path):
