@@ -314,11 +314,18 @@ def csv_bytes(draw) -> bytes:
     return draw(ENCODERS)("\n".join(line(cells) for cells in [header, *rows]) + "\n")
 
 
+MAGIC = st.sampled_from([b"", b"PK\x03\x04", b"PAR1", b"\xef\xbb\xbf", b"\xff\xfe"])
+
+
 @BOUNDED
-@given(content=csv_bytes() | st.binary(max_size=400))
-def test_hostile_csv_loads_with_a_report_or_an_input_error(content):
+@given(
+    content=csv_bytes() | st.builds(bytes.__add__, MAGIC, st.binary(max_size=400)),
+    suffix=st.sampled_from([".csv", ".csv", ".txt", ".xlsx", ".parquet"]),
+)
+def test_hostile_files_load_with_a_report_or_an_input_error(content, suffix):
+    """Whatever the bytes and whatever the name says (CSV, Excel, Parquet), the loader and the profiler answer."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload.csv"
+        path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         _load_or_clear_error(path, None)
         try:
