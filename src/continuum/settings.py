@@ -166,13 +166,18 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
-# django-axes is the one lock-out mechanism (below); allauth's own limit on failed log-ins would be a second.
+# django-axes is the one lock-out mechanism (below), for passwords and second-factor codes alike
+# (continuum.accounts.forms); allauth's own limit on failed log-ins would be a second.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
 # Two factors (allauth.mfa): an authenticator app (TOTP) with recovery codes; required for MFA_ROLES
 # (continuum.accounts.security) by continuum.accounts.middleware.
 MFA_ADAPTER = "continuum.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "continuum.accounts.forms.CountedAuthenticateForm",
+    "reauthenticate": "continuum.accounts.forms.CountedReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "Continuum (COPS Office)"
 MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phones whose clocks drift
 if DEBUG:

@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from axes.models import AccessAttempt
+from django.test import Client
 from django.utils import timezone
 
 from continuum.accounts import security
@@ -101,7 +102,10 @@ def test_a_session_that_skipped_the_second_factor_is_ended(client, users):
     """A log-in by any other path (here Django's own) leaves no second-factor record: signed out, audited."""
     client.force_login(users["staff"], backend="allauth.account.auth_backends.AuthenticationBackend")
     response = client.get("/workspace/sites/")
-    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=%2Fworkspace%2Fsites%2F"
+    assert (
+        response.status_code == 302
+        and response["Location"] == "/accounts/login/?next=%2Fworkspace%2Fsites%2F"
+    )
     assert client.get("/workspace/")["Location"].startswith("/accounts/login/")
     assert "session_without_mfa_ended" in security_events(actor=users["staff"])
 
@@ -109,9 +113,35 @@ def test_a_session_that_skipped_the_second_factor_is_ended(client, users):
 def test_the_admin_signs_in_through_the_same_log_in(client, users):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    # and its own form is not a way around the second factor
-    client.post("/admin/login/", {"username": "admin@example.gov", "password": PASSWORD})
-    assert client.get("/admin/").status_code == 302
+    # and its own form is not a way around the second factor: it is never even shown or processed
+    response = client.post("/admin/login/", {"username": "admin@example.gov", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert "logged_in" not in security_events(actor=users["admin"])
+
+
+def test_wrong_codes_lock_the_account_like_wrong_passwords(client, users, settings):
+    password_step(client, "staff@example.gov")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/accounts/2fa/authenticate/", {"code": "000000"}).status_code == 200
+    response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert response.status_code == 429 and "Sign-in temporarily locked" in response.content.decode()
+    # the right code is not even checked now, and the password step is locked too
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(users["staff"])})
+    assert "locked" in response.content.decode()
+    assert client.get("/workspace/")["Location"].startswith("/accounts/login/")
+    events = security_events()
+    assert events.count("mfa_failed") == settings.AXES_FAILURE_LIMIT and "login_failed" not in events
+    assert AuditEvent.objects.filter(to_state="locked_out", actor_label="staff@example.gov").exists()
+    assert password_step(Client(), "staff@example.gov").status_code == 429
+
+
+def test_mfa_roles_cannot_remove_their_authenticator(client, users, login):
+    login(users["provider_a"])
+    response = client.get("/accounts/2fa/totp/deactivate/")
+    client.post(response["Location"], {"code": totp_code(users["provider_a"])})  # re-authenticate
+    client.post("/accounts/2fa/totp/deactivate/")
+    assert security.has_totp(users["provider_a"])
+    assert client.get("/workspace/").status_code == 200
 
 
 def test_authenticator_secrets_follow_a_rotated_secret_key(users, settings):

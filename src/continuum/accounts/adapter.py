@@ -25,6 +25,13 @@ class MFAAdapter(DefaultMFAAdapter):
     def decrypt(self, encrypted_text: str) -> str:
         return _fernet().decrypt(encrypted_text.encode()).decode()
 
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Those whose role requires two factors cannot remove their authenticator app; an administrator can
+        delete it in the admin (say, for a lost phone), and the user must then set up a new one to continue."""
+        from .security import MFA_ROLES
+
+        return not (authenticator.type == authenticator.Type.TOTP and authenticator.user.role in MFA_ROLES)
+
 
 def _fernet() -> MultiFernet:
     keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]

@@ -34,6 +34,8 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
+    if credentials.get("second_factor"):
+        return  # a wrong code: recorded as mfa_failed by allauth's signal
     # The attempted e-mail is kept as the label; the password never is.
     attempted = str(credentials.get("email") or credentials.get("username") or "")[:254]
     record(
