@@ -424,7 +424,13 @@ def _build(cls, data, users, db_objects, files=None):
     model = getattr(getattr(cls, "_meta", None), "model", None)
     if model in db_objects:  # a model form whose __init__ reads its saved record
         kwargs["instance"] = db_objects[model]
-    return cls(data, files, **kwargs)
+    while True:
+        try:
+            return cls(data, files, **kwargs)
+        except KeyError as missing:  # an __init__ that takes it with kwargs.pop(name), as allauth's forms do
+            name = missing.args[0]
+            assert name in db_objects and name not in kwargs, f"{cls.__qualname__} needs {name!r}: add it"
+            kwargs[name] = db_objects[name]
 
 
 LENIENT = (forms.CharField, forms.BooleanField, forms.NullBooleanField, forms.FileField)
