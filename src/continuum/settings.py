@@ -248,6 +248,8 @@ STORAGES = {
         )
     },
 }
+# Work folders of analysis jobs (DuckDB files, spill): the platform's own, swept after a crash (sweep_orphans).
+os.environ.setdefault("CONTINUUM_WORK_DIR", str(VAR_DIR / "work"))
 # Uploads live outside the web root; every download goes through a permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("CONTINUUM_MEDIA_ROOT", VAR_DIR / "uploads"))
 # Large uploads spool to unnamed temporary files: a server killed mid-upload leaves no partial file behind.

@@ -76,8 +76,20 @@ class StopData:
         self.close()
 
 
+WORK_DIR_ENV = "CONTINUUM_WORK_DIR"
+
+
+def work_folder() -> str:
+    """A new folder for one load's database and spill files: under $CONTINUUM_WORK_DIR when set (the platform
+    points it at a folder of its own, which it sweeps after a crash), else the system's temporary directory."""
+    root = os.environ.get(WORK_DIR_ENV) or None
+    if root:
+        os.makedirs(root, exist_ok=True)
+    return tempfile.mkdtemp(prefix="continuum-", dir=root)
+
+
 def connect(memory_limit: str | None = None) -> tuple[duckdb.DuckDBPyConnection, str]:
-    tmp = tempfile.mkdtemp(prefix="continuum-")
+    tmp = work_folder()
     con = duckdb.connect(os.path.join(tmp, "stops.duckdb"))
     con.execute(f"SET temp_directory = {lit(os.path.join(tmp, 'spill'))}")
     con.execute(f"SET memory_limit = {lit(memory_limit or os.environ.get('CONTINUUM_DUCKDB_MEMORY', '2GB'))}")

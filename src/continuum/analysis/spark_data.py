@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
 from .errors import InputError
-from .load import StopData, file_sha256
+from .load import StopData, file_sha256, work_folder
 from .mapping import Mapping
 from .spark_reduce import SparkReducer
 from .sql import ident, lit
@@ -191,7 +190,7 @@ def use_spark(data: StopData, spark: SparkSession | None = None, stage: str | Pa
     """Hand a table loaded and mapped in DuckDB to Spark: written once as Parquet to ``stage`` (default: the
     load's temporary directory; on a cluster, a directory its executors read), then reduced by Spark."""
     spark = spark or session()
-    where = Path(stage) if stage else Path(data._tmpdir or tempfile.mkdtemp(prefix="continuum-"))
+    where = Path(stage) if stage else Path(data._tmpdir or work_folder())
     where.mkdir(parents=True, exist_ok=True)
     out = where / f"{data.table}-{data.input_sha256[:16]}.parquet"
     data.con.execute(

@@ -10,6 +10,7 @@ While a job runs, a heartbeat thread keeps it from looking dead, however long th
 
 import datetime
 import inspect
+import logging
 import os
 import shutil
 import socket
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -29,7 +30,7 @@ from django_tasks_db.models import DBTaskResult
 from continuum.analysis import ENGINE_VERSION
 from continuum.analysis.analyses import ANALYSES
 from continuum.analysis.errors import InputError
-from continuum.analysis.load import file_sha256, hash_officer_id
+from continuum.analysis.load import WORK_DIR_ENV, file_sha256, hash_officer_id
 from continuum.analysis.mapping import Mapping
 from continuum.analysis.sql import ident, lit
 from continuum.audit.log import record, save_audited
@@ -38,6 +39,8 @@ from continuum.audit.models import AuditEvent
 from . import engine, mappings, results
 from .models import DataRequest, DatasetVersion, Job, SiteDataKey
 from .uploads import DataError, ensure_open
+
+logger = logging.getLogger(__name__)
 
 STALE_AFTER = datetime.timedelta(minutes=30)
 HEARTBEAT_EVERY = 60.0  # seconds; well within STALE_AFTER
@@ -298,9 +301,14 @@ class _Heartbeat:
     def _beat(self) -> None:
         try:
             while not self.stopped.wait(HEARTBEAT_EVERY):
-                Job.objects.filter(
-                    pk=self.job.pk, attempt=self.job.attempt, status=Job.Status.RUNNING
-                ).update(heartbeat_at=timezone.now())
+                try:
+                    Job.objects.filter(
+                        pk=self.job.pk, attempt=self.job.attempt, status=Job.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    # a locked SQLite file or a dropped connection: beat again next time, on a new connection
+                    logger.warning("Heartbeat of job %s missed", self.job.pk, exc_info=True)
+                    connection.close()
         finally:
             connection.close()
 
@@ -333,12 +341,17 @@ def _fail(job: Job, message: str) -> None:
                 request.save(update_fields=["status", "status_note"])
 
 
-WORKDIR_PREFIX = "continuum-"  # the job's work folder and the engine's own (continuum.analysis.load.connect)
+def work_root() -> Path:
+    """Where jobs and the engine they run keep their work folders: a folder of the platform's own (settings
+    CONTINUUM_WORK_DIR), so the sweep after a crash never touches anyone else's temporary files."""
+    root = Path(os.environ[WORK_DIR_ENV])
+    root.mkdir(parents=True, exist_ok=True)
+    return root
 
 
 class _Workdir:
     def __enter__(self) -> Path:
-        self.path = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}job-"))
+        self.path = Path(tempfile.mkdtemp(prefix="job-", dir=work_root()))
         return self.path
 
     def __exit__(self, *exc) -> None:
@@ -349,12 +362,15 @@ def stale_workdirs(older_than: datetime.timedelta) -> list[Path]:
     """Work folders in the temporary directory where nothing was written for `older_than`: a worker killed
     mid-job leaves its folder (a partial standard table, DuckDB's spill files) behind."""
     cutoff = time.time() - older_than.total_seconds()
-    folders = Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*")
-    return sorted(
-        folder
-        for folder in folders
-        if folder.is_dir() and max(p.stat().st_mtime for p in [folder, *folder.rglob("*")]) < cutoff
-    )
+    return sorted(f for f in work_root().iterdir() if f.is_dir() and _last_written(f) < cutoff)
+
+
+def _last_written(folder: Path) -> float:
+    """The newest modification time in the folder; a file vanishing while we look counts as just written."""
+    try:
+        return max(p.lstat().st_mtime for p in [folder, *folder.rglob("*")])
+    except OSError:
+        return time.time()
 
 
 def _validate(job: Job) -> None:

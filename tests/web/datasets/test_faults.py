@@ -11,7 +11,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -74,6 +73,7 @@ def env(shared_db, tmp_path):
         "DATABASE_URL": shared_db,
         "CONTINUUM_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "TMPDIR": str(temp),
+        "CONTINUUM_WORK_DIR": str(tmp_path / "work"),
         "PYTHONUNBUFFERED": "1",
     }
 
@@ -181,10 +181,10 @@ def test_worker_killed_mid_analysis_runs_it_again_exactly_once(big_version, user
     kill_while_running(job, processes, attempt=1, progress=40)  # past loading, inside the analysis
     job.refresh_from_db()
     assert job.status == Job.Status.RUNNING and job.attempt == 1 and not Result.objects.exists()
-    temp = Path(processes.env["TMPDIR"])
-    assert list(temp.glob("continuum-*"))  # the dead worker's work folder, with DuckDB's spill space
+    work = Path(processes.env["CONTINUUM_WORK_DIR"])
+    assert list(work.iterdir())  # the dead worker's work folders, with DuckDB's spill space
     processes.run("sweep_orphans", "--older-than", "0")  # no worker is running: nothing is in progress
-    assert not list(temp.glob("continuum-*"))
+    assert not list(work.iterdir())
 
     processes.worker()  # a new worker, started on its own, takes the job up again
     wait_for(lambda: Job.objects.get(pk=job.pk).finished, "the job to finish", processes)
@@ -249,8 +249,11 @@ def test_sweep_removes_only_old_files_no_record_names(stops_request, users, sett
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(old, (two_days_ago, two_days_ago))
     os.utime(version.raw_file.path, (two_days_ago, two_days_ago))
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    stale_work, live_work = tmp_path / "continuum-job-dead", tmp_path / "continuum-live"
+    monkeypatch.setenv("CONTINUUM_WORK_DIR", str(tmp_path / "work"))
+    stale_work, live_work = tmp_path / "work" / "job-dead", tmp_path / "work" / "continuum-live"
+    elsewhere = tmp_path / "continuum-someone-elses"  # beside the work root: never touched
+    elsewhere.mkdir()
+    os.utime(elsewhere, (time.time() - 2 * 24 * 3600,) * 2)
     for folder in (stale_work, live_work):
         (folder / "spill").mkdir(parents=True)
         (folder / "spill" / "part.tmp").write_bytes(b"x")
@@ -260,7 +263,7 @@ def test_sweep_removes_only_old_files_no_record_names(stops_request, users, sett
     call_command("sweep_orphans", stdout=out)
     assert out.getvalue().strip() == "1 orphan file(s) and 1 work folder(s) removed."
     assert not old.exists() and young.exists() and Path(version.raw_file.path).exists()
-    assert not stale_work.exists() and live_work.exists()
+    assert not stale_work.exists() and live_work.exists() and elsewhere.exists()
 
 
 # The web server killed mid-upload, the client hanging up mid-upload --------------------------------------
