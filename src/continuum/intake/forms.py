@@ -1,6 +1,6 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -324,14 +324,18 @@ class QueueFilterForm(forms.Form):
             queryset = queryset.filter(agency_state=state)
         if age := data.get("age"):
             queryset = queryset.filter(submitted_at__lt=timezone.now() - timezone.timedelta(days=int(age)))
-        flag = data.get("flag")
+        # flag filters are subqueries, not joins: each request once, so the counts need no DISTINCT
+        flag, open_flag = (
+            data.get("flag"),
+            Flag.objects.filter(request=OuterRef("pk"), cleared_at__isnull=True),
+        )
         if flag == "any":
-            queryset = queryset.filter(flags__cleared_at__isnull=True, flags__isnull=False).distinct()
+            queryset = queryset.filter(Exists(open_flag))
         elif flag == "none":
-            queryset = queryset.exclude(flags__cleared_at__isnull=True, flags__isnull=False)
+            queryset = queryset.exclude(Exists(open_flag))
         elif flag:
-            queryset = queryset.filter(flags__code=flag, flags__cleared_at__isnull=True).distinct()
-        counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+            queryset = queryset.filter(Exists(open_flag.filter(code=flag)))
+        counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
         if status := data.get("status"):
             queryset = queryset.filter(status=status)
         queryset = queryset.annotate(

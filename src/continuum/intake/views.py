@@ -176,9 +176,12 @@ def queue(http_request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(http_request.GET or None, internal=internal)
     visible = Request.objects.visible_to(http_request.user)
     requests, counts = form.filter(visible)
+    total = sum(n for _, _, n in counts)
+    status = form.cleaned_data.get("status") if form.is_valid() else None
+    matching = next((n for value, _, n in counts if value == status), total)  # the counts say it already
     context = {
-        "form": form, "requests": page_of(http_request, requests, QUEUE_PER_PAGE), "counts": counts,
-        "total": sum(n for _, _, n in counts), "internal": internal,
+        "form": form, "requests": page_of(http_request, requests, QUEUE_PER_PAGE, count=matching),
+        "counts": counts, "total": total, "internal": internal,
     }  # fmt: skip
     template = "intake/queue.html#results" if http_request.htmx else "intake/queue.html"
     return TemplateResponse(http_request, template, context)

@@ -7,7 +7,7 @@ frozen; every part refuses to change once its report is published (a correction 
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from continuum.sites.models import Site
 
@@ -105,6 +105,13 @@ class Report(models.Model):
                 name="published_report_dated",
             ),
         ]
+        # the public list: published reports, newest first, a page at a time
+        indexes = [
+            models.Index(
+                F("published_at").desc(), F("id").desc(), name="report_published_order",
+                condition=Q(status="published"),
+            )
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})" if self.version > 1 else self.title

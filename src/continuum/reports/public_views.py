@@ -1,20 +1,23 @@
 """The public side: the list of published reports with search and filters, each report as a page, a PDF and a
 Word document. Only published versions (and the versions they corrected) are ever reachable here."""
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from continuum.accounts.access import PUBLIC, access
 from continuum.portal.pagination import page_of
+from continuum.sites.models import Site
 
 from . import document, editing
 from .forms import PublicFilterForm
-from .models import Report
+from .models import Finding, Recommendation, Report
 from .views import download
 
 PER_PAGE = 20
+FILTER_CHOICES_KEY, FILTER_CHOICES_SECONDS = "reports:public-filter-choices", 300
 
 
 def _public():
@@ -26,39 +29,54 @@ def _public():
 def search(params) -> tuple[PublicFilterForm, QuerySet[Report]]:
     """The published reports matching the filters, newest first."""
     published = _public().filter(status=Report.Status.PUBLISHED)
-    # The filters offer only states and years that have a report: asked of the database, not read row by row.
-    states = list(
-        published.exclude(site__agency__state="")
-        .order_by("site__agency__state")
-        .values_list("site__agency__state", flat=True)
-        .distinct()
-    )
-    years = [d.year for d in published.order_by().dates("published_at", "year", order="DESC")]
+    states, years = _filter_choices(published)
     form = PublicFilterForm(params or None, states=states, years=years)
     reports = published
     if form.is_valid():
         data = form.cleaned_data
         if q := data["q"].strip():
+            in_findings = Finding.objects.filter(
+                Q(title__icontains=q) | Q(recommendations__text__icontains=q), report=OuterRef("pk")
+            )
             reports = reports.filter(
                 Q(title__icontains=q)
                 | Q(executive_summary__icontains=q)
                 | Q(site__agency__name__icontains=q)
-                | Q(findings__title__icontains=q)
-                | Q(findings__recommendations__text__icontains=q)
+                | Exists(in_findings)
             )
         if agency := data["agency"].strip():
             reports = reports.filter(site__agency__name__icontains=agency)
         if data["state"]:
             reports = reports.filter(site__agency__state=data["state"])
         if data["topic"]:
+            topic = data["topic"]
             reports = reports.filter(
-                Q(site__topics=data["topic"]) | Q(findings__recommendations__topics=data["topic"])
+                Exists(Site.topics.through.objects.filter(site=OuterRef("site"), topic=topic))
+                | Exists(Recommendation.objects.filter(finding__report=OuterRef("pk"), topics=topic))
             )
         if data["program"]:
             reports = reports.filter(site__program=data["program"])
         if data["year"]:
             reports = reports.filter(published_at__year=data["year"])
-    return form, reports.distinct().order_by("-published_at", "-pk")
+    # filters on findings and topics are subqueries, not joins: no duplicate rows, so no DISTINCT over
+    # every column of every report (the list's main cost with thousands of reports)
+    return form, reports.order_by("-published_at", "-pk")
+
+
+def _filter_choices(published) -> tuple[list[str], list[int]]:
+    """The states and years that have a published report, for the filters: asked of the database and kept for a
+    few minutes (publishing clears it in this process; other web processes see a new state at most that late)."""
+
+    def ask():
+        states = list(
+            published.exclude(site__agency__state="")
+            .order_by("site__agency__state")
+            .values_list("site__agency__state", flat=True)
+            .distinct()
+        )
+        return states, [d.year for d in published.order_by().dates("published_at", "year", order="DESC")]
+
+    return cache.get_or_set(FILTER_CHOICES_KEY, ask, FILTER_CHOICES_SECONDS)
 
 
 @access(PUBLIC)

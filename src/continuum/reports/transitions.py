@@ -8,6 +8,7 @@ version it corrects."""
 
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -170,7 +171,10 @@ def publish(report: Report, actor, reason: str = "") -> Report:
     correction after closure)."""
 
     def _apply(locked: Report, before: str) -> None:
+        from .public_views import FILTER_CHOICES_KEY
+
         locked.published_at, locked.published_by = timezone.now(), actor
+        transaction.on_commit(lambda: cache.delete(FILTER_CHOICES_KEY))
         if locked.corrects_id:
             previous = Report.objects.select_for_update().get(pk=locked.corrects_id)
             if previous.status == R.PUBLISHED:

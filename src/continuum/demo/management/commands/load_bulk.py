@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from continuum.demo import bulk
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
             added = bulk.top_up(sites=sites, requests=requests, seed=seed)
         except (ValueError, RuntimeError) as error:
             raise CommandError(str(error)) from error
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh planner statistics, as after any bulk load
         self.stdout.write(
             f"Added {added.agencies:,} agencies, {added.sites:,} sites, {added.requests:,} requests "
             f"and {added.reports:,} published reports."
