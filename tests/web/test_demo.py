@@ -59,6 +59,10 @@ def test_generated_demo_password_is_kept_outside_the_repo(db, monkeypatch, setti
     first = data.demo_password()
     assert first == data.demo_password() == (tmp_path / "demo-password").read_text()
     assert len(first) >= 12
+    key = data.demo_totp_secret()
+    for name in ("demo-password", "demo-totp-secret"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    assert key == data.demo_totp_secret() and len(key) >= 32
 
 
 def test_demo_has_requests_in_every_status_and_the_seed_sites(db, monkeypatch, settings, tmp_path):

@@ -84,12 +84,7 @@ def demo_password() -> str:
     """From CONTINUUM_DEMO_PASSWORD, else made once and kept in var/ (never committed)."""
     if value := os.environ.get("CONTINUUM_DEMO_PASSWORD"):
         return value
-    path = settings.VAR_DIR / "demo-password"
-    if not path.exists():
-        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"demo-{secrets.token_urlsafe(9)}")
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return _kept_secret("demo-password", lambda: f"demo-{secrets.token_urlsafe(9)}")
 
 
 def demo_totp_secret() -> str:
@@ -97,11 +92,16 @@ def demo_totp_secret() -> str:
     CONTINUUM_DEMO_TOTP_SECRET, else made once and kept in var/ beside the demo password."""
     if value := os.environ.get("CONTINUUM_DEMO_TOTP_SECRET"):
         return value
-    path = settings.VAR_DIR / "demo-totp-secret"
+    return _kept_secret("demo-totp-secret", generate_totp_secret)
+
+
+def _kept_secret(name: str, make) -> str:
+    """A value made once and kept in var/, readable by its owner only from the moment it exists."""
+    path = settings.VAR_DIR / name
     if not path.exists():
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(generate_totp_secret())
-        path.chmod(0o600)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(make())
     return path.read_text().strip()
 
 
