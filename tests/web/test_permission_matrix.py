@@ -80,7 +80,7 @@ intake:add_note                      -         POST login 403   403   404   404 
 intake:triage                        -         GET  login 405   405   405   405   405   405   405   405   405
 intake:triage                        -         POST login 403   403   404   404   404   404   404   422   422
 intake:clear_flag                    -         GET  login 405   405   405   405   405   405   405   405   405
-intake:clear_flag                    -         POST login 302   302   404   404   404   404   404   302   302
+intake:clear_flag                    -         POST login 403   403   404   404   404   404   404   302   302
 intake:decide                        -         GET  login 405   405   405   405   405   405   405   405   405
 intake:decide                        -         POST login 422   422   404   404   404   404   404   422   422
 intake:letter                        -         GET  login 200   200   404   404   404   404   404   200   200

@@ -310,6 +310,7 @@ def triage(http_request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def clear_flag(http_request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
     request = _visible_request(http_request, pk)
+    authorize(http_request.user, "intake.triage_request", request)  # before the form: a refusal, not advice
     flag = get_object_or_404(Flag, pk=flag_pk, request=request)
     form = ReasonForm(http_request.POST)
     if not form.is_valid():
