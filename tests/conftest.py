@@ -19,6 +19,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_public_page_cache(settings):
+    """Tests look at a public page, change something and look again; tests/web/test_public_cache.py turns
+    the cache on to test it."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits (allauth) and used TOTP codes live in the cache; each test starts with none."""
     yield

@@ -248,6 +248,9 @@ STORAGES = {
         )
     },
 }
+# Public pages (site lists, site pages, the reports list) for visitors not signed in: rendered at most once a
+# minute per web process (continuum.portal.caching); a published change shows up at most that late.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 # Work folders of analysis jobs (DuckDB files, spill): the platform's own, swept after a crash (sweep_orphans).
 os.environ.setdefault("CONTINUUM_WORK_DIR", str(VAR_DIR / "work"))
 # Uploads live outside the web root; every download goes through a permission-checked view.

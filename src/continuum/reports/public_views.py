@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from continuum.accounts.access import PUBLIC, access
+from continuum.portal.caching import public_page
 from continuum.portal.pagination import page_of
 from continuum.sites.models import Site
 
@@ -80,6 +81,7 @@ def _filter_choices(published) -> tuple[list[str], list[int]]:
 
 
 @access(PUBLIC)
+@public_page
 def report_list(request: HttpRequest) -> HttpResponse:
     form, reports = search(request.GET)
     template = "reports/public_list.html#results" if request.htmx else "reports/public_list.html"

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from continuum.accounts.access import PUBLIC, access
+from continuum.portal.caching import public_page
 from continuum.portal.pagination import page_of
 
 from .models import Site
@@ -17,6 +18,7 @@ def _public_sites():
 
 
 @access(PUBLIC)
+@public_page
 def active_sites(request: HttpRequest) -> HttpResponse:
     sites = _public_sites().active().order_by("agency__state", "agency__name", "pk")
     return TemplateResponse(
@@ -25,6 +27,7 @@ def active_sites(request: HttpRequest) -> HttpResponse:
 
 
 @access(PUBLIC)
+@public_page
 def closed_sites(request: HttpRequest) -> HttpResponse:
     sites = _public_sites().filter(status=Site.Status.CLOSED).order_by("-closed_on", "-pk")
     return TemplateResponse(
@@ -33,6 +36,7 @@ def closed_sites(request: HttpRequest) -> HttpResponse:
 
 
 @access(PUBLIC)
+@public_page
 def public_site(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(_public_sites(), pk=pk)
     progress_reports = site.progress_reports.filter(state="published").order_by("number")
