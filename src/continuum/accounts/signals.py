@@ -64,15 +64,14 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
            ip_address=ip_address)  # fmt: skip
 
 
+def _own(user, request, state: str) -> None:
+    """A security event of the user's own account."""
+    record(user, user, AuditEvent.Action.SECURITY, to_state=state, ip_address=_ip(request))
+
+
 @receiver(mfa.authenticator_added)
 def _authenticator_added(sender, request, user, authenticator, **kwargs):
-    record(
-        user,
-        user,
-        AuditEvent.Action.SECURITY,
-        to_state=f"mfa_added:{authenticator.type}",
-        ip_address=_ip(request),
-    )
+    _own(user, request, f"mfa_added:{authenticator.type}")
     if authenticator.type == authenticator.Type.TOTP:
         # Proving the new authenticator with a code is a second factor for this session too.
         record_authentication(request, user, "mfa", type=authenticator.type, id=authenticator.pk)
@@ -80,21 +79,14 @@ def _authenticator_added(sender, request, user, authenticator, **kwargs):
 
 @receiver(mfa.authenticator_removed)
 def _authenticator_removed(sender, request, user, authenticator, **kwargs):
-    record(user, user, AuditEvent.Action.SECURITY, to_state=f"mfa_removed:{authenticator.type}",
-           ip_address=_ip(request))  # fmt: skip
+    _own(user, request, f"mfa_removed:{authenticator.type}")
 
 
 @receiver(mfa.authenticator_reset)
 def _authenticator_reset(sender, request, user, authenticator, **kwargs):
-    record(
-        user,
-        user,
-        AuditEvent.Action.SECURITY,
-        to_state=f"mfa_reset:{authenticator.type}",
-        ip_address=_ip(request),
-    )
+    _own(user, request, f"mfa_reset:{authenticator.type}")
 
 
 @receiver(mfa.authentication_failed)
 def _mfa_failed(sender, request, user, authenticator=None, **kwargs):
-    record(user, user, AuditEvent.Action.SECURITY, to_state="mfa_failed", ip_address=_ip(request))
+    _own(user, request, "mfa_failed")
