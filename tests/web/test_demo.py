@@ -47,7 +47,9 @@ def test_every_demo_login_works(client, db, monkeypatch, settings, tmp_path):
         assert response.status_code == 302, user.email
         if user.role in MFA_ROLES:
             assert response["Location"] == "/accounts/2fa/authenticate/"
-            response = client.post(response["Location"], {"code": totp_code(User.objects.get(email=user.email))})
+            response = client.post(
+                response["Location"], {"code": totp_code(User.objects.get(email=user.email))}
+            )
             assert response.status_code == 302, user.email
         assert client.get("/workspace/").context["user"].email == user.email
         client.post("/accounts/logout/")

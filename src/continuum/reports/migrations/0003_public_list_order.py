@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_reviewcomment_phase'),
-        ('sites', '0002_sitemember_site_closed_on_and_more'),
+        ("reports", "0002_reviewcomment_phase"),
+        ("sites", "0002_sitemember_site_closed_on_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('status', 'published')), name='report_published_order'),
+            model_name="report",
+            index=models.Index(
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("status", "published")),
+                name="report_published_order",
+            ),
         ),
     ]
