@@ -35,7 +35,7 @@ def next_due(site: Site) -> date | None:
     if last is not None:
         return add_months(last.as_of, INTERVAL_MONTHS)
     first = site.implementations.order_by("pk").first()
-    return add_months(first.updated_at.date(), INTERVAL_MONTHS) if first else None
+    return add_months(timezone.localdate(first.updated_at), INTERVAL_MONTHS) if first else None
 
 
 def draft(site: Site, actor, *, as_of: date, narrative: str) -> ProgressReport:

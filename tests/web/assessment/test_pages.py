@@ -1,6 +1,7 @@
 """Tracking pages by role, the public progress report, and a walk through the pages in real Chromium."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from continuum.assessment import progress, tracking
@@ -22,7 +23,7 @@ MATRIX = {
 def tracked(oa_site, users):
     tracking.import_recommendations(oa_site, users["staff"])
     report = progress.draft(
-        oa_site, users["staff"], as_of=oa_site.created_at.date(), narrative="**Six** months."
+        oa_site, users["staff"], as_of=timezone.localdate(oa_site.created_at), narrative="**Six** months."
     )
     progress.publish(report, users["staff"])
     return oa_site
@@ -40,7 +41,7 @@ def test_permission_matrix(client, users, login, tracked, who):
 
 
 def test_unpublished_progress_reports_are_not_public(client, users, tracked):
-    progress.draft(tracked, users["staff"], as_of=tracked.created_at.date(), narrative="Draft")
+    progress.draft(tracked, users["staff"], as_of=timezone.localdate(tracked.created_at), narrative="Draft")
     assert client.get(f"/sites/{tracked.pk}/progress/2/").status_code == 404
     tracked.is_public = False
     tracked.save()
