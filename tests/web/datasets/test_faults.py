@@ -243,7 +243,8 @@ def test_sweep_removes_only_old_files_no_record_names(stops_request, users, sett
     """What a process killed between writing a file and committing its row leaves: removed once a day old."""
     version = uploads.add_version(stops_request, users["liaison_a"], upload("stops.csv", ri_slice(10)))
     media = Path(settings.MEDIA_ROOT)
-    old, young = media / "datasets" / "site-1" / "raw" / "cut-off.csv", media / "datasets" / "copying.csv"
+    raw_folder = Path(version.raw_file.path).parent  # the site's raw uploads
+    old, young = raw_folder / "cut-off.csv", media / "datasets" / "copying.csv"
     for path in (old, young):
         path.write_bytes(b"half a file")
     two_days_ago = time.time() - 2 * 24 * 3600
