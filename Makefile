@@ -11,6 +11,8 @@ FE_STAMP := frontend/node_modules/.installed
 STATIC_STAMP := src/continuum/portal/static/vendor/.built
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on two processes (pytest-xdist), a test file per process; PYTEST_WORKERS= runs it in one.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 # Development defaults; production sets these in its environment (see README).
 export DEBUG ?= 1
@@ -76,7 +78,7 @@ $(SPARK_STAMP): pyproject.toml $(PY_STAMP)
 test: install chromium lint check
 	@if java -version >/dev/null 2>&1; then $(MAKE) --no-print-directory $(SPARK_STAMP); \
 	  else echo "No Java: the Spark tests will be skipped."; fi
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-spark: install
 	@java -version >/dev/null 2>&1 || { echo "The Spark tests need Java 17+"; exit 1; }
