@@ -3,7 +3,6 @@
 import os
 
 import pytest
-from django.utils.text import slugify
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests are still
 # synchronous, so Django's async-safety guard does not apply to them.
@@ -33,20 +32,6 @@ def _fresh_cache():
 
     for cache in caches.all():
         cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _seed_topics(request):
-    """The topic taxonomy comes from a data migration; a transactional test's flush removes it, so tests that
-    use the database get it back here."""
-    names = set(request.fixturenames)
-    if not names & {"db", "transactional_db"}:
-        return
-    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
-    from continuum.catalog.models import SEED_TOPICS, Topic
-
-    if not Topic.objects.exists():
-        Topic.objects.bulk_create([Topic(name=name, slug=slugify(name)) for name in SEED_TOPICS])
 
 
 @pytest.fixture

@@ -75,12 +75,3 @@ class Topic(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
-
-
-SEED_TOPICS = [
-    "Use of force", "Racial profiling and bias", "Traffic stops", "Arrests", "Staffing",
-    "Recruitment and hiring", "Community policing", "Problem-oriented policing", "Officer-involved shootings",
-    "Critical incidents", "Traffic collisions", "Human resources", "Officer safety and wellness",
-    "Crowd management", "De-escalation", "Accountability and discipline", "Early intervention",
-    "Body-worn cameras", "Crisis response", "Community engagement", "Police vehicle crashes",
-]  # fmt: skip

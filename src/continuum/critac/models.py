@@ -10,18 +10,6 @@ from django.utils.text import slugify
 from continuum.agencies.models import ProviderOrganization
 from continuum.sites.models import Site
 
-SEED_DELIVERY_TYPES = [
-    ("In-person training", "Classroom or scenario-based training delivered at the agency."),
-    ("Web-based training", "Live or recorded online training for the agency's personnel."),
-    ("Virtual coaching", "Remote one-to-one or small-group coaching of leaders and specialists."),
-    ("Meeting facilitation", "A neutral facilitator for meetings with the community or partners."),
-    ("Onsite consultation", "Subject-matter experts visit the agency to advise on an issue."),
-    ("Policy review", "Experts review the agency's policies against national standards and practice."),
-    ("Strategic planning", "Help setting goals, priorities and a plan to reach them."),
-    ("Peer exchange", "Agency personnel visit, or are visited by, a peer agency that has done it."),
-    ("Resource referral", "Publications, model policies and tools that answer the request."),
-]
-
 
 class DeliveryType(models.Model):
     """A way CRI-TAC assistance is delivered; managed by administrators, seeded with the program's list."""

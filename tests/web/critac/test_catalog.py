@@ -1,7 +1,9 @@
 """The seeded catalog (topic areas, 60+ topics, delivery types) and the public catalog page."""
 
-from continuum.catalog.models import SEED_TOPICS, Topic, TopicArea
-from continuum.critac.models import SEED_DELIVERY_TYPES, DeliveryType
+from continuum.catalog.models import Topic, TopicArea
+from continuum.catalog.seed import SEED_TOPICS
+from continuum.critac.models import DeliveryType
+from continuum.critac.seed import SEED_DELIVERY_TYPES
 
 from . import factories
 
@@ -25,6 +27,19 @@ def test_the_nine_delivery_types_are_seeded(db):
     names = list(DeliveryType.objects.values_list("name", flat=True))
     assert names == [name for name, _ in SEED_DELIVERY_TYPES]
     assert len(names) == 9 and "Resource referral" in names and "In-person training" in names
+
+
+def test_a_flushed_database_gets_the_catalog_back_but_a_removed_topic_stays_removed(transactional_db):
+    """Transactional tests (and `manage.py flush`) empty every table; the seeds come back after the flush, as
+    content types do, so a test that runs after them sees the program's catalog."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert Topic.objects.filter(area__isnull=False).count() >= 60
+    assert DeliveryType.objects.count() == len(SEED_DELIVERY_TYPES)
+    Topic.objects.filter(name="Arrests").delete()
+    call_command("migrate", verbosity=0)
+    assert not Topic.objects.filter(name="Arrests").exists()
 
 
 def test_the_public_page_lists_areas_topics_types_and_partners(client, partners):

@@ -3,7 +3,7 @@
 from django.db import migrations
 from django.utils.text import slugify
 
-from continuum.catalog.models import SEED_TOPICS
+from continuum.catalog.seed import SEED_TOPICS
 
 
 def seed(apps, schema_editor):

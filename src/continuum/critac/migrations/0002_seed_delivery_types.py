@@ -3,7 +3,7 @@
 from django.db import migrations
 from django.utils.text import slugify
 
-from continuum.critac.models import SEED_DELIVERY_TYPES
+from continuum.critac.seed import SEED_DELIVERY_TYPES
 
 
 def seed(apps, schema_editor):
