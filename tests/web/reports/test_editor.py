@@ -3,6 +3,7 @@ a published report refusing every change."""
 
 import json
 
+from continuum.catalog.models import Topic
 from continuum.reports.models import Report
 
 from .conftest import RESULT, publish
@@ -32,7 +33,7 @@ def test_add_finding_and_recommendation_with_htmx(client, login, users, report):
             f"rec-for-{third.pk}-text": "Do the thing.",
             f"rec-for-{third.pk}-responsible_party": "The chief",
             f"rec-for-{third.pk}-priority": "low",
-            f"rec-for-{third.pk}-topics": [1],
+            f"rec-for-{third.pk}-topics": [Topic.objects.get(name="Use of force").pk],
         },
     )
     assert response.status_code == 302
