@@ -7,8 +7,6 @@ from django.core.files.base import ContentFile
 
 from continuum.intake.screening import MIN_DESCRIPTION, apply_screening, screen
 
-from .conftest import make_request
-
 
 def _incomplete(request) -> str:
     return {finding.code: finding.reason for finding in screen(request)}.get("incomplete", "")
