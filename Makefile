@@ -18,7 +18,7 @@ PYTEST_WORKERS ?= -n 2 --dist loadfile
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run serve demo test test-spark lint check bench bench-load chromium clean
+.PHONY: help install run serve demo test test-spark lint check bench bench-load mutation chromium clean
 
 help:
 	@echo "make run    install, migrate, load the demo data, serve on http://$(HOST):$(PORT)"
@@ -94,5 +94,11 @@ bench-load: install
 	$(BIN)/python -m pip install --quiet -e '.[load]'
 	timeout 600 $(BIN)/python -m benchmarks.load $(LOAD_ARGS)
 
+# Mutation testing of the core (permission rules, transitions, screening, work plans, the engine's statistics and
+# traffic-stop analyses): scores per module in benchmarks/results/mutation.md. Not part of `make test`.
+mutation: install
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	$(BIN)/python benchmarks/mutation.py
+
 clean:
-	rm -rf $(VENV) frontend/node_modules src/continuum/portal/static/vendor .pytest_cache .ruff_cache
+	rm -rf $(VENV) frontend/node_modules src/continuum/portal/static/vendor .pytest_cache .ruff_cache mutants

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,8 @@ from astral import Observer
 from astral.sun import dusk, sunset
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / ".." / "shared" / "data"
+# The shared real files sit beside the repository; CONTINUUM_SHARED_DATA says where when it runs from a copy.
+DATA = Path(os.environ.get("CONTINUUM_SHARED_DATA") or REPO / ".." / "shared" / "data")
 RI = DATA / "ri_state_police_stops_2005_2008.csv"
 LAT, LNG, TZ = 41.70, -71.50, "America/New_York"
 

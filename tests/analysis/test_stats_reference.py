@@ -36,6 +36,12 @@ def test_wilson_matches_statsmodels(k, n, alpha):
     assert hi == pytest.approx(ref_hi, abs=TIGHT)
 
 
+def test_wilson_defaults_to_95_percent():
+    assert wilson(37, 120) == pytest.approx(
+        proportion_confint(37, 120, alpha=0.05, method="wilson"), abs=TIGHT
+    )
+
+
 def test_wilson_without_observations_is_undefined():
     assert all(math.isnan(v) for v in wilson(0, 0))
 
@@ -92,6 +98,9 @@ def test_ratio_of_single_counts_is_defined():
     """One event in each group is the smallest case with a log-normal interval."""
     rr, lo, hi = ratio_ci(1, 10, 1, 20, binomial=True)
     assert rr == pytest.approx(2.0) and 0 < lo < rr < hi
+    # A denominator of one (one person, one year) is a denominator.
+    rr, lo, hi = ratio_ci(3, 1, 2, 1, binomial=False)
+    assert (lo, hi) == pytest.approx(confint_poisson_2indep(3, 1, 2, 1, method="wald-log", compare="ratio"))
 
 
 @pytest.mark.parametrize(
@@ -136,13 +145,22 @@ def test_grouped_binomial_matches_row_level_logit_and_its_intervals():
     ci = ref.conf_int(alpha=0.05)
     for i, name in enumerate(["const", "a", "b"]):
         c = coefs[name]
-        assert c.coef == pytest.approx(ref.params[i], abs=1e-8)
-        assert c.se == pytest.approx(ref.bse[i], abs=1e-8)
+        assert c.coef == pytest.approx(ref.params[i], abs=1e-11)
+        assert c.se == pytest.approx(ref.bse[i], abs=1e-8)  # IRLS weights from its last step
         assert c.z == pytest.approx(ref.tvalues[i], abs=1e-7)
         assert c.p_value == pytest.approx(ref.pvalues[i], abs=1e-9)
         assert c.ci95[0] == pytest.approx(ci[i][0], abs=1e-8)
         assert c.ci95[1] == pytest.approx(ci[i][1], abs=1e-8)
         d = c.to_dict()
+        assert set(d) == {"coef", "se", "z", "p_value", "ci95", "odds_ratio", "odds_ratio_ci95"}
+        assert (d["coef"], d["se"], d["z"], d["p_value"], d["ci95"]) == (
+            c.coef,
+            c.se,
+            c.z,
+            c.p_value,
+            list(c.ci95),
+        )
+        assert set(c.to_dict(odds=False)) == {"coef", "se", "z", "p_value", "ci95"}
         assert d["odds_ratio"] == pytest.approx(math.exp(ref.params[i]), rel=1e-8)
         assert d["odds_ratio_ci95"][0] == pytest.approx(math.exp(ci[i][0]), rel=1e-8)
         assert d["odds_ratio_ci95"][1] == pytest.approx(math.exp(ci[i][1]), rel=1e-8)
