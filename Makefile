@@ -18,13 +18,14 @@ PYTEST_WORKERS ?= -n 2 --dist loadfile
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run serve demo test test-spark lint check bench bench-load mutation chromium clean
+.PHONY: help install run serve demo test test-spark lint check bench bench-load mutation audit probe chromium clean
 
 help:
 	@echo "make run    install, migrate, load the demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install, lint, check, run the whole suite"
 	@echo "make test-spark  install the spark extra, run the Spark reducer's tests (needs Java 17+)"
 	@echo "make bench  speed and memory benchmarks (not part of the suite)"
+	@echo "make audit  known vulnerabilities in the pinned dependencies (needs PyPI and npm's advisory data)"
 	@echo "make bench-load  50 clients against gunicorn on a throwaway PostgreSQL database (127.0.0.1:5432)"
 
 $(PY_STAMP): pyproject.toml .python-version
@@ -64,6 +65,7 @@ run: demo
 lint: $(PY_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: install
 	$(BIN)/python manage.py check --fail-level WARNING
@@ -85,6 +87,16 @@ test-spark: install
 	$(MAKE) --no-print-directory $(SPARK_STAMP)
 	$(BIN)/pytest -m spark tests/analysis $(PYTEST_ARGS)
 
+# The hardening probe (issue 20): its attacks against gunicorn, DEBUG off, on a throwaway PostgreSQL database.
+probe: install
+	timeout 1200 $(BIN)/python -m benchmarks.probe
+
+# Known vulnerabilities in the pinned dependencies (pip-audit, npm audit). Needs the advisory databases on the
+# network; says plainly what could not be checked (exit 2) rather than reporting a clean result.
+audit: install
+	$(BIN)/python -m pip install --quiet -e '.[audit]'
+	$(BIN)/python scripts/audit.py
+
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
@@ -98,7 +110,7 @@ bench-load: install
 # traffic-stop analyses): scores per module in benchmarks/results/mutation.md. Not part of `make test`.
 mutation: install
 	$(BIN)/python -m pip install --quiet -e '.[mutation]'
-	$(BIN)/python benchmarks/mutation.py
+	$(BIN)/python benchmarks/mutation.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/continuum/portal/static/vendor .pytest_cache .ruff_cache mutants

@@ -108,21 +108,28 @@ def row_level_fits(data, tmp: Path) -> dict:  # type: ignore[no-untyped-def]
 
     point = {"lat": 41.7, "lng": -71.5, "tz": "America/New_York"}
     evening = load_stops(generate_stops(tmp / "evening.parquet", 1_000_000, minutes=(960, 1320)))
-    t_veil_grouped, grouped = timed(lambda: veil_of_darkness(evening, **point), 2)
+    t_veil_grouped, grouped = timed(lambda: veil_of_darkness(evening, **point, geography=None), 2)
 
     def veil_rows():  # type: ignore[no-untyped-def]
-        dates = [d for (d,) in evening.con.execute("SELECT DISTINCT date FROM stops").fetchall()]
+        # OPP's definitions (analyses/veil.py): window from the earliest to the latest dusk over the stops'
+        # dates, whole minutes, sunset <= minute <= dusk dropped, dark from the minute of dusk
+        eligible = "subject_race IN ('black', 'white') AND time IS NOT NULL AND date IS NOT NULL"
+        dates = [
+            d for (d,) in evening.con.execute(f"SELECT DISTINCT date FROM stops WHERE {eligible}").fetchall()
+        ]
         sun = sun_times(dates, 41.7, -71.5, "America/New_York")
-        lo, hi = float(sun["sunset_min"].min()), float(sun["dusk_min"].max())
-        m = "(hour(time) * 60 + minute(time) + second(time) / 60.0)"
+        lo, hi = float(sun["dusk_minute"].min()), float(sun["dusk_minute"].max())
+        m = "(hour(time) * 60 + minute(time))"
         df = evening.con.execute(
-            f"""SELECT CAST(round(CAST(hour(time) * 60 + minute(time) AS DOUBLE) / 5) * 5 AS INT) AS minute,
-                       CAST({m} > sun.dusk_min AS INT) AS is_dark, CAST(subject_race = 'black' AS INT) AS y
+            f"""SELECT {m} AS minute, CAST({m} >= sun.dusk_minute AS INT) AS is_dark,
+                       CAST(subject_race = 'black' AS INT) AS y
                 FROM stops JOIN sun USING (date)
-                WHERE subject_race IN ('black', 'white') AND {m} BETWEEN {lo} AND {hi}
-                  AND NOT ({m} > sun.sunset_min AND {m} < sun.dusk_min)"""
+                WHERE {eligible} AND {m} BETWEEN {lo} AND {hi}
+                  AND NOT ({m} >= sun.sunset_minute AND {m} <= sun.dusk_minute)"""
         ).df()
-        spline = NaturalSpline(df["minute"].unique())
+        df["minute"] = np.round(df["minute"] / 5) * 5  # R's round: half to even
+        # ns() knots at quantiles of the grouped rows, as OPP's glm places them
+        spline = NaturalSpline(df.drop_duplicates(["minute", "is_dark"])["minute"].to_numpy())
         X = np.column_stack([np.ones(len(df)), df["is_dark"], spline(df["minute"].to_numpy())])
         return df["y"].to_numpy(float), X
 

@@ -2,9 +2,13 @@
 `[tool.mutmut] only_mutate`, runs for each mutant the selected tests that reach the mutated function, and this
 script turns its verdicts into a score per module, written to benchmarks/results/mutation.json and .md.
 
-Score = killed / (mutants - equivalent). Equivalent mutants (a change no test can observe, such as clipping a
-Wilson bound at 2 instead of 1 when it never exceeds 1) are listed, each with its reason, in
-benchmarks/mutation_equivalent.toml; they are reported, not counted. Not part of `make test`: it takes minutes.
+Score = killed / (mutants - equivalent - text-only). Equivalent mutants (a change no test can observe, such as
+clipping a Wilson bound at 2 instead of 1 when it never exceeds 1) are listed, each with its reason, in
+benchmarks/mutation_equivalent.toml; they are reported, not counted. With `exclude_text_only = true` there, a
+surviving mutant that changes only the words inside a string literal (mutmut's "XX...XX" or a change of case in
+a message) is reported as text-only and not counted either: tests pin what a rule decides, not each sentence.
+Not part of `make test`: it takes minutes. `make mutation ARGS="'continuum.intake.screening*'"` runs a subset
+and updates those modules' rows, keeping the others from the last run.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import re
 import subprocess
 import sys
 import time
+import tokenize
 import tomllib
 from collections import Counter, defaultdict
+from io import StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,13 +33,42 @@ TARGET = 0.95
 NAME = re.compile(r"^\s*(?P<name>(?P<module>[\w.]+)\.x[_ǁ].*__mutmut_\d+): (?P<status>[\w ]+)$")
 
 
-def run_mutmut() -> float:
+def run_mutmut(names: list[str]) -> float:
     """Run mutmut from a clean `mutants/` copy; the engine tests find the shared data through the environment."""
     env = dict(os.environ, DEBUG="1", CONTINUUM_SHARED_DATA=str((ROOT / ".." / "shared" / "data").resolve()))
     started = time.monotonic()
     subprocess.run(["rm", "-rf", str(ROOT / "mutants")], check=True)
-    subprocess.run([sys.executable, "-m", "mutmut", "run"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=ROOT, env=env, check=True)
     return time.monotonic() - started
+
+
+def _shape(lines: list[str]) -> list[tuple[int, str]] | None:
+    """The tokens of some source lines with the text of every string literal blanked, or None if they don't
+    tokenize on their own (a fragment of a longer statement is wrapped in parentheses first)."""
+    source = "(\n" + "\n".join(line.strip() for line in lines) + "\n)\n"
+    try:
+        tokens = list(tokenize.generate_tokens(StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    text = {tokenize.STRING, tokenize.FSTRING_MIDDLE}
+    return [
+        (t.type, "" if t.type in text else t.string)
+        for t in tokens
+        if t.type not in (tokenize.NL, tokenize.NEWLINE)
+    ]
+
+
+def text_only(name: str) -> bool:
+    """True when the mutant changes nothing but the words inside string literals."""
+    diff = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", name], cwd=ROOT, capture_output=True, text=True
+    ).stdout.splitlines()
+    removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    if not removed or not added:
+        return False
+    before, after = _shape(removed), _shape(added)
+    return before is not None and before == after
 
 
 def verdicts() -> dict[str, str]:
@@ -48,18 +83,28 @@ def verdicts() -> dict[str, str]:
     return found
 
 
+def settings() -> dict:
+    return tomllib.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
+
+
 def equivalent() -> dict[str, str]:
-    data = tomllib.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
-    return {name: entry["reason"] for name, entry in data.get("equivalent", {}).items()}
+    return {name: entry["reason"] for name, entry in settings().get("equivalent", {}).items()}
 
 
-def score(found: dict[str, str], same: dict[str, str]) -> dict[str, dict]:
+def score(found: dict[str, str], same: dict[str, str], skip_text: bool) -> dict[str, dict]:
     per_module: dict[str, Counter] = defaultdict(Counter)
     survivors: dict[str, list[str]] = defaultdict(list)
+    wording: dict[str, list[str]] = defaultdict(list)
     for name, status in found.items():
+        if status == "not checked":
+            continue
         module = NAME.match(f"{name}: x")["module"]
         if name in same:
             per_module[module]["equivalent"] += 1
+            continue
+        if skip_text and status != "killed" and text_only(name):
+            per_module[module]["text-only"] += 1
+            wording[module].append(name)
             continue
         per_module[module][status] += 1
         if status != "killed":
@@ -67,7 +112,7 @@ def score(found: dict[str, str], same: dict[str, str]) -> dict[str, dict]:
     table = {}
     for module, counts in sorted(per_module.items()):
         total = sum(counts.values())
-        counted = total - counts["equivalent"]
+        counted = total - counts["equivalent"] - counts["text-only"]
         table[module] = {
             "mutants": total,
             "killed": counts["killed"],
@@ -75,8 +120,10 @@ def score(found: dict[str, str], same: dict[str, str]) -> dict[str, dict]:
             "timeout": counts["timeout"],
             "other": counted - counts["killed"] - counts["survived"] - counts["timeout"],
             "equivalent": counts["equivalent"],
+            "text_only": counts["text-only"],
             "score": round(counts["killed"] / counted, 4) if counted else 1.0,
             "not_killed": sorted(survivors[module]),
+            "text_only_names": sorted(wording[module]),
         }
     return table
 
@@ -89,28 +136,41 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
     lines = [
         f"# Mutation score per module (mutmut; {seconds / 60:.1f} min; target {TARGET:.0%})",
         "",
-        "| module | mutants | killed | survived | timeout | equivalent | score |",
-        "|---|---|---|---|---|---|---|",
+        "| module | mutants | killed | survived | timeout | equivalent | text-only | score |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for module, row in table.items():
         mark = "" if row["score"] >= TARGET else " (below target)"
         lines.append(
             f"| `{module}` | {row['mutants']} | {row['killed']} | {row['survived']} | {row['timeout']} | "
-            f"{row['equivalent']} | {row['score']:.1%}{mark} |"
+            f"{row['equivalent']} | {row['text_only']} | {row['score']:.1%}{mark} |"
         )
     lines += ["", "## Not killed", ""]
     for row in table.values():
         lines += [f"- {name}" for name in row["not_killed"]]
+    lines += ["", "## Text-only (a message's words changed; not counted)", ""]
+    for row in table.values():
+        lines += [f"- {name}" for name in row["text_only_names"]]
     lines += ["", "## Equivalent (not counted)", ""]
     lines += [f"- `{name}`: {reason}" for name, reason in sorted(same.items())]
     (RESULTS / "mutation.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines[: 4 + len(table)]))
 
 
+def merged(table: dict[str, dict]) -> dict[str, dict]:
+    """A run on some modules updates their rows and keeps the other modules' figures from the last run."""
+    path = RESULTS / "mutation.json"
+    earlier = json.loads(path.read_text()).get("modules", {}) if path.exists() else {}
+    return dict(sorted({**earlier, **table}.items()))
+
+
 def main() -> int:
-    seconds = run_mutmut() if "--report-only" not in sys.argv else 0.0
+    names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    seconds = run_mutmut(names) if "--report-only" not in sys.argv else 0.0
     same = equivalent()
-    table = score(verdicts(), same)
+    table = score(verdicts(), same, skip_text=settings().get("exclude_text_only", False))
+    if names:
+        table = merged(table)
     write(table, seconds, same)
     return 0 if all(row["score"] >= TARGET for row in table.values()) else 1
 

@@ -49,13 +49,16 @@ class BrowserSession:
     def url(self, path: str) -> str:
         return f"{self.live_server.url}{path}"
 
-    def open_page(self, path: str, user=None):
+    def open_page(self, path: str, user=None, width: int | None = None):
+        """A fresh browser context (signed in as `user`), `width` CSS pixels wide if given (390: a phone)."""
         from django.conf import settings
         from django.test import Client
 
         if self.context is not None:
             self.context.close()
-        self.context = self.browser.new_context()
+        self.context = self.browser.new_context(
+            **({"viewport": {"width": width, "height": 844}, "is_mobile": True} if width else {})
+        )
         if user is not None:
             from tests.conftest import sign_in
 

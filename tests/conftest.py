@@ -1,5 +1,6 @@
 """Shared fixtures: one organization of each kind twice over (A and B), and one user per role."""
 
+import contextlib
 import os
 
 import pytest
@@ -25,13 +26,22 @@ def _no_public_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_report_files(settings, tmp_path):
+    """Published reports' rendered files go to a folder of the test's own."""
+    settings.REPORT_FILES_DIR = tmp_path / "report-files"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits (allauth) and used TOTP codes live in the cache; each test starts with none."""
+    """Rate limits (allauth, intake) and used TOTP codes live in the shared cache (a database table in the
+    tests); each test starts with none."""
     yield
     from django.core.cache import caches
 
     for cache in caches.all():
-        cache.clear()
+        # the database cache, in a test without database access, holds nothing of the test's
+        with contextlib.suppress(RuntimeError):
+            cache.clear()
 
 
 @pytest.fixture
@@ -66,6 +76,7 @@ ROLE_ORG = {
     "provider_b": ("provider_staff", "provider_b"),
     "sme_a": ("sme", "provider_a"),
     "staff": ("program_staff", "office"),
+    "reviewer": ("program_staff", "office"),
     "admin": ("administrator", "office"),
 }
 
@@ -84,6 +95,26 @@ def make_user(email: str, role: str, organization, **fields):
     if role in MFA_ROLES:
         TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def at_once(work, times: int) -> None:
+    """Run `work` in `times` threads started together, and wait for them all (races, concurrent first requests).
+    Each thread closes its own database connection when done."""
+    import threading
+
+    from django.db import connection
+
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def totp_code(user) -> str:

@@ -130,7 +130,7 @@ def _prepare(env: dict, args) -> dict:
     times = {}
     for label, command in [
         ("migrate", ["migrate", "--noinput"]),
-        ("load_demo", ["load_demo", "--quiet"]),
+        ("load_demo", ["load_demo", "--quiet", "--throwaway-database"]),
         ("load_bulk", ["load_bulk", "--sites", str(args.sites), "--requests", str(args.requests)]),
         ("collectstatic", ["collectstatic", "--noinput"]),
     ]:

@@ -142,13 +142,18 @@ def analyze(
     except InputError as exc:
         _fail(exc)
         return
+    for warning in result.warnings:  # first, before any number
+        out.print(f"[bold yellow]WARNING:[/] {warning}", highlight=False, soft_wrap=True)
     out.print(
         f"{analysis}: {result.n_used:,} rows used, {sum(result.n_excluded.values()):,} excluded "
         f"-> {out_dir / 'result.json'}"
     )
     if analysis == "veil-of-darkness":
         d = result.estimates["is_dark"]
-        out.print(f"is_dark coef {d['coef']:.4f} (se {d['se']:.4f}), odds ratio {d['odds_ratio']:.3f}")
+        if d is None:  # the fit did not converge or separated: its first caveat says why
+            out.print(result.caveats[0], highlight=False, soft_wrap=True)
+        else:
+            out.print(f"is_dark coef {d['coef']:.4f} (se {d['se']:.4f}), odds ratio {d['odds_ratio']:.3f}")
 
 
 @data_app.command("profile")
@@ -213,6 +218,10 @@ def data_validate(
     out.print(table)
     if report.unmapped_columns:
         out.print(f"source columns not used by the mapping: {', '.join(report.unmapped_columns)}")
+    for column, n in report.missing_markers.items():
+        out.print(f"{column}: {n:,} cells read as missing (a missing marker such as NA)", highlight=False)
+    for fold in report.folds:
+        out.print(f"folded: {fold.describe()}", highlight=False, soft_wrap=True)
 
 
 # `continuum backup FILE` / `continuum restore FILE`: these two set Django up when they run, the rest never does.

@@ -13,9 +13,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from continuum.portal.private_files import close_var_dir
+
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("CONTINUUM_VAR_DIR", REPO_DIR / "var"))
+# Files at rest (the SQLite database, agency datasets, letters, work files, keys) are readable by the service
+# alone: created 0600 in 0700 folders by every process, and var/ closed on start (portal/private_files.py).
+close_var_dir(VAR_DIR)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -29,9 +34,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _local_secret_key() -> str:
+def _local_secret_key(name: str = "secret_key") -> str:
     """A development key kept outside the repository, so none is ever committed."""
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
@@ -44,6 +49,14 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or (_local_secret_key() if DEBUG else 
 if not SECRET_KEY:
     raise RuntimeError(
         "SECRET_KEY must be set in the environment when DEBUG is off (DEBUG=1 for development)."
+    )
+if not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
+    # Django only warns (security.W009); a guessable key forges sessions and password-reset links, so refuse.
+    raise RuntimeError(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -157,6 +170,7 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 # django-allauth: accounts are issued by administrators; people sign in with their e-mail address.
 ACCOUNT_ADAPTER = "continuum.accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Continuum] "
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -185,13 +199,22 @@ if DEBUG:
     # allauth refuses it when DEBUG is off.
     MFA_TOTP_INSECURE_BYPASS_CODE = os.environ.get("CONTINUUM_DEMO_MFA_CODE") or None
 
-# django-axes: five failed log-ins lock the account for 15 minutes, wherever they come from (NIST AC-7).
+# django-axes: five failed log-ins lock the account for 15 minutes (NIST AC-7).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes warns when the lock is not keyed on the address; here it is keyed on the account on purpose (rotating
-# addresses does not reset it), and allauth still throttles log-in attempts per address (30 a minute).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Personal API tokens expire: sooner for the roles that must sign in with a second factor.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+API_TOKEN_DAYS_MFA = int(os.environ.get("API_TOKEN_DAYS_MFA", "30"))
+# How long an agency has for its factual-accuracy review of a draft report, unless staff set another period.
+FACTUAL_REVIEW_DAYS = int(os.environ.get("CONTINUUM_FACTUAL_REVIEW_DAYS", "30"))
+# Days an invitation to join Continuum stays valid (a resend starts a new period).
+INVITATION_DAYS = int(os.environ.get("CONTINUUM_INVITATION_DAYS", "7"))
+# The lock is keyed on the account from one client address: a stranger's wrong passwords lock the account for
+# the stranger's address only, so nobody can keep the owner locked out (issue 20); attempts during a lock do
+# not extend it. allauth still throttles log-ins per address (30 a minute) in the shared cache.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "continuum.accounts.clients.axes_client_address"
 AXES_USERNAME_CALLABLE = "continuum.accounts.security.attempted_email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
@@ -202,6 +225,25 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# The client's address: behind TRUSTED_PROXY_COUNT reverse proxies (the TLS proxy production runs behind) it
+# is the one the nearest trusted proxy appended to X-Forwarded-For, never a value the client wrote itself.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# One cache shared by every web process and worker: used second-factor codes, log-in and submission limits
+# must hold across processes (issue 20). Redis when CACHE_URL names one (production), else a table in the
+# database (created by `manage.py createcachetable`, and by the test runner). Public pages are cached per
+# process ("pages"): they are the same for everyone and cheap to render again.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "continuum_cache"}
+    ),
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public-pages"},
+}
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -255,7 +297,13 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"
 os.environ.setdefault("CONTINUUM_WORK_DIR", str(VAR_DIR / "work"))
 # Uploads live outside the web root; every download goes through a permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("CONTINUUM_MEDIA_ROOT", VAR_DIR / "uploads"))
+# Published reports' PDF and Word files, rendered once (reports/published_files.py); safe to delete.
+REPORT_FILES_DIR = Path(os.environ.get("CONTINUUM_REPORT_FILES_DIR", VAR_DIR / "report-files"))
 # Large uploads spool to unnamed temporary files: a server killed mid-upload leaves no partial file behind.
+# Authenticates backups (HMAC of the manifest); never inside one. Required in production, kept apart from the
+# backups; in development generated into var/backup-key, which backups leave out.
+BACKUP_KEY = os.environ.get("CONTINUUM_BACKUP_KEY") or (_local_secret_key("backup-key") if DEBUG else "")
+FILE_UPLOAD_PERMISSIONS, FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o600, 0o700
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "continuum.portal.uploads.UnnamedTemporaryFileUploadHandler",

@@ -112,7 +112,7 @@ def ri(spark, ri_path):
         (rates, {}),
         (veil_of_darkness, VEIL),
         (veil_of_darkness, {**VEIL, "geography": "district", "dst": True}),
-        (outcome_test, {"min_stops": 100}),
+        (outcome_test, {"groups": "black,white", "min_searches": 10}),
     ],
     ids=["rates", "veil", "veil-district-dst", "outcome"],
 )
@@ -189,7 +189,11 @@ def test_standardized_file_read_by_spark_alone(spark, ri, tmp_path, fmt):
     path = _standardize(ri, tmp_path / f"ri.{fmt}", fmt)
     sp_data = spark_table(path, "stops", spark=spark)
     assert sp_data.n_rows == ri.n_rows and sp_data.validation.n_problem_cells == 0
-    for fn, params in ((rates, {}), (veil_of_darkness, VEIL), (outcome_test, {"min_stops": 100})):
+    for fn, params in (
+        (rates, {}),
+        (veil_of_darkness, VEIL),
+        (outcome_test, {"groups": "black,white", "min_searches": 10}),
+    ):
         duck, sp = fn(ri, **params).to_dict(), fn(sp_data, **params).to_dict()
         for key in ("estimates", "n_used", "n_excluded", "counts", "tables"):
             same(duck[key], sp[key], key)

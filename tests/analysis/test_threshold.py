@@ -45,3 +45,25 @@ def test_planted_threshold_ordering_recovered(tmp_path):
     assert np.isfinite(diag["max_r_hat"]) and diag["max_r_hat"] < 1.1
     assert diag["min_ess"] > 20
     assert th["black"]["searches"] == int(df.loc[df["subject_race"] == "black", "search_conducted"].sum())
+
+
+def test_threshold_test_uses_the_outcome_tests_searches_unless_asked(ri_data):
+    """OPP runs both tests on one eligible table: the same districts and the same (discretionary) searches."""
+    from continuum.analysis.analyses.outcome import outcome_test
+
+    relaxed = {"groups": "black,white", "min_searches": 10}
+    fit = {"draws": 50, "warmup": 50, "chains": 1}
+    outcome = outcome_test(ri_data, **relaxed)
+    th = threshold_test(ri_data, **relaxed, **fit)
+    assert th.counts["geographies"] == len(outcome.estimates["eligible_geographies"])
+    for g, e in outcome.estimates["by_group"].items():
+        assert (th.estimates["thresholds"][g]["searches"], th.estimates["thresholds"][g]["hits"]) == (
+            e["searches"],
+            e["hits"],
+        )
+    everything = threshold_test(ri_data, **relaxed, discretionary="no", **fit)
+    all_searches = outcome_test(ri_data, **relaxed, discretionary="no").estimates["by_group"]
+    assert everything.params["discretionary"] is False and th.params["discretionary"] is True
+    for g, e in all_searches.items():
+        assert everything.estimates["thresholds"][g]["searches"] == e["searches"]
+        assert e["searches"] > outcome.estimates["by_group"][g]["searches"]

@@ -24,6 +24,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from continuum.accounts import invitations
+from continuum.accounts.models import Invitation as AccountInvitation
 from continuum.api.models import ApiToken
 from continuum.assessment import progress, tracking
 from continuum.critac.deliveries import record_delivery
@@ -40,7 +42,6 @@ from continuum.intake.screening import apply_screening
 from continuum.reports import editing
 from continuum.reports import transitions as report_steps
 from continuum.reports.models import Finding, Recommendation, Report
-from continuum.sites import transitions as site_steps
 from continuum.sites.models import Site, SiteMember
 from continuum.workplans import plans
 from continuum.workplans.models import Activity, Assignment, Deliverable, Objective
@@ -51,6 +52,7 @@ from tests.web.reports.conftest import fill
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 SURVEY_TOKEN = "matrix-survey-link-token"
+INVITATION_TOKEN = "matrix-invitation-link-token"
 
 
 @dataclass
@@ -124,7 +126,6 @@ def build(users, orgs) -> World:
     plans.add_item(plan, provider, Assignment(user=sme, role="sme"))
     plans.send_for_review(plan, staff, "First version")
     plans.approve(plan, chief, "Approved")
-    site_steps.start_delivery(cr, staff, "Kick-off")
     objects["plan"] = plan
     objects["draft_plan"] = plans.open_draft(cr, staff)
     objects["draft_objective"] = objects["draft_plan"].objectives.first()
@@ -164,7 +165,6 @@ def build(users, orgs) -> World:
     objects.update(data_request=data_request, version=version, job=job, result=job.result)
 
     # Reports: findings in the agency's review with the chief's comment; an after-action review in draft.
-    site_steps.start_report(cr, staff, "Fieldwork complete")
     review = fill(editing.create_report(cr, provider, title="Use of force review"), provider)
     review = report_steps.submit(review, provider)
     review = report_steps.send_to_agency(review, staff)
@@ -180,6 +180,12 @@ def build(users, orgs) -> World:
 
     oa = _organizational_assessment(users, orgs, objects)
     critac = _cri_tac(users, orgs, objects)
+    # a pending invitation of a liaison to agency A, with a link the matrix knows
+    invitation = invitations.invite(staff, agency, "invited-liaison@example.gov", "agency_liaison")
+    AccountInvitation.objects.filter(pk=invitation.pk).update(
+        token_hash=invitations.token_hash(INVITATION_TOKEN)
+    )
+    objects.update(invitation=invitation, liaison=users["liaison_a"])
     world = World(agency=agency, open_request=open_request, accepted_request=accepted, cr=cr, oa=oa,
                   critac=critac, objects=objects)  # fmt: skip
     for key, user in users.items():
@@ -260,6 +266,7 @@ def url_kwargs(w: World, route: str, variant: str = "") -> dict:
         "part_pk": o["draft_finding"].pk,
     }
     table = {
+        "portal:program": {"slug": "critical-response"},
         "intake:submitted": {"tracking_number": tracking},
         "intake:status": {"tracking_number": tracking},
         "intake:status_withdraw": {"tracking_number": tracking},
@@ -270,15 +277,20 @@ def url_kwargs(w: World, route: str, variant: str = "") -> dict:
         "intake:clear_flag": {"pk": w.open_request.pk, "flag_pk": o["flag"].pk},
         "intake:decide": {"pk": w.open_request.pk, "decision": "review"},
         "intake:letter": {"pk": w.open_request.pk},
+        "invitations:list": {"org_pk": w.agency.pk},
+        "invitations:remove_member": {"org_pk": w.agency.pk, "user_pk": o["liaison"].pk},
+        "invitations:resend": {"pk": o["invitation"].pk},
+        "invitations:revoke": {"pk": o["invitation"].pk},
+        "invitations:accept": {"token": "no-such-link" if variant == "bad" else INVITATION_TOKEN},
         "agencies:detail": {"pk": w.agency.pk},
         "agencies:edit": {"pk": w.agency.pk},
         "public_sites:detail": {"pk": oa if variant == "public" else cr},
-        "public_sites:progress": {"pk": oa, "number": 1 if variant == "published" else 2},
+        "public_progress:progress": {"pk": oa, "number": 1 if variant == "published" else 2},
         "sites:detail": {"pk": cr},
         "sites:edit": {"pk": cr},
         "sites:member_add": {"pk": cr},
         "sites:member_remove": {"pk": cr, "member_pk": w.cr.members.get().pk},
-        "sites:transition": {"pk": cr, "name": "submit_report"},
+        "sites:transition": {"pk": cr, "name": "suspend"},
         "workplans:current": {"site_pk": cr},
         "workplans:compare": {"site_pk": cr},
         "workplans:start_draft": {"site_pk": cr},

@@ -7,7 +7,10 @@ from tests.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 
-PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/password/reset/"]
+PUBLIC_PAGES = [
+    "/", "/accounts/login/", "/accounts/password/reset/", "/programs/", "/programs/cri-tac/",
+    "/programs/critical-response/", "/programs/organizational-assessment/", "/faq/", "/contact/",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
@@ -34,6 +37,7 @@ def test_staff_pages_are_accessible(browser, users, orgs):
         "/agencies/",
         f"/agencies/{agency.pk}/",
         f"/agencies/{agency.pk}/edit/",
+        f"/workspace/organizations/{agency.pk}/invitations/",
         f"/history/agencies/agency/{agency.pk}/",
         "/accounts/password/change/",
         "/accounts/2fa/",

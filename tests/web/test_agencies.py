@@ -111,3 +111,12 @@ def test_eligible_agency_types(orgs):
     assert orgs["agency_a"].is_eligible_type
     orgs["agency_a"].agency_type = "other"
     assert not orgs["agency_a"].is_eligible_type
+
+
+def test_counts_print_with_thousands_separators(client, users, orgs, login):
+    agency = orgs["agency_a"]
+    agency.population_served, agency.sworn_officers = 905748, 1850
+    agency.save()
+    login(users["staff"])
+    page = client.get(f"/agencies/{agency.pk}/").content.decode()
+    assert "905,748" in page and "1,850" in page and "905748" not in page

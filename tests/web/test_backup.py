@@ -13,6 +13,7 @@ import json
 import shutil
 import sqlite3
 import stat
+import time
 import zipfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -33,9 +34,9 @@ from typer.testing import CliRunner
 from continuum.accounts.models import User
 from continuum.api.models import ApiToken, digest
 from continuum.audit.models import AuditEvent
-from continuum.backup.archive import BackupError
+from continuum.backup.archive import BackupError, key_id, sign
 from continuum.backup.files import Replacement
-from continuum.backup.instance import backup, restore
+from continuum.backup.instance import backup, backup_key, restore
 from continuum.cli import app
 
 TARGET = "backup_target"
@@ -82,11 +83,26 @@ def _create_database(alias: str, base: Path) -> dict:
         copy.close()
         return {**default.settings_dict, "NAME": str(path), "OPTIONS": {}}
     config = {**default.settings_dict, "NAME": f"{default.settings_dict['NAME']}_{alias}"}
+    source = default.settings_dict["NAME"]
     with _pg_admin(config) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
-        default.close()  # a template database must have no other session
-        admin.execute(f'CREATE DATABASE "{config["NAME"]}" TEMPLATE "{default.settings_dict["NAME"]}"')
+        connections.close_all()  # a template database must have no other session
+        _wait_for_no_other_session(admin, source)
+        admin.execute(f'CREATE DATABASE "{config["NAME"]}" TEMPLATE "{source}"')
     return config
+
+
+def _wait_for_no_other_session(admin, name: str, seconds: float = 10.0) -> None:
+    """A subprocess an earlier test ran (a command, a worker) can leave its server session ending for a moment
+    after it exits; wait for it, and end what is still there after `seconds` (this worker's own test database)."""
+    others = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+    deadline = time.monotonic() + seconds
+    while admin.execute(others, [name]).fetchall():
+        if time.monotonic() > deadline:
+            admin.execute(f"SELECT pg_terminate_backend(pid) FROM ({others}) AS s", [name])
+            time.sleep(0.5)
+            break
+        time.sleep(0.1)
 
 
 def _drop_database(config: dict) -> None:
@@ -205,7 +221,7 @@ def source(django_db_setup, django_db_blocker, tmp_path_factory):
             )
         )
         with transaction.atomic():  # rolled back at the end: the next module finds the database as it was
-            call_command("load_demo", quiet=True)
+            call_command("load_demo", quiet=True, throwaway_database=True)
             staff = User.objects.filter(role="program_staff")
             without = staff.exclude(pk__in=Authenticator.objects.values("user")).first()
             if without:
@@ -333,10 +349,14 @@ def test_rows_that_do_not_hold_together_roll_everything_back(instance, tmp_path)
     users["count"] = 0
     manifest["members"][users["member"]] = {"size": 0, "sha256": hashlib.sha256().hexdigest()}
 
-    def without_users(name, data):
+    signed = json.dumps(manifest).encode()
+
+    def without_users(name, data):  # written by the holder of the key: authenticated, and still wrong
         if name == users["member"]:
             return b""
-        return json.dumps(manifest).encode() if name == "manifest.json" else data
+        if name == "manifest.hmac":
+            return sign(signed, backup_key()).encode()
+        return signed if name == "manifest.json" else data
 
     broken = tmp_path / "broken.zip"
     _rewrite(instance.archive, broken, without_users)
@@ -389,7 +409,8 @@ def test_the_command_line(instance, tmp_path):
     out = tmp_path / "cli.zip"
     result = runner.invoke(app, ["backup", str(out)])
     assert result.exit_code == 0, result.output
-    assert "backed up" in result.output and stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert "backed up" in result.output and "authenticated with backup key" in result.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
     manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
     assert manifest["files"] == len(files(instance.source_media))
     result = runner.invoke(app, ["backup", str(out)])
@@ -441,3 +462,47 @@ def test_a_replacement_puts_back_what_it_replaced(tmp_path):
     swap.put(staged_dir, live_dir)
     swap.discard()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key", "uploads"] and not files(live_dir)
+
+
+def _made_administrator(instance: Instance, tmp_path: Path) -> Path:
+    """The probe's attack: a user row edited to administrator, its checksum and size recomputed in the manifest."""
+    manifest = json.loads(zipfile.ZipFile(instance.archive).read("manifest.json"))
+    member = next(t for t in manifest["tables"] if t["model"] == "accounts.user")["member"]
+    lines = zipfile.ZipFile(instance.archive).read(member).decode().splitlines()
+    row = json.loads(lines[0])
+    row["fields"].update(role="admin", is_staff=True, is_superuser=True)
+    lines[0] = json.dumps(row)
+    edited = ("\n".join(lines) + "\n").encode()
+    manifest["members"][member] = {"size": len(edited), "sha256": hashlib.sha256(edited).hexdigest()}
+    forged = tmp_path / "forged.zip"
+    _rewrite(instance.archive, forged, lambda name, data: edited if name == member else
+             json.dumps(manifest).encode() if name == "manifest.json" else data)  # fmt: skip
+    return forged
+
+
+def test_a_backup_edited_with_its_checksums_recomputed_is_refused(instance, tmp_path):
+    occupy(instance)
+    before = state(instance)
+    with pytest.raises(BackupError, match="was changed after it was written"):
+        restore_target(instance, _made_administrator(instance, tmp_path), force=True)
+    assert state(instance) == before
+
+
+def test_a_restore_needs_the_key_the_backup_was_written_with(instance, settings):
+    written_with = key_id(backup_key())
+    before = state(instance)
+    settings.BACKUP_KEY = "another instance's backup key, long enough to use"
+    with pytest.raises(BackupError, match=f"written with another backup key \\(key id {written_with};"):
+        restore_target(instance)
+    assert state(instance) == before
+    settings.BACKUP_KEY = "short"
+    with pytest.raises(BackupError, match="CONTINUUM_BACKUP_KEY is too short"):
+        restore_target(instance)
+
+
+def test_without_a_key_nothing_is_written(settings, tmp_path):
+    settings.BACKUP_KEY = ""  # production without CONTINUUM_BACKUP_KEY
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with pytest.raises(BackupError, match="set CONTINUUM_BACKUP_KEY to a secret"):
+        backup(tmp_path / "b.zip")
+    assert not list(tmp_path.glob("*.zip*"))

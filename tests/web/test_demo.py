@@ -18,8 +18,8 @@ SEED_AGENCIES = {
 def test_demo_loads_twice_without_duplicates(db, monkeypatch, capsys, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo")
-    call_command("load_demo")
+    call_command("load_demo", throwaway_database=True)
+    call_command("load_demo", throwaway_database=True)
     assert set(Agency.objects.values_list("name", flat=True)) >= SEED_AGENCIES
     assert {"Jensen Hughes", "National Policing Institute"} <= set(
         ProviderOrganization.objects.values_list("name", flat=True)
@@ -27,7 +27,7 @@ def test_demo_loads_twice_without_duplicates(db, monkeypatch, capsys, settings, 
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.filter(email__in=[u.email for u in data.USERS]).count() == len(data.USERS)
     count = User.objects.count()
-    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
     assert User.objects.count() == count
     out = capsys.readouterr().out
     for user in data.USERS:
@@ -39,7 +39,7 @@ def test_demo_loads_twice_without_duplicates(db, monkeypatch, capsys, settings, 
 def test_every_demo_login_works(client, db, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
     for user in data.USERS:
         response = client.post(
             "/accounts/login/", {"login": user.email, "password": "demo-password-for-the-test"}
@@ -73,8 +73,8 @@ def test_demo_has_requests_in_every_status_and_the_seed_sites(db, monkeypatch, s
     from continuum.sites.models import Site
 
     monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True)
-    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
     assert set(Request.objects.values_list("status", flat=True)) == set(Request.Status.values)
     sites = Site.objects.filter(program="critical_response").select_related("agency", "origin_request")
     assert {site.agency.name for site in sites} == SEED_AGENCIES
@@ -89,8 +89,8 @@ def test_demo_sites_at_their_stages(db, monkeypatch, settings, tmp_path):
     from continuum.workplans import plans
 
     monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True)
-    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
     stages = dict(Site.objects.filter(agency__name__in=SEED_AGENCIES).values_list("agency__name", "status"))
     assert stages == {
         "Columbus (OH) Division of Police": "delivery", "Philadelphia Police Department": "report_drafting",
@@ -111,8 +111,8 @@ def test_demo_has_an_organizational_assessment_in_implementation(db, monkeypatch
 
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True)
-    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
     site = Site.objects.get(program="organizational_assessment")
     assert site.implementations.count() >= 40
     assert len({item.status for item in site.implementations.all()}) >= 5

@@ -141,7 +141,7 @@ def demo(db, settings, tmp_path, monkeypatch):
 
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
 
 
 def _crawl(client):
@@ -221,7 +221,7 @@ def test_production_settings_are_secure(tmp_path):
         f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}))"
     )
     keep = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
-    env = {**keep, "DEBUG": "0", "SECRET_KEY": "k" * 60, "CONTINUUM_VAR_DIR": str(tmp_path),
+    env = {**keep, "DEBUG": "0", "SECRET_KEY": "production-key-" + "0123456789" * 4, "CONTINUUM_VAR_DIR": str(tmp_path),
            "ALLOWED_HOSTS": "continuum.example.gov"}  # fmt: skip
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=REPO, env=env, capture_output=True, text=True
@@ -473,8 +473,10 @@ def site_world(users, orgs):
     report = Report.objects.create(site=site, title="Report", created_by=users["provider_a"])
     plan = WorkPlan.objects.create(site=site, version=1, created_by=users["provider_a"])
     request = make_request()
+    from continuum.sites.transitions import LIFECYCLE
+
     return {"user": users["staff"], "site": site, "report": report, "plan": plan, "requester": None,
-            Request: request}  # fmt: skip
+            "step": LIFECYCLE.step("suspend"), "versions": [1, 2], Request: request}  # fmt: skip
 
 
 @pytest.mark.parametrize("who", [None, "liaison_a", "staff", "admin"])

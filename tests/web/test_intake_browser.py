@@ -37,8 +37,10 @@ def test_request_to_site(browser, users, orgs):
         page,
         "After-action review — An independent review of how the agency prepared for and responded to an event.",
     )
-    tick(page, "Use of force")
-    tick(page, "Critical incidents")
+    for topic in ["Use of force", "Critical incidents"]:  # found by typing in the grouped topic picker
+        page.get_by_label("Find a topic").fill(topic)
+        tick(page, topic)
+    page.get_by_label("Find a topic").fill("")
     page.get_by_label("What happened").fill("A protest turned violent over two nights; officers used force.")
     page.get_by_label("When it happened").fill("2026-10-02")
     tick(page, "Soon: within 30 days")
@@ -50,6 +52,7 @@ def test_request_to_site(browser, users, orgs):
     )
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_role("heading", name="Your request was not sent yet")).to_be_visible()
+    expect(page.locator("#form-errors")).to_be_focused()  # taken to the list of what to correct
     expect(page.get_by_label("Your name")).to_have_value("Lt. Chris Doyle")
     assert_accessible(page)
 
@@ -98,7 +101,7 @@ def test_request_to_site(browser, users, orgs):
         "flag authority",
         "contacts",
         "cleared",
-        "accepted",
+        "Accepted",  # the state as the lifecycle names it
         "An after-action review fits",
     ]:
         assert step in history, step

@@ -11,7 +11,8 @@ def test_home_explains_the_program(client, db):
     for program in ["CRI-TAC", "Critical Response", "Organizational Assessment"]:
         assert program in html
     assert "/static/vendor/uswds/css/uswds.min.css" in html and "/static/vendor/htmx/htmx.min.js" in html
-    assert "cdn" not in html.lower()
+    assets = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+    assert assets and all(url.startswith("/static/") for url in assets), assets  # no CDN: every asset is ours
 
 
 def test_uswds_and_htmx_are_served_locally(client, db):

@@ -31,6 +31,7 @@ PAGES = {
     "public closed sites": (False, lambda site: "/sites/closed/", True),
     "public reports": (False, lambda site: "/reports/", True),
     "public site page": (False, lambda site: site.get_public_url(), True),
+    "public program page": (False, lambda site: "/programs/organizational-assessment/", True),
     "staff triage queue": (True, lambda site: "/requests/", True),
     "staff site page": (True, lambda site: site.get_absolute_url(), True),
     "workspace": (True, lambda site: "/workspace/", False),  # counts, no list

@@ -36,6 +36,31 @@ def test_missing_secret_key_stops_production_start(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_a_weak_secret_key_stops_production_start(tmp_path):
+    """Django only warns (security.W009); issue 20 item 14 asks for a refusal."""
+    for weak in ("short-key", "a" * 60, "django-insecure-" + "k3y" * 20):
+        result = _manage("check", DEBUG="0", SECRET_KEY=weak, CONTINUUM_VAR_DIR=str(tmp_path))
+        assert result.returncode != 0 and "SECRET_KEY is too weak for production" in result.stderr, weak
+
+
+def test_the_demo_is_not_loaded_into_what_may_be_production(tmp_path):
+    db = tmp_path / "production.sqlite3"
+    key = "p" * 20 + "-a-long-enough-random-looking-key-0123456789"
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": key,
+        "CONTINUUM_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{db}",
+    }
+    assert _manage("migrate", "--verbosity", "0", **env).returncode == 0
+    refused = _manage("load_demo", **env)
+    assert refused.returncode != 0 and "nothing was loaded" in refused.stderr
+    count = _manage(
+        "shell", "-c", "from continuum.accounts.models import User; print(User.objects.count())", **env
+    )
+    assert count.stdout.strip().splitlines()[-1] == "0"
+
+
 def test_csp_forbids_inline_script(client, db):
     policy = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy

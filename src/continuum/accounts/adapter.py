@@ -3,6 +3,8 @@ stored encrypted."""
 
 import base64
 import hashlib
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -13,6 +15,26 @@ from django.conf import settings
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The link in a password-reset e-mail points at the configured SITE_URL, never at the host and port a
+        request claimed in its Host header (which an attacker chooses)."""
+        return _on_site(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return _on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def send_mail(self, template_prefix, email, context) -> None:
+        """E-mails name the configured site, not the request's Host header."""
+        site = SimpleNamespace(
+            name=urlsplit(settings.SITE_URL).netloc, domain=urlsplit(settings.SITE_URL).netloc
+        )
+        super().send_mail(template_prefix, email, {**context, "current_site": site})
+
+
+def _on_site(url: str) -> str:
+    parts = urlsplit(url)
+    return settings.SITE_URL + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 class MFAAdapter(DefaultMFAAdapter):

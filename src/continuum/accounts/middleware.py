@@ -1,5 +1,6 @@
-"""Session rules applied on every signed-in request: idle and absolute expiry, and two factors for the roles
-that require them (MFA_ROLES). Log-in itself is allauth's; this makes sure no other path skips a step."""
+"""Session rules applied on every signed-in request: idle and absolute expiry, two factors for the roles
+that require them (MFA_ROLES), and no copy of a signed-in response kept in any cache. Log-in itself is
+allauth's; this makes sure no other path skips a step."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
 from . import security
+from .clients import client_address
 
 EXPIRED_MESSAGES = {
     "idle": "You were signed out after a period without activity. Sign in again to continue.",
@@ -32,14 +34,18 @@ class SessionSecurityMiddleware:
             response = self._expire(request, user) or self._require_mfa(request, user)
             if response is not None:
                 return response
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            # a signed-in page or download is nobody else's: no browser or proxy keeps a copy (ASVS 8.2.1)
+            response["Cache-Control"] = "private, no-store"
+        return response
 
     def _expire(self, request, user):
         why = security.session_expiry(request.session)
         if why is None:
             return None
         record(user, user, AuditEvent.Action.SECURITY, to_state="session_expired", reason=why,
-               ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
+               ip_address=client_address(request))  # fmt: skip
         logout(request)
         messages.info(request, EXPIRED_MESSAGES[why])
         return _redirect(request, reverse("account_login"), next_url=request.get_full_path())
@@ -55,7 +61,7 @@ class SessionSecurityMiddleware:
             return _redirect(request, reverse("mfa_activate_totp"))
         # Signed in by a path that skipped the second factor: that session is not trusted.
         record(user, user, AuditEvent.Action.SECURITY, to_state="session_without_mfa_ended",
-               ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
+               ip_address=client_address(request))  # fmt: skip
         logout(request)
         messages.warning(request, "Sign in again with your authenticator code to continue.")
         return _redirect(request, reverse("account_login"), next_url=request.get_full_path())

@@ -92,3 +92,59 @@ class User(AbstractUser):
     @property
     def is_provider_user(self) -> bool:
         return self.is_active and self.role in PROVIDER_ROLES
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        from django.utils import timezone
+
+        return self.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to join one organization in one role (continuum.accounts.invitations).
+    Only a hash of the token is stored: the link in the e-mail is the only copy of the token."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    organization = models.ForeignKey(
+        "agencies.Organization", on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    times_sent = models.PositiveSmallIntegerField(default=1)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} as {self.get_role_display().lower()} of {self.organization}"
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label

@@ -41,3 +41,30 @@ def is_member_of(user, organization) -> bool:
 
 
 rules.add_perm("accounts.use_workspace", is_authenticated)
+
+
+# Invitations (continuum.accounts.invitations holds who may grant which role).
+@rules.predicate
+def may_invite_to(user, organization) -> bool:
+    from .invitations import grantable_roles
+
+    return bool(grantable_roles(user, organization))
+
+
+@rules.predicate
+def may_manage_invitation(user, invitation) -> bool:
+    from .invitations import may_manage
+
+    return may_manage(user, invitation)
+
+
+@rules.predicate
+def may_remove_member(user, member) -> bool:
+    from .invitations import may_remove
+
+    return may_remove(user, member)
+
+
+rules.add_perm("accounts.invite", may_invite_to)
+rules.add_perm("accounts.manage_invitation", may_manage_invitation)
+rules.add_perm("accounts.remove_member", may_remove_member)

@@ -13,10 +13,11 @@ from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
 from . import security
+from .clients import client_address
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_address(request) if request is not None else None
 
 
 @receiver(user_logged_in)

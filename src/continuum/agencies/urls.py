@@ -5,6 +5,6 @@ from . import views
 app_name = "agencies"
 urlpatterns = [
     path("", views.agency_list, name="list"),
-    path("<int:pk>/", views.agency_detail, name="detail"),
-    path("<int:pk>/edit/", views.agency_edit, name="edit"),
+    path("<id:pk>/", views.agency_detail, name="detail"),
+    path("<id:pk>/edit/", views.agency_edit, name="edit"),
 ]

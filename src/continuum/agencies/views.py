@@ -28,6 +28,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agency": agency,
             "can_edit": request.user.has_perm("agencies.change_agency", agency),
+            "can_invite": request.user.has_perm("accounts.invite", agency),
             "members": agency.members.filter(is_active=True).order_by("role", "last_name"),
         },
     )

@@ -15,7 +15,8 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -23,13 +24,20 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import InputError
-from .mapping import Mapping
+from .mapping import Mapping, check_timezone
 from .reduce import Reducer
 from .schema import SQL_TYPES
 from .sql import ident, in_list, lit
-from .standardize import column_sql
+from .standardize import (
+    ColumnSQL,
+    _replaced,
+    column_sql,
+    has_offset_sql,
+    marker_count_sql,
+    zoned_format,
+)
 from .tables import TABLES
-from .validate import Issue, ValidationReport
+from .validate import Fold, Issue, ValidationReport
 
 HASH_KEY_ENV = "CONTINUUM_HASH_KEY"
 DELIMITERS = (",", ";", "\t", "|")
@@ -128,10 +136,21 @@ def _read_header(path: Path, encoding: str, delimiter: str | None) -> tuple[list
         header = next(csv.reader(io.StringIO(sample, newline=None), delimiter=delimiter))
     except csv.Error as exc:
         raise InputError(f"the header cannot be read as CSV ({exc})", file=str(path), row=1) from exc
-    names = [h.strip() for h in header]
+    names = _row_names_named([h.strip() for h in header])
     if any(not n for n in names) or len(set(names)) != len(names):
         raise InputError("header has blank or duplicate column names", file=str(path), row=1)
     return names, delimiter
+
+
+ROW_NAMES = "row_names"
+
+
+def _row_names_named(names: list[str]) -> list[str]:
+    """Name the blank first column that R's write.csv and pandas' to_csv add for row names (an OPP RDS turned
+    into CSV starts ``"","raw_row_number",...``), so such a file loads; any other blank name stays an error."""
+    if len(names) > 1 and names[0] == "" and all(names[1:]) and ROW_NAMES not in names:
+        return [ROW_NAMES, *names[1:]]
+    return names
 
 
 def _csv_error(path: Path, exc: Exception) -> InputError:
@@ -153,7 +172,7 @@ def _csv_error(path: Path, exc: Exception) -> InputError:
     return InputError(f"CSV cannot be parsed: {reason}", file=str(path), row=int(m.group(1)) if m else None)
 
 
-def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, source: dict) -> None:
+def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, source: dict, limit: int | None = None) -> None:
     encoding = _detect_encoding(path, source.get("encoding"))
     names, delim = _read_header(path, encoding, source.get("delimiter"))
     cols = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
@@ -164,7 +183,7 @@ def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, source: dict) -> None:
         con.execute(
             f"CREATE TABLE raw_t AS SELECT * FROM read_csv({lit(str(path))}, auto_detect=false, header=true, "
             f"columns={cols}, delim={lit(delim)}, quote='\"', escape='\"', strict_mode=true, "
-            f"encoding={lit(enc)}, parallel=true)"
+            f"encoding={lit(enc)}, parallel=true)" + (f" LIMIT {int(limit)}" if limit is not None else "")
         )
     except duckdb.Error as exc:
         raise _csv_error(path, exc) from exc
@@ -180,9 +199,35 @@ def _cell(v: object) -> str | None:
     return str(v)
 
 
-def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, source: dict) -> None:
+UNPACKED_ENV, DEFAULT_UNPACKED_MB = "CONTINUUM_MAX_UNPACKED_MB", 512
+
+
+def workbook_unpacked_problem(file) -> str | None:
+    """Why a workbook may not be opened, judged from its zip directory alone (a path or an open file), or None.
+
+    An XLSX file is a zip of XML: 8 MB can unpack to gigabytes that the reader must parse and hold. The sizes
+    the directory declares bound what reading can produce (zipfile stops at them), so checking them first
+    bounds the work."""
+    limit = int(os.environ.get(UNPACKED_ENV, DEFAULT_UNPACKED_MB))
+    try:
+        with zipfile.ZipFile(file) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        return f"not a readable Excel workbook ({exc})"
+    if total > limit * 1024 * 1024:
+        return (
+            f"the workbook unpacks to {total / 1024 / 1024:,.0f} MB, more than the {limit:,} MB a workbook may "
+            f"unpack to ({UNPACKED_ENV}); save the sheet as CSV and upload that"
+        )
+    return None
+
+
+def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, source: dict, limit: int | None = None) -> None:
     import openpyxl
 
+    problem = workbook_unpacked_problem(path)
+    if problem:
+        raise InputError(problem, file=str(path))
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
@@ -209,11 +254,15 @@ def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, source: dict) -> Non
             con.execute("INSERT INTO raw_t SELECT * FROM tbl")
             batch.clear()
 
+    taken = 0
     for r in rows:
+        if limit is not None and taken >= limit:
+            break
         cells = [_cell(v) for v in r][: len(names)]
         cells += [None] * (len(names) - len(cells))
         if any(c is not None for c in cells):
             batch.append(cells)
+            taken += 1
         if len(batch) >= 50_000:
             flush()
     flush()
@@ -242,10 +291,17 @@ def load_stops(
     hash_key: str | bytes | None = None,
     memory_limit: str | None = None,
     max_examples: int = 10,
+    tz: str | None = None,
 ) -> StopData:
     """Load a stops file into DuckDB in the standard schema and validate every converted cell."""
     return load_table(
-        path, mapping, table=None, hash_key=hash_key, memory_limit=memory_limit, max_examples=max_examples
+        path,
+        mapping,
+        table=None,
+        hash_key=hash_key,
+        memory_limit=memory_limit,
+        max_examples=max_examples,
+        tz=tz,
     )
 
 
@@ -257,10 +313,12 @@ def load_table(
     hash_key: str | bytes | None = None,
     memory_limit: str | None = None,
     max_examples: int = 10,
+    tz: str | None = None,
 ) -> StopData:
     """Load any standard table (``tables.TABLES``) the same way; ``table=None`` takes the mapping's own.
 
-    A mapping written for another table is refused: its columns would silently not match.
+    A mapping written for another table is refused: its columns would silently not match. ``tz`` (an IANA
+    name) is the data's local time zone when the mapping declares none (OPP files load with no mapping).
     """
     path = Path(path)
     if not path.is_file():
@@ -321,6 +379,8 @@ def load_table(
                 file=str(path),
                 column=missing[0],
             )
+        if tz is not None:
+            mapping = replace(mapping, params={**mapping.params, "tz": check_timezone(tz)})
         data = _standardize(con, path, mapping, types, n_rows, hash_key, max_examples)
         data._tmpdir = tmp
         return data
@@ -341,7 +401,23 @@ def _standardize(
 ) -> StopData:
     std = TABLES[mapping.table]
     by_name = {c.name: c for c in std}
-    specs = {t: column_sql(rule, types[rule.source], by_name[t]) for t, rule in mapping.rules.items()}
+    _refuse_offsets_without_zone(con, path, mapping, types, by_name)
+    markers, folds = _markers_and_folds(con, mapping, by_name)
+    cleaned = _clear_markers(con, mapping, types)
+    specs: dict[str, ColumnSQL] = {}
+    for t, rule in mapping.rules.items():
+        # a cleaned column has no whole-cell marker left; list entries are still checked one by one
+        whole = rule.source in cleaned and not rule.split and not by_name[t].multi
+        try:
+            specs[t] = column_sql(
+                rule,
+                types[rule.source],
+                by_name[t],
+                missing=() if whole else mapping.missing_markers,
+                tz=mapping.timezone,
+            )
+        except InputError as exc:
+            raise InputError(exc.reason, file=str(path), column=rule.source) from exc
     select = ["raw._row AS _row"]
     joins = ""
     for col in std:
@@ -357,20 +433,26 @@ def _standardize(
                     column=rule.source,
                 )
             kb = key.encode() if isinstance(key, str) else key
-            src = f"NULLIF(trim(CAST({ident(rule.source)} AS VARCHAR)), '')"
+            src = _id_sql(f"CAST({ident(rule.source)} AS VARCHAR)", mapping.missing_markers)
             ids = [
                 r[0]
                 for r in con.execute(f"SELECT DISTINCT {src} FROM raw WHERE {src} IS NOT NULL").fetchall()
             ]
             keys = pd.DataFrame({"raw_id": ids, "id_hash": [hash_officer_id(i, kb) for i in ids]})  # noqa: F841
             con.execute("CREATE OR REPLACE TEMP TABLE officer_keys AS SELECT * FROM keys")
-            raw_src = f"NULLIF(trim(CAST(raw.{ident(rule.source)} AS VARCHAR)), '')"
+            raw_src = _id_sql(f"CAST(raw.{ident(rule.source)} AS VARCHAR)", mapping.missing_markers)
             joins = f" LEFT JOIN officer_keys ok ON ok.raw_id = {raw_src}"
             select.append(f"ok.id_hash AS {ident(col.name)}")
         else:
             select.append(f"{specs[col.name].expr} AS {ident(col.name)}")
     name = "stops" if mapping.table == "stops" else mapping.table
-    con.execute(f"CREATE TABLE {ident(name)} AS SELECT {', '.join(select)} FROM raw{joins}")
+    try:
+        con.execute(f"CREATE TABLE {ident(name)} AS SELECT {', '.join(select)} FROM raw{joins}")
+    except duckdb.Error as exc:  # a conversion the checks above did not foresee: a reason, not a traceback
+        reason = str(exc).splitlines()[0]
+        raise InputError(
+            f"the file could not be converted to the standard table ({reason})", file=str(path)
+        ) from exc
 
     con.execute(
         "CREATE TABLE problems (_row BIGINT, column_name VARCHAR, source_column VARCHAR, value "
@@ -393,7 +475,11 @@ def _standardize(
     con.execute("DROP TABLE IF EXISTS officer_keys")
     used = {r.source for r in mapping.rules.values()}
     report = ValidationReport(
-        n_rows=n_rows, issues=issues, unmapped_columns=[c for c in types if c not in used]
+        n_rows=n_rows,
+        issues=issues,
+        unmapped_columns=[c for c in types if c not in used],
+        missing_markers=markers,
+        folds=folds,
     )
     return StopData(
         con=con,
@@ -406,6 +492,97 @@ def _standardize(
         input_sha256=file_sha256(path),
         kind=mapping.table,
     )
+
+
+def _id_sql(cell: str, markers: tuple[str, ...]) -> str:
+    """SQL: an identifier's text, or NULL when blank or a missing marker (NA is nobody, not one officer)."""
+    text = f"NULLIF(trim({cell}), '')"
+    return f"CASE WHEN {text} IN {in_list(markers)} THEN NULL ELSE {text} END" if markers else text
+
+
+def _refuse_offsets_without_zone(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, types: dict[str, str], by_name: dict
+) -> None:
+    """A date or time with a UTC offset and no declared time zone: refuse, naming the first such cell, since
+    taking its date in UTC (or as written) would move late-evening events to another day."""
+    if mapping.timezone:
+        return
+    for target, rule in mapping.rules.items():
+        if by_name[target].kind not in ("date", "time", "timestamp"):
+            continue
+        typ = types[rule.source].upper()
+        cell = f"NULLIF(trim(CAST({ident(rule.source)} AS VARCHAR)), '')"
+        if zoned_format(rule.format) or typ in ("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"):
+            where = f"{cell} IS NOT NULL"
+        elif typ == "VARCHAR" and not rule.format:
+            where = has_offset_sql(cell)
+        else:
+            continue
+        hit = con.execute(f"SELECT _row, {cell} FROM raw WHERE {where} ORDER BY _row LIMIT 1").fetchone()
+        if hit:
+            raise InputError(
+                f"{hit[1]!r} carries a UTC offset, so its local date and time depend on the data's time zone: "
+                'declare it in the mapping ([params] tz = "America/New_York", an IANA name)',
+                file=str(path),
+                row=int(hit[0]),
+                column=rule.source,
+            )
+
+
+def _clear_markers(con: duckdb.DuckDBPyConnection, mapping: Mapping, types: dict[str, str]) -> set[str]:
+    """Make every mapped text cell that is a missing marker (NA) NULL, once, in the loaded copy of a CSV or
+    Excel file (a Parquet file is read in place: its rules check markers themselves). A column one of whose
+    rules maps a marker keeps it (that rule gives the code its meaning). Returns the columns cleared."""
+    markers = mapping.missing_markers
+    is_copy = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_t'").fetchone()[0]  # type: ignore[index]
+    if not markers or not is_copy:
+        return set()
+    kept = {r.source for r in mapping.rules.values() if any(m in r.values for m in markers)}
+    cleared = {
+        r.source for r in mapping.rules.values() if r.source not in kept and types[r.source] == "VARCHAR"
+    }
+    if cleared:
+        sets = ", ".join(
+            f"{ident(c)} = CASE WHEN trim({ident(c)}) IN {in_list(markers)} THEN NULL ELSE {ident(c)} END"
+            for c in sorted(cleared)
+        )
+        con.execute(f"UPDATE raw_t SET {sets}")
+    return cleared
+
+
+def _markers_and_folds(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, by_name: dict
+) -> tuple[dict[str, int], list[Fold]]:
+    """In one scan of the raw cells: cells (or list entries) read as missing because they held a missing
+    marker, per standard column; and every fold the mapping makes with how many cells (or entries) of each
+    folded code the file holds, so a result can say what it merged."""
+    counted = {t: marker_count_sql(r, by_name[t], mapping.missing_markers) for t, r in mapping.rules.items()}
+    counted = {t: sql for t, sql in counted.items() if sql != "0"}
+    sums = [f"sum({expr})" for expr in counted.values()]
+    folded = [
+        (t, value, code)
+        for t, by_value in mapping.folds().items()
+        for value, cs in by_value.items()
+        for code in cs
+    ]
+    sums += [_code_count_sql(mapping.rules[t], code) for t, _, code in folded]
+    if not sums:
+        return {}, []
+    row = con.execute(f"SELECT {', '.join(sums)} FROM raw").fetchone() or ()
+    markers = {t: int(n) for t, n in zip(counted, row, strict=False) if n}
+    folds: dict[tuple[str, str], dict[str, int]] = {}
+    for (t, value, code), n in zip(folded, row[len(counted) :], strict=True):
+        folds.setdefault((t, value), {})[code] = int(n or 0)
+    return markers, [Fold(t, mapping.rules[t].source, v, codes) for (t, v), codes in folds.items()]
+
+
+def _code_count_sql(rule, code: str) -> str:
+    """SQL aggregate: cells holding the code, or for a list rule, list entries equal to it."""
+    cell = _replaced(f"NULLIF(trim(CAST({ident(rule.source)} AS VARCHAR)), '')", rule)
+    if not rule.split:
+        return f"count(*) FILTER (WHERE {cell} = {lit(code)})"
+    entries = f"string_split({cell}, {lit(rule.split)})"
+    return f"sum(coalesce(len(list_filter({entries}, lambda x: trim(x) = {lit(code)})), 0))"
 
 
 # Text a spreadsheet would run as a formula. The problems file is opened in one and its values come from the

@@ -3,9 +3,10 @@
 A mapping is data, not code, so a reviewer can read it and a report can cite it (by its sha256).
 
     [params]                 # analysis defaults for this agency (overridable on the command line)
-    tz = "America/New_York"
-    [source]                 # optional reading hints: delimiter, encoding, sheet
+    tz = "America/New_York"  # the data's local time zone (IANA name): offsets are converted to it on load
+    [source]                 # optional reading hints: delimiter, encoding, sheet, missing
     delimiter = ","
+    missing = ["NA", "-"]    # text meaning "not recorded" in every column (default: schema.MISSING_MARKERS)
     [columns]
     date = { from = "stop_date", format = "%Y-%m-%d" }
     subject_race = { from = "driver_race", values = { White = "white", Black = "black" } }
@@ -13,6 +14,11 @@ A mapping is data, not code, so a reviewer can read it and a report can cite it 
     frisk_performed = { from = "search_type", split = ",", contains = ["Protective Frisk"], missing = false }
 
 A value mapped to "" is a known code for "not recorded": it becomes missing and is not reported as unmapped.
+A date, time or timestamp carrying a UTC offset (``2024-05-31T22:10:00-04:00``, format ``%z``) is converted to
+``[params] tz`` before the date and clock time are taken, so a late-evening event keeps its local day; such a
+value with no ``tz`` declared is refused, since its local day cannot be known. Several source codes mapped to one
+standard value, or a code mapped to a catch-all (``other``), are folds: ``Mapping.folds`` lists them and every
+result shows them with their counts.
 Tables other than stops name themselves at the top (``table = "use_of_force"``; see ``tables.py``); a rule's
 ``replace = { "a, b" = "a b" }`` rewrites literal text before splitting (for codes that contain the separator).
 """
@@ -28,9 +34,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InputError
-from .schema import Column
+from .schema import CATCH_ALLS, MISSING_MARKERS, Column
 from .tables import columns_of
 
 Value = str | bool | float | int
@@ -57,6 +64,34 @@ class Mapping:
     name: str = "identity"
     sha256: str | None = None
     table: str = "stops"
+
+    @property
+    def timezone(self) -> str | None:
+        """The data's local time zone (``[params] tz``), to which timestamps with offsets are converted."""
+        tz = self.params.get("tz")
+        return str(tz) if tz else None
+
+    @property
+    def missing_markers(self) -> tuple[str, ...]:
+        """Text read as "not recorded" in every column (codes the rules map explicitly excepted)."""
+        return tuple(self.source.get("missing", MISSING_MARKERS))
+
+    def folds(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """Per standard column, the standard values that fold source categories, and the codes folded.
+
+        A value folds when two or more codes that are not mere spellings of it map to it (Native American and
+        Alaska Native both to "other"), or when it is a catch-all receiving any code but its own spelling."""
+        out: dict[str, dict[str, tuple[str, ...]]] = {}
+        for target, rule in self.rules.items():
+            by_value: dict[str, list[str]] = {}
+            for code, value in rule.values.items():
+                if isinstance(value, str) and value and not rule.contains:
+                    by_value.setdefault(value, []).append(code)
+            for value, codes in by_value.items():
+                others = [c for c in codes if _spelling(c) != _spelling(value)]
+                if len(others) >= 2 or (others and value in CATCH_ALLS):
+                    out.setdefault(target, {})[value] = tuple(codes)
+        return out
 
     @classmethod
     def identity(cls, columns: list[str], table: str = "stops") -> Mapping:
@@ -111,6 +146,11 @@ class Mapping:
         for key in ("params", "source"):
             if not isinstance(doc.get(key, {}), dict):
                 raise InputError(f"[{key}] must be a table of settings, not {_kind_of(doc[key])}", file=file)
+        if "tz" in doc.get("params", {}):
+            try:
+                check_timezone(doc["params"]["tz"])
+            except InputError as exc:
+                raise InputError(exc.reason, file=file) from exc
         try:
             source = _source(doc.get("source", {}))
         except InputError as exc:
@@ -257,10 +297,33 @@ def _rule(col: Column, spec: object) -> ColumnRule:
     )
 
 
+def _spelling(text: str) -> str:
+    """A code's letters and digits, lower case: "White" and "WHITE " are spellings of white, "W" is not."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def check_timezone(tz: object) -> str:
+    """An IANA time zone name, checked now so a typo is one clear error rather than a failure mid-query."""
+    if not isinstance(tz, str) or not tz:
+        raise InputError(f"tz must be an IANA time zone name (e.g. America/New_York), not {_kind_of(tz)}")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(f"tz {_short(tz)} is not an IANA time zone name (e.g. America/New_York)") from exc
+    return tz
+
+
 def _source(source: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(source) - {"delimiter", "encoding", "sheet"}
+    unknown = set(source) - {"delimiter", "encoding", "sheet", "missing"}
     if unknown:
-        raise InputError(f"unknown keys {sorted(unknown)} in [source]; use delimiter, encoding or sheet")
+        raise InputError(
+            f"unknown keys {sorted(unknown)} in [source]; use delimiter, encoding, sheet or missing"
+        )
+    missing = source.get("missing")
+    if missing is not None and (
+        not isinstance(missing, list) or not all(isinstance(m, str) and m.strip() for m in missing)
+    ):
+        raise InputError('missing must be a list of non-blank text codes (e.g. ["NA", "-"])')
     delimiter = source.get("delimiter")
     if delimiter is not None and (
         not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'

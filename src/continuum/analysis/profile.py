@@ -10,7 +10,7 @@ import duckdb
 
 from .errors import InputError
 from .load import _format, _load_csv, _load_excel, connect
-from .schema import BY_NAME
+from .schema import BY_NAME, MISSING_MARKERS
 from .sql import ident, lit
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -58,8 +58,18 @@ def _norm(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")
 
 
-def profile(path: str | Path, max_values: int = 40) -> tuple[str, dict]:
-    """Return (TOML draft, profile dict of columns → top values)."""
+SAMPLE_ROWS = 100_000
+SAMPLED = (
+    "# Values below come from the file's first {rows:,} rows; validation reads every row and reports any value "
+    "left unmapped."
+)
+
+
+def profile(path: str | Path, max_values: int = 40, sample_rows: int = SAMPLE_ROWS) -> tuple[str, dict]:
+    """Return (TOML draft, profile dict of columns → top values) from the file's first `sample_rows` rows.
+
+    A draft needs the header and the common values, not every row: reading a bounded sample keeps a draft
+    quick however large the file (a 4 MB Parquet file can hold 600M rows); validation reads every row."""
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", file=str(path))
@@ -70,22 +80,25 @@ def profile(path: str | Path, max_values: int = 40) -> tuple[str, dict]:
         fmt = _format(path)
         if fmt == "parquet":
             try:
-                con.execute(f"CREATE VIEW raw_t AS SELECT * FROM read_parquet({lit(str(path))})")
+                con.execute(
+                    f"CREATE TABLE raw_t AS SELECT * FROM read_parquet({lit(str(path))}) LIMIT {int(sample_rows)}"
+                )
             except duckdb.Error as exc:
                 reason = str(exc).splitlines()[0]
                 raise InputError(f"not a readable Parquet file ({reason})", file=str(path)) from exc
         elif fmt == "excel":
-            _load_excel(con, path, {})
+            _load_excel(con, path, {}, limit=sample_rows)
         else:
-            _load_csv(con, path, {})
+            _load_csv(con, path, {}, limit=sample_rows)
         cols = [r[0] for r in con.execute("DESCRIBE raw_t").fetchall()]
         prof = {c: _top(con, c, max_values) for c in cols}
+        (n_read,) = con.execute("SELECT count(*) FROM raw_t").fetchone()  # type: ignore[misc]
     finally:
         con.close()
         import shutil
 
         shutil.rmtree(tmp, ignore_errors=True)
-    return draft(prof), prof
+    return draft(prof, sampled=int(n_read) if n_read >= sample_rows else None), prof
 
 
 def _top(con: duckdb.DuckDBPyConnection, col: str, k: int) -> dict:
@@ -110,9 +123,10 @@ def _guess_format(values: list[str], formats: tuple[str, ...]) -> str | None:
     return None
 
 
-def draft(prof: dict) -> str:
+def draft(prof: dict, sampled: int | None = None) -> str:
     lines = [
         "# Draft mapping proposed by `continuum data profile`; review every line before use.",
+        *([SAMPLED.format(rows=sampled)] if sampled else []),
         "",
         "[params]",
         '# tz = "America/New_York"',
@@ -139,8 +153,10 @@ def draft(prof: dict) -> str:
             vm: dict[str, str] = {}
             unsure: list[str] = []
             split = "," if any("," in v for v in values) and target == "search_basis" else None
+            # a missing marker (NA) is read as missing on load: never a category to map
             tokens = sorted(
                 {t.strip() for v in values for t in (v.split(",") if split else [v]) if t.strip()}
+                - set(MISSING_MARKERS)
             )
             for tok in tokens:
                 low = tok.lower()

@@ -97,6 +97,33 @@ def chart_figure(c: Chart) -> str:
     )
 
 
+def warnings_html(r: Result) -> str:
+    """The result's warnings, before anything else: a reader who stops at the first lines still sees them."""
+    if not r.warnings:
+        return ""
+    items = "".join(f"<li>{html.escape(w)}</li>" for w in r.warnings)
+    return f'<div class="analysis-warnings" role="alert"><h3>Read this first</h3><ul>{items}</ul></div>'
+
+
+def loaded_html(r: Result) -> str:
+    """What a count rests on: the row grain, codes read as missing, and source categories folded together."""
+    items = []
+    if r.row_grain:
+        items.append(f"<li>Row grain: {html.escape(r.row_grain)}</li>")
+    v = r.validation or {}
+    for column, n in (v.get("missing_markers") or {}).items():
+        items.append(
+            f"<li>{html.escape(column)}: {n:,} cells read as missing (a missing marker such as NA)</li>"
+        )
+    for f in v.get("folded") or []:
+        codes = ", ".join(f"{html.escape(repr(c))} ({n:,})" for c, n in f["codes"].items())
+        items.append(
+            f"<li>Folded: {html.escape(f['column'])} {codes} counted as {html.escape(repr(f['value']))} "
+            f"(source column {html.escape(repr(f['source_column']))})</li>"
+        )
+    return f"<h3>Data as loaded</h3><ul>{''.join(items)}</ul>" if items else ""
+
+
 def result_fragment(r: Result) -> str:
     excluded = (
         "".join(f"<li>{html.escape(k)}: {v:,}</li>" for k, v in r.n_excluded.items()) or "<li>none</li>"
@@ -106,8 +133,10 @@ def result_fragment(r: Result) -> str:
     return (
         f'<section class="analysis-result" data-analysis="{html.escape(r.analysis)}">'
         f"<h2>{html.escape(r.analysis)}</h2>"
-        f"<p>{r.n_used:,} of {r.n_input:,} rows used; {sum(r.n_excluded.values()):,} excluded.</p>"
+        + warnings_html(r)
+        + f"<p>{r.n_used:,} of {r.n_input:,} rows used; {sum(r.n_excluded.values()):,} excluded.</p>"
         f"<h3>Excluded rows</h3><ul>{excluded}</ul>"
+        + loaded_html(r)
         + "".join(chart_figure(c) for c in r.charts)
         + "".join(table_html(t) for t in r.tables)
         + (f"<h3>Caveats</h3><ul>{caveats}</ul>" if caveats else "")

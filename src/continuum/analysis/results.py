@@ -41,19 +41,27 @@ class Result:
     params: dict[str, Any]
     input_sha256: str
     caveats: list[str] = field(default_factory=list)
+    # what a reader must know before any number (e.g. filters that dropped most of the data or reversed the
+    # comparison): shown first wherever the result is shown
+    warnings: list[str] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     engine_version: str = ENGINE_VERSION
     validation: dict[str, Any] | None = None
+    # what one input row is and what was counted (e.g. "1,774 rows hold 834 arrests: counted once per
+    # arrest_id"), so a count can never be read at the wrong grain
+    row_grain: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(
             {
                 "analysis": self.analysis,
+                "warnings": self.warnings,
                 "estimates": self.estimates,
                 "n_input": self.n_input,
                 "n_used": self.n_used,
+                "row_grain": self.row_grain,
                 "n_excluded": {"total": sum(self.n_excluded.values()), "reasons": self.n_excluded},
                 "params": self.params,
                 "counts": self.counts,

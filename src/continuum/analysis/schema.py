@@ -1,6 +1,8 @@
 """The standard stop table: the Stanford Open Policing Project's column names and vocabularies.
 
-Keeping OPP's names means OPP files load unchanged and results can be compared with theirs.
+Keeping OPP's names means OPP files load unchanged and results can be compared with theirs: OPP's published
+CSVs write a missing value as ``NA`` (see ``MISSING_MARKERS``), and their older releases code race as
+``other/unknown``, which is kept as its own value rather than guessed into ``other`` or ``unknown``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from typing import Literal
 
 Kind = Literal["date", "time", "timestamp", "float", "bool", "category", "text", "id"]
 
-RACES = ("asian/pacific islander", "black", "hispanic", "white", "other", "unknown")
+RACES = ("asian/pacific islander", "black", "hispanic", "white", "other", "unknown", "other/unknown")
+# Text that means "not recorded" in any column unless the mapping maps it (R and OPP write NA, spreadsheets
+# #N/A, databases NULL, pandas NaN). A file can declare its own list: ``[source] missing = [...]``.
+MISSING_MARKERS = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan")
+# Standard values that gather whatever a source does not name more precisely: any code mapped to one of these
+# (other than the value itself) loses a distinction the source made, so the output lists it as folded.
+CATCH_ALLS = ("other", "other/unknown", "other weapon")
 SEXES = ("male", "female")
 STOP_TYPES = ("vehicular", "pedestrian")
 OUTCOMES = ("warning", "citation", "summons", "arrest")

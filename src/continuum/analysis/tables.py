@@ -79,6 +79,12 @@ USE_OF_FORCE_COLUMNS: tuple[Column, ...] = (
     _c("officer_injured", "bool"),
     _c("officer_injury_type", "text", multi=True),
     _c("officer_medical_treatment", "text", multi=True),
+    _c(
+        "subject_id",
+        "text",
+        doc="one entry per subject: a person in several officers' reports (or rows) is counted once",
+        multi=True,
+    ),
     _c("subject_race", "category", RACES, "one entry per subject", multi=True),
     _c("subject_sex", "category", SEXES, "one entry per subject", multi=True),
     _c("subject_age", "float", doc="one entry per subject", multi=True),

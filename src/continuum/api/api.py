@@ -26,8 +26,9 @@ from continuum.datasets.results import visible_results
 from continuum.delivery.models import Communication
 from continuum.delivery.work import DeliveryError, log_communication
 from continuum.intake import ratelimit, submission
-from continuum.intake.forms import MAX_PK, RequestForm
+from continuum.intake.forms import RequestForm
 from continuum.intake.models import Request
+from continuum.portal.fields import MAX_PK
 from continuum.portal.uploads import limit_uploads
 from continuum.reports.models import Report
 from continuum.reports.numbering import finding_numbers, recommendation_numbers
@@ -142,7 +143,7 @@ def _report(report: Report) -> dict:
         "id": report.pk, "title": report.title, "kind": report.kind, "version": report.version,
         "status": report.status, "site_id": report.site_id, "agency": report.site.agency.name,
         "state": report.site.agency.state, "program": report.site.program, "published_at": report.published_at,
-        "url": report.get_public_url() if report.status in Report.PUBLIC_STATES else report.get_absolute_url(),
+        "url": report.get_public_url() if report.is_public else report.get_absolute_url(),
     }  # fmt: skip
 
 

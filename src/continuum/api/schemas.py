@@ -3,6 +3,9 @@
 from datetime import date, datetime
 
 from ninja import Schema
+from pydantic import field_validator
+
+from continuum.portal.text import hidden_character_problem
 
 
 class ErrorItem(Schema):
@@ -87,7 +90,20 @@ class RequestOut(Schema):
     site_id: int | None
 
 
-class RequestIn(Schema):
+class In(Schema):
+    """What a client sends: no field's text may hold NUL, controls or direction overrides."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _visible_text(cls, value):
+        if isinstance(value, str):
+            problem = hidden_character_problem(value)
+            if problem:
+                raise ValueError(f"the text {problem}")
+        return value
+
+
+class RequestIn(In):
     """A request for assistance, as the public form takes it."""
 
     existing_agency: int | None = None
@@ -152,7 +168,7 @@ class WorkPlanOut(Schema):
     deliverables: list[DeliverableOut]
 
 
-class CommunicationIn(Schema):
+class CommunicationIn(In):
     occurred_on: date
     kind: str
     with_agency: bool = True

@@ -1,5 +1,6 @@
 """Managing one's personal API tokens: issue (shown once), list, revoke."""
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.db import transaction
@@ -13,7 +14,7 @@ from continuum.accounts.access import access
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
-from .models import ApiToken
+from .models import ApiToken, lifetime
 
 
 class TokenForm(forms.Form):
@@ -21,6 +22,7 @@ class TokenForm(forms.Form):
 
 
 @access("accounts.use_workspace")
+@reauthentication_required(allow_get=True)  # issuing asks for the password (or second factor) again
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     issued = None
@@ -32,11 +34,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 token,
                 AuditEvent.Action.SECURITY,
                 to_state="api_token_issued",
-                reason=token.name,
+                reason=f"{token.name} (expires {token.expires_at:%Y-%m-%d})",
             )
         form = TokenForm()
     return TemplateResponse(request, "api/tokens.html", {
         "form": form, "issued": issued, "tokens": request.user.api_tokens.all(),
+        "lifetime_days": lifetime(request.user).days,
     })  # fmt: skip
 
 

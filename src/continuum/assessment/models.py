@@ -124,4 +124,4 @@ class ProgressReport(models.Model):
         return f"Progress report {self.number} ({self.as_of:%B %Y})"
 
     def get_public_url(self) -> str:
-        return reverse("public_sites:progress", args=[self.site_id, self.number])
+        return reverse("public_progress:progress", args=[self.site_id, self.number])

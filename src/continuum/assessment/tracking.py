@@ -20,6 +20,7 @@ from continuum.portal.spreadsheets import formula_safe
 from continuum.reports.models import Recommendation, Report
 from continuum.reports.numbering import recommendation_numbers
 from continuum.sites.models import Site
+from continuum.workflow import Lifecycle, Move, Step, TransitionError, take
 
 from .models import Implementation, Proposal, Status
 
@@ -27,7 +28,7 @@ STATUS_ORDER = [value for value, _ in Status.choices]
 DONE = {Status.COMPLETE, Status.ALTERNATIVE, Status.NOT_APPLICABLE}
 
 
-class TrackingError(Exception):
+class TrackingError(TransitionError):
     """The input or the record's state does not allow the change; the message says why."""
 
 
@@ -104,34 +105,54 @@ def propose(
     return proposal
 
 
+def _decided(proposal: Proposal, move: Move) -> None:
+    proposal.decided_by, proposal.decided_at, proposal.decision_reason = (
+        move.actor,
+        timezone.now(),
+        move.reason,
+    )
+
+
+def _accepted(proposal: Proposal, move: Move) -> None:
+    """The recommendation takes the proposed status, dated by its evidence; the site's history tells it too."""
+    _decided(proposal, move)
+    item = Implementation.objects.select_for_update().get(pk=proposal.implementation_id)
+    before = item.get_status_display()
+    item.status, item.status_changed_on = proposal.proposed_status, proposal.evidence_date
+    item.save()
+    record(move.actor, item, AuditEvent.Action.TRANSITION, from_state=before,
+           to_state=item.get_status_display(), reason=move.reason or "Evidence verified")  # fmt: skip
+    record(move.actor, item.site, AuditEvent.Action.UPDATED,
+           changes={f"recommendation {item.number}": [before, item.get_status_display()]})  # fmt: skip
+
+
+def _more_evidence(proposal: Proposal, move: Move) -> None:
+    _decided(proposal, move)
+    record(move.actor, proposal.implementation, AuditEvent.Action.UPDATED,
+           changes={"proposal": ["pending", "needs more evidence"]}, reason=move.reason)  # fmt: skip
+
+
+D = Proposal.Decision
+PROPOSAL = Lifecycle(
+    model=Proposal,
+    noun="proposal",
+    field="decision",
+    subject=lambda proposal: proposal.implementation.site,
+    steps=(
+        Step("accept", "Accept the evidence", (D.PENDING,), D.ACCEPTED, "assessment.verify",
+             actor="The assessors", reason="optional", apply=_accepted),
+        Step("more_evidence", "Ask for more evidence", (D.PENDING,), D.MORE_EVIDENCE, "assessment.verify",
+             actor="The assessors", reason="required", reason_label="What evidence is missing",
+             apply=_more_evidence),
+    ),
+)  # fmt: skip
+
+
 def verify(proposal: Proposal, actor, *, accept: bool, reason: str = "") -> Proposal:
     """The assessor accepts the proposal (the status changes) or asks for more evidence (with reasons)."""
-    item = proposal.implementation
-    _require(actor, "assessment.verify", item.site)
-    reason = reason.strip()
-    if not accept and not reason:
+    if not accept and not reason.strip():
         raise TrackingError("Say what evidence is missing.")
-    with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.decision != Proposal.Decision.PENDING:
-            raise TrackingError("That proposal was already verified.")
-        locked.decision = Proposal.Decision.ACCEPTED if accept else Proposal.Decision.MORE_EVIDENCE
-        locked.decided_by, locked.decided_at, locked.decision_reason = actor, timezone.now(), reason
-        locked.save()
-        if accept:
-            item = Implementation.objects.select_for_update().get(pk=item.pk)
-            before = item.get_status_display()
-            item.status = locked.proposed_status
-            item.status_changed_on = locked.evidence_date
-            item.save()
-            record(actor, item, AuditEvent.Action.TRANSITION, from_state=before,
-                   to_state=item.get_status_display(), reason=reason or "Evidence verified")  # fmt: skip
-            record(actor, item.site, AuditEvent.Action.UPDATED,
-                   changes={f"recommendation {item.number}": [before, item.get_status_display()]})  # fmt: skip
-        else:
-            record(actor, item, AuditEvent.Action.UPDATED, changes={"proposal": ["pending", "needs more evidence"]},
-                   reason=reason)  # fmt: skip
-    return locked
+    return take(PROPOSAL, "accept" if accept else "more_evidence", proposal, actor, reason=reason)
 
 
 def update_plan(item: Implementation, actor, *, responsible: str, target_date: date | None) -> Implementation:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 
@@ -43,3 +44,27 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+    @property
+    def from_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._state_label(self.to_state)
+
+    def _state_label(self, value: str) -> str:
+        """A recorded state as its record's lifecycle names it ("delivery" → "Delivery"); a value the model does
+        not list (an old state, a status recorded by its label) stays as it was."""
+        model = (
+            ContentType.objects.get_for_id(self.content_type_id).model_class()
+            if self.content_type_id
+            else None
+        )
+        for name in ("status", "decision"):
+            try:
+                choices = dict(model._meta.get_field(name).choices or ())
+            except (AttributeError, FieldDoesNotExist):
+                continue
+            return str(choices.get(value, value))
+        return value

@@ -1,8 +1,10 @@
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from continuum.accounts.access import access
+from continuum.portal.fields import beyond_any_id
 
 from .log import history
 
@@ -16,7 +18,11 @@ def object_history(request: HttpRequest, app_label: str, model: str, pk: str) ->
     model_class = content_type.model_class()
     if model_class is None:
         raise Http404("No such kind of record.")
-    obj = model_class._base_manager.filter(pk=pk).first()
+    try:  # an address typed by hand: not a number, or past any id, names no record
+        key = model_class._meta.pk.to_python(pk)
+    except ValidationError as exc:
+        raise Http404("No such record.") from exc
+    obj = None if beyond_any_id(key) else model_class._base_manager.filter(pk=key).first()
     if obj is None:
         raise Http404("No such record.")
     return TemplateResponse(

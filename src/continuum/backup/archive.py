@@ -1,11 +1,17 @@
-"""The backup file: one zip archive holding `manifest.json` and members named in it, each with its sha256.
+"""The backup file: one zip archive holding `manifest.json` and members named in it, each with its sha256, and
+`manifest.hmac`, the manifest's HMAC-SHA256 under the backup key.
 
 Zip rather than tar: a member can be streamed in without knowing its size first (the database dump), and the
-manifest can be read without decompressing the rest, so a backup of the wrong version is refused at once."""
+manifest can be read without decompressing the rest, so a backup of the wrong version is refused at once.
+
+Checksums alone catch damage, not tampering: whoever can edit the archive can recompute them (a user row made
+administrator restored cleanly). The HMAC is keyed by a secret that is never inside the archive, so an archive
+changed by anyone without the key is refused before anything is read from it."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -21,13 +27,23 @@ from typing import IO, Any
 from .files import KEY_FILES
 
 FORMAT = "continuum-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: authenticated (manifest.hmac)
 MANIFEST = "manifest.json"
+MAC = "manifest.hmac"
 CHUNK = 1 << 20
 
 
 class BackupError(Exception):
     """A backup or restore that cannot go on; the message says why and what to do."""
+
+
+def key_id(key: bytes) -> str:
+    """Names a backup key without revealing it, so a refusal can say which key a backup needs."""
+    return hashlib.sha256(b"continuum.backup.key-id:" + key).hexdigest()[:16]
+
+
+def sign(manifest: bytes, key: bytes) -> str:
+    return hmac.new(key, b"continuum-backup-2\0" + manifest, hashlib.sha256).hexdigest()
 
 
 class _HashingWriter(io.RawIOBase):
@@ -50,8 +66,8 @@ class ArchiveWriter:
     """Writes members into a private temporary file beside the destination; `commit` adds the manifest and
     renames it into place, so a failed backup never leaves a half-written file under the requested name."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, key: bytes):
+        self.path, self.key = path, key
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")  # mode 0600
         self.tmp = Path(tmp)
         self._file = os.fdopen(fd, "wb")
@@ -80,14 +96,18 @@ class ArchiveWriter:
         with source.open("rb") as src, self.member(name) as dst:
             shutil.copyfileobj(src, dst, CHUNK)
 
-    def commit(self, manifest: dict[str, Any]) -> None:
-        manifest = {**manifest, "members": self.members}
-        self.zip.writestr(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+    def commit(self, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Write the manifest and its authentication code, and put the file in place; returns the manifest."""
+        manifest = {**manifest, "members": self.members, "key_id": key_id(self.key)}
+        text = json.dumps(manifest, indent=1, sort_keys=True).encode()
+        self.zip.writestr(MANIFEST, text)
+        self.zip.writestr(MAC, sign(text, self.key))
         self.zip.close()
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
         os.replace(self.tmp, self.path)
+        return manifest
 
     def abort(self) -> None:
         self.zip.close()
@@ -112,6 +132,7 @@ REQUIRED = {
     "keys": list,
     "secret_key_fingerprint": str,
     "members": dict,
+    "key_id": str,
 }
 
 
@@ -133,15 +154,35 @@ def _check_manifest(path: Path, manifest: dict[str, Any]) -> None:
         raise BackupError(f"{path} has a damaged manifest (check {', '.join(sorted(set(wrong)))})")
 
 
+def _authenticate(path: Path, text: bytes, manifest: dict, archive: zipfile.ZipFile, key: bytes) -> None:
+    """The manifest (and through its checksums every member) is as the holder of the key wrote it."""
+    try:
+        code = archive.read(MAC).decode("ascii", "replace").strip()
+    except KeyError:
+        raise BackupError(f"{path} has no authentication code ({MAC}): refusing it") from None
+    if hmac.compare_digest(code, sign(text, key)):
+        return
+    written_with = manifest.get("key_id")
+    if written_with != key_id(key):
+        raise BackupError(
+            f"{path} was written with another backup key (key id {written_with}; this instance's is {key_id(key)}): "
+            "set CONTINUUM_BACKUP_KEY to the key it was written with"
+        )
+    raise BackupError(
+        f"{path} was changed after it was written (its authentication code does not match): refusing it"
+    )
+
+
 class ArchiveReader:
     """An opened backup: its manifest, read first, and members extracted only after their checksums match."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, key: bytes):
         if not path.is_file():
             raise BackupError(f"{path} is not a file")
         try:
             self.zip = zipfile.ZipFile(path)
-            manifest = json.loads(self.zip.read(MANIFEST))
+            text = self.zip.read(MANIFEST)
+            manifest = json.loads(text)
         except KeyError:
             raise BackupError(f"{path} is not a Continuum backup: it has no {MANIFEST}") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
@@ -152,11 +193,14 @@ class ArchiveReader:
             raise BackupError(
                 f"{path} is in backup format {manifest.get('format_version')!r}; this version of Continuum "
                 f"reads format {FORMAT_VERSION}"
-            )
+                + (" (format 1 backups are not authenticated: restore them with the version that wrote them)"
+                   if manifest.get("format_version") == 1 else "")
+            )  # fmt: skip
+        _authenticate(path, text, manifest, self.zip, key)
         _check_manifest(path, manifest)
         self.path, self.manifest = path, manifest
         named = set(manifest["members"])
-        present = {info.filename for info in self.zip.infolist()} - {MANIFEST}
+        present = {info.filename for info in self.zip.infolist()} - {MANIFEST, MAC}
         if named != present:
             missing, extra = sorted(named - present), sorted(present - named)
             raise BackupError(

@@ -65,6 +65,10 @@ def backup_command(
         f"backed up {rows:,} rows in {len(manifest['tables'])} tables, {manifest['files']:,} uploaded files "
         f"({manifest['file_bytes']:,} bytes) and keys {manifest['keys']} -> {file}"
     )
+    _say(
+        f"authenticated with backup key {manifest['key_id']} (CONTINUUM_BACKUP_KEY): a restore needs the same key, "
+        "so keep it safe and apart from the backups"
+    )
     if "secret_key" not in manifest["keys"]:
         _say(
             "SECRET_KEY comes from the environment and is not in the backup: keep it with the backup, the "

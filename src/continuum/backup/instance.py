@@ -3,7 +3,8 @@
 A backup holds the database (portable rows, see `database.py`), every uploaded file and the secrets generated
 into var/ (`files.KEY_FILES`), each with its sha256 in the manifest. A restore checks the format, the migration
 state and every checksum before it touches anything, refuses an instance that already holds data unless
-forced, then replaces the database in one transaction and swaps the files in before it commits."""
+forced, then replaces the database in one transaction and swaps the files in before it commits. The manifest
+is authenticated with the backup key (`backup_key`), which no backup holds."""
 
 from __future__ import annotations
 
@@ -27,6 +28,22 @@ from continuum.audit.models import AuditEvent
 from . import database, files
 from .archive import FORMAT, FORMAT_VERSION, ArchiveReader, ArchiveWriter, BackupError
 from .database import Progress
+
+BACKUP_KEY_ENV, MIN_KEY_CHARS = "CONTINUUM_BACKUP_KEY", 32
+
+
+def backup_key() -> bytes:
+    """The secret that authenticates backups (settings.BACKUP_KEY, from CONTINUUM_BACKUP_KEY), kept apart from
+    the backups: a key inside the archive would authenticate nothing."""
+    value = settings.BACKUP_KEY
+    if not value:
+        raise BackupError(
+            f"set {BACKUP_KEY_ENV} to a secret of at least {MIN_KEY_CHARS} random characters, kept apart from the "
+            "backups: it authenticates them, and a restore needs the key the backup was written with"
+        )
+    if len(value) < MIN_KEY_CHARS:
+        raise BackupError(f"{BACKUP_KEY_ENV} is too short: use at least {MIN_KEY_CHARS} random characters")
+    return value.encode()
 
 
 def key_fingerprint(secret_key: str) -> str:
@@ -67,7 +84,7 @@ def backup(
     pending = database.pending_migrations(using)
     if pending:
         raise BackupError(f"the database is not fully migrated ({', '.join(pending)}): run manage.py migrate")
-    writer = ArchiveWriter(path)
+    writer = ArchiveWriter(path, backup_key())
     try:
         with database.snapshot(using):
             migrations = database.migration_state(using)
@@ -96,7 +113,7 @@ def backup(
             "keys": [name for name, _ in keys],
             "secret_key_fingerprint": key_fingerprint(settings.SECRET_KEY),
         }
-        writer.commit(manifest)
+        manifest = writer.commit(manifest)
     except BaseException:
         writer.abort()
         raise
@@ -139,7 +156,7 @@ def restore(
     data unless `force`, and a SECRET_KEY other than the backup's unless `other_secret_key`."""
     media_root = Path(media_root or settings.MEDIA_ROOT).absolute()
     var_dir = Path(var_dir or settings.VAR_DIR)
-    reader = ArchiveReader(Path(path))
+    reader = ArchiveReader(Path(path), backup_key())
     try:
         manifest = reader.manifest
         here = database.migration_state(using)

@@ -1,18 +1,24 @@
 from django import forms
 from django.utils import timezone
 
+from continuum.intake.transitions import LIFECYCLE
+from continuum.portal.fields import RecordChoiceField
+from continuum.workflow import StepForm
+
 from .models import Delivery, DeliveryType, Partner
 
 
-class RouteForm(forms.Form):
-    partner = forms.ModelChoiceField(Partner.objects.select_related("provider"), label="Partner association")
+class RouteForm(StepForm):
+    """Routing accepts the request (its step's internal reason and message to the agency) to a partner."""
+
+    partner = RecordChoiceField(Partner.objects.select_related("provider"), label="Partner association")
     title = forms.CharField(
         label="Engagement title", required=False, help_text="Defaults to the agency and TA."
     )
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept in the history and sent to the requester.",
-    )  # fmt: skip
+    field_order = ["partner", "title", "reason", "message"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, step=LIFECYCLE.step("accept"), **kwargs)
 
 
 class DeliveryForm(forms.ModelForm):

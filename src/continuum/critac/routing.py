@@ -55,7 +55,9 @@ def suggestions(request: Request) -> list[Suggestion]:
     return ranked
 
 
-def route(request: Request, actor, partner: Partner, reason: str, *, title: str = "") -> Request:
+def route(
+    request: Request, actor, partner: Partner, reason: str, *, title: str = "", message: str = ""
+) -> Request:
     """Accept the request into a CRI-TAC technical-assistance site delivered by `partner` (the intake transition
     checks the permission, the open flags and the status, and writes the audit log)."""
     if partner.provider.provider_type != ProviderOrganization.Type.CRI_TAC_PARTNER:
@@ -66,5 +68,5 @@ def route(request: Request, actor, partner: Partner, reason: str, *, title: str 
         )
     return transitions.accept(
         request, actor, reason, program=Program.CRI_TAC, ta_type=Site.TAType.TECHNICAL_ASSISTANCE, title=title,
-        provider=partner.provider,
+        provider=partner.provider, message=message,
     )  # fmt: skip

@@ -13,9 +13,9 @@ from continuum.accounts.access import PUBLIC, access
 from continuum.catalog.models import Program, Topic, TopicArea
 from continuum.delivery.work import DeliveryError
 from continuum.intake.models import Request
-from continuum.intake.transitions import TransitionError
 from continuum.sites.models import Site
 from continuum.sites.views import visible_site
+from continuum.workflow import TransitionError
 
 from . import routing
 from .deliveries import partner_for, record_delivery
@@ -61,7 +61,7 @@ def route(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         routed = routing.route(
             intake_request, request.user, form.cleaned_data["partner"], form.cleaned_data["reason"],
-            title=form.cleaned_data["title"],
+            title=form.cleaned_data["title"], message=form.cleaned_data["message"],
         )  # fmt: skip
     except TransitionError as error:
         messages.error(request, str(error))

@@ -3,7 +3,7 @@ it as it grows (use of force and the other tables of issue 6) without changes he
 
 Stops always load through `load_stops`. Another table loads through the engine's `load_table` once the engine
 has a standard schema for it (`tables.TABLES`) and the mapping names it (`table = "use_of_force"`); until then
-the platform's own keep/hash step (jobs._standardize_other) writes its standard table."""
+the platform's own keep/hash step (work.standardize_other) writes its standard table."""
 
 import importlib
 from pathlib import Path

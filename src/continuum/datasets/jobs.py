@@ -6,7 +6,9 @@ attempt. A re-delivered task finds the attempt taken and does nothing; a job who
 in the queue under a new attempt by `recover_stale` (run when the worker starts and whenever a job is watched),
 so a restart loses nothing and the dead run, should it wake, can no longer write. A job whose worker dies
 MAX_RECOVERIES + 1 times in a row is failed with that reason instead: it is likely what kills the worker (memory).
-While a job runs, a heartbeat thread keeps it from looking dead, however long the engine takes."""
+While a job runs, a heartbeat thread keeps it from looking dead, however long the engine takes. The engine's
+own work runs in a bounded child process (work.py through continuum.analysis.limits): a job past its time or
+memory limit fails with the limit named, and the worker goes on to the next job."""
 
 import datetime
 import inspect
@@ -30,13 +32,13 @@ from django_tasks_db.models import DBTaskResult
 from continuum.analysis import ENGINE_VERSION
 from continuum.analysis.analyses import ANALYSES
 from continuum.analysis.errors import InputError
-from continuum.analysis.load import WORK_DIR_ENV, file_sha256, hash_officer_id
-from continuum.analysis.mapping import Mapping
-from continuum.analysis.sql import ident, lit
+from continuum.analysis.limits import WorkCrashed, run_bounded
+from continuum.analysis.load import WORK_DIR_ENV, file_sha256
 from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 
 from . import engine, mappings, results
+from . import work as work_steps
 from .models import DataRequest, DatasetVersion, Job, SiteDataKey
 from .uploads import DataError, ensure_open
 
@@ -276,8 +278,16 @@ def execute(job_id: int, attempt: int) -> str:
     except DataError as error:
         _fail(job, str(error))
         return "failed"
+    except WorkCrashed as error:  # the engine's own failure: its last line shown, its traceback logged
+        logger.error("Job %s failed in the engine:\n%s", job.pk, error.details)
+        _fail(
+            job,
+            f"The job stopped on an unexpected error in the engine ({mappings.scrub(str(error), job.version)}).",
+        )
+        return "failed"
     except Exception as error:  # the page must say the job failed, whatever broke
-        _fail(job, f"The job stopped on an unexpected error ({type(error).__name__}: {error}).")
+        reason = mappings.scrub(f"{type(error).__name__}: {error}", job.version)
+        _fail(job, f"The job stopped on an unexpected error ({reason}).")
         raise
     return "done"
 
@@ -381,19 +391,9 @@ def _validate(job: Job) -> None:
     key = site_key(version.site)
     with _Workdir() as work:
         out = work / "standard.parquet"
-        if isinstance(mapping, Mapping):
-            with engine.load(raw, mapping, version.data_request.table_type, hash_key=key) as data:
-                report_progress(job, 60, "Writing the standard table")
-                data.con.execute(
-                    f"COPY (SELECT * EXCLUDE (_row) FROM {data.table} ORDER BY _row) TO {lit(str(out))} "
-                    "(FORMAT parquet)"
-                )
-                validation = data.validation.to_dict()
-                validation["mapped_columns"] = sorted(data.columns)
-                validation["unmapped_values"] = data.validation.unmapped_values()
-                n_rows = data.n_rows
-        else:
-            validation, n_rows = _standardize_other(raw, version, mapping, key, out)
+        validation, n_rows = run_bounded(
+            work_steps.standardize, raw, mapping, version.data_request.table_type, key, out
+        )
         report_progress(job, 85, "Saving the standard table")
         sha = file_sha256(out)
         with transaction.atomic():
@@ -417,79 +417,6 @@ def _validate(job: Job) -> None:
                    reason=f"{n_rows:,} rows; {problems:,} cells could not be mapped")  # fmt: skip
         if old:
             version.standard_file.storage.delete(old)
-
-
-def _standardize_other(
-    raw: Path, version: DatasetVersion, spec: dict, key: str, out: Path
-) -> tuple[dict, int]:
-    """Tables without an engine schema yet: keep the listed columns, hash the officer ones, drop the rest."""
-    import duckdb
-
-    from continuum.analysis.load import _format, connect
-
-    fmt = _format(raw)
-    con, tmp = connect()
-    try:
-        try:
-            if fmt == "parquet":
-                con.execute(f"CREATE TABLE raw_t AS SELECT * FROM read_parquet({lit(str(raw))})")
-            elif fmt == "excel":
-                from continuum.analysis.load import _load_excel
-
-                _load_excel(con, raw, {})
-            else:
-                con.execute(
-                    f"CREATE TABLE raw_t AS SELECT * FROM read_csv({lit(str(raw))}, all_varchar=true, header=true, "
-                    "strict_mode=true)"
-                )
-        except duckdb.Error as error:
-            from continuum.analysis.load import _csv_error
-
-            raise _csv_error(raw, error) from error
-        columns = [r[0].lstrip("\ufeff") for r in con.execute("DESCRIBE raw_t").fetchall()]
-        actual = {c.lstrip("\ufeff"): c for c in (r[0] for r in con.execute("DESCRIBE raw_t").fetchall())}
-        wanted = spec["keep"] + spec["hash"]
-        missing = [c for c in wanted if c not in actual]
-        if len(missing) == len(wanted):
-            raise InputError(f"the mapping maps nothing: none of its columns are in this file (wrong table?); "
-                             f"file has {columns[:8]}", file=str(raw))  # fmt: skip
-        if missing:
-            raise InputError(
-                f"the mapping names column(s) not in the file: {missing}", file=str(raw), column=missing[0]
-            )
-        n_rows = con.execute("SELECT count(*) FROM raw_t").fetchone()[0]
-        if n_rows == 0:
-            raise InputError("file has a header but no data rows", file=str(raw))
-        select = [f"{ident(actual[c])} AS {ident(c)}" for c in spec["keep"]]
-        kb = key.encode()
-        for i, col in enumerate(spec["hash"]):
-            src = f"NULLIF(trim(CAST({ident(actual[col])} AS VARCHAR)), '')"
-            ids = [
-                r[0]
-                for r in con.execute(f"SELECT DISTINCT {src} FROM raw_t WHERE {src} IS NOT NULL").fetchall()
-            ]
-            con.execute(f"CREATE TABLE keys_{i} (raw_id VARCHAR, id_hash VARCHAR)")
-            if ids:
-                con.executemany(
-                    f"INSERT INTO keys_{i} VALUES (?, ?)", [(v, hash_officer_id(v, kb)) for v in ids]
-                )
-            select.append(f"(SELECT id_hash FROM keys_{i} WHERE raw_id = {src}) AS {ident(col + '_hash')}")
-        con.execute(f"COPY (SELECT {', '.join(select)} FROM raw_t) TO {lit(str(out))} (FORMAT parquet)")
-        profile = []
-        for c in spec["keep"]:
-            v = f"NULLIF(trim(CAST({ident(actual[c])} AS VARCHAR)), '')"
-            blank, distinct = con.execute(
-                f"SELECT count(*) - count({v}), count(DISTINCT {v}) FROM raw_t"
-            ).fetchone()
-            profile.append({"column": c, "blank": int(blank), "distinct": int(distinct)})
-        dropped = [c for c in columns if c not in wanted]
-        return {
-            "n_rows": int(n_rows), "n_problem_cells": 0, "issues": [], "columns": profile,
-            "hashed_columns": spec["hash"], "dropped_columns": dropped, "unmapped_source_columns": dropped,
-        }, int(n_rows)  # fmt: skip
-    finally:
-        con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def mapping_params(version: DatasetVersion) -> dict[str, Any]:
@@ -524,9 +451,8 @@ def _analyze(job: Job) -> None:
             mappings.parse(version, version.mapping_toml),
             site_key(version.site),
         )
-    with engine.load(path, mapping, table_type, hash_key=key) as data:
-        report_progress(job, 40, f"Running {job.analysis} on {data.n_rows:,} rows")
-        result = fn(data, **params)
+    report_progress(job, 40, f"Running {job.analysis}")
+    result = run_bounded(work_steps.analyse, path, mapping, table_type, key, job.analysis, params)
     report_progress(job, 90, "Saving the result")
     with transaction.atomic():
         if not _fenced(job).exists():

@@ -7,13 +7,17 @@ mapping). Otherwise a table's mapping only says which columns are kept
 is dropped when the standard table is written."""
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from continuum.analysis.errors import InputError
+from continuum.analysis.limits import run_bounded
+from continuum.analysis.load import WORK_DIR_ENV
 from continuum.analysis.mapping import Mapping, parse_toml, shipped_mappings
 from continuum.analysis.profile import profile
 from continuum.audit.log import save_audited
@@ -22,6 +26,7 @@ from . import engine
 from .models import DatasetVersion
 from .uploads import DataError, ensure_open
 
+PROFILE_SECONDS = 30
 OFFICER = re.compile(r"officer.*(name|id|badge|number)|badge|employee_?(id|number)|^officer$", re.I)
 CIVILIAN = re.compile(
     r"(?<!agency_)name|address|street|phone|email|birth|dob|ssn|social|license|plate|vin", re.I
@@ -40,8 +45,10 @@ def draft(version: DatasetVersion, shipped_name: str = "") -> str:
             raise DataError(f"There is no shipped mapping called {shipped_name!r}.")
         return path.read_text(encoding="utf-8")
     path = Path(version.raw_file.path)
-    try:
-        toml, prof = profile(path)
+    try:  # in a bounded process: a page must answer even when the file is built to make reading it slow
+        toml, prof = run_bounded(
+            profile, path, seconds=PROFILE_SECONDS, what="Drafting a mapping from the file"
+        )
     except InputError as error:
         raise DataError(describe(error, version)) from error
     if engine.loads(version.data_request.table_type) and version.is_stops:
@@ -112,4 +119,21 @@ def describe(error: InputError, version: DatasetVersion | None = None) -> str:
     """The engine's one-line reason, naming the uploaded file rather than where it is stored."""
     name = version.original_name if version else None
     file = name if (error.file and name) else error.file
-    return InputError(error.reason, file=file, row=error.row, column=error.column).one_line()
+    return InputError(scrub(error.reason, version), file=file, row=error.row, column=error.column).one_line()
+
+
+def scrub(text: str, version: DatasetVersion | None = None) -> str:
+    """Text shown to people, without the server's paths: an engine message (DuckDB's, a parser's) can quote
+    where the upload is stored or where the job worked. The stored file becomes its uploaded name."""
+    name = version.original_name if version else "the uploaded file"
+    if version is not None:
+        for stored in (version.raw_file, version.standard_file):
+            if stored:
+                text = text.replace(str(Path(stored.path)), name)
+    for root, label in (
+        (settings.MEDIA_ROOT, "the uploads folder"),
+        (os.environ.get(WORK_DIR_ENV), "the work folder"),
+    ):
+        if root:
+            text = re.sub(re.escape(str(root)) + r"[^\s'\"]*", label, text)
+    return text

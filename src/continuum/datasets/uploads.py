@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
+from continuum.analysis.load import workbook_unpacked_problem
 from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.sites.models import Site
@@ -81,6 +82,11 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         raise _fail(name, "is named as Parquet but its content is not a Parquet file.")
     if file_format == "excel" and not _is_xlsx(upload, head):
         raise _fail(name, "is named as an Excel workbook (XLSX) but its content is not one.")
+    if file_format == "excel":
+        problem = workbook_unpacked_problem(upload)
+        upload.seek(0)
+        if problem:
+            raise _fail(name, f"cannot be used: {problem}.")
     return CheckedFile(name=name, file_format=file_format, size=upload.size, sha256=digest.hexdigest())
 
 

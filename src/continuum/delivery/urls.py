@@ -7,8 +7,8 @@ urlpatterns = [
     path("communications/", views.communications, name="communications"),
     path("activities/", views.activities, name="activities"),
     path("documents/", views.document_list, name="documents"),
-    path("documents/<int:document_pk>/", views.document_detail, name="document"),
-    path("documents/<int:document_pk>/versions/<int:number>/", views.download, name="download"),
+    path("documents/<id:document_pk>/", views.document_detail, name="document"),
+    path("documents/<id:document_pk>/versions/<id:number>/", views.download, name="download"),
     path("milestones/", views.milestone_list, name="milestones"),
-    path("milestones/<int:deliverable_pk>/done/", views.milestone_done, name="milestone_done"),
+    path("milestones/<id:deliverable_pk>/done/", views.milestone_done, name="milestone_done"),
 ]

@@ -11,12 +11,13 @@ from django.utils import timezone
 from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.sites.models import Site
+from continuum.workflow import TransitionError
 from continuum.workplans import plans
 
 from .models import ActivityDone, Communication
 
 
-class DeliveryError(Exception):
+class DeliveryError(TransitionError):
     """The site's state or the input does not allow the change; the message says why."""
 
 

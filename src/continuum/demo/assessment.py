@@ -75,7 +75,7 @@ def _site(staff: User) -> Site:
             "public_summary": "The COPS Office in conjunction with the National Policing Institute conducted an "
             "organizational assessment of the Spokane Police Department. The intent of the assessment was to "
             "review the department's policies, practices and community relations and recommend improvements; "
-            "progress reports follow the department's implementation.", "is_public": True, "status": "published",
+            "progress reports follow the department's implementation.", "is_public": True, "status": "implementation",
             "started_on": timezone.localdate() - datetime.timedelta(days=720),
         },
     )  # fmt: skip

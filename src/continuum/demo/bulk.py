@@ -47,7 +47,7 @@ TA_FOR_PROGRAM = {
 }
 # Most sites are under way; a third are done (published or closed); few are suspended.
 STATUS_WEIGHTS = {
-    Site.Status.WORK_PLAN: 8, Site.Status.AGENCY_REVIEW: 5, Site.Status.APPROVED: 5, Site.Status.DELIVERY: 25,
+    Site.Status.WORK_PLAN: 8, Site.Status.AGENCY_REVIEW: 5, Site.Status.DELIVERY: 30,
     Site.Status.REPORT_DRAFTING: 10, Site.Status.REPORT_REVIEW: 5, Site.Status.PUBLISHED: 7,
     Site.Status.CLOSED: 33, Site.Status.SUSPENDED: 2,
 }  # fmt: skip
@@ -56,7 +56,7 @@ OTHER_REQUEST_WEIGHTS = {
     Request.Status.SUBMITTED: 20, Request.Status.UNDER_REVIEW: 25, Request.Status.DECLINED: 30,
     Request.Status.REFERRED: 15, Request.Status.WITHDRAWN: 10,
 }  # fmt: skip
-REPORTED = {Site.Status.PUBLISHED, Site.Status.CLOSED}
+REPORTED = {Site.Status.PUBLISHED, Site.Status.IMPLEMENTATION, Site.Status.CLOSED}
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,8 @@ class _Builder:
             program = self.rng.choice(list(Program))
             ta_type = self.rng.choice(TA_FOR_PROGRAM[program])
             status = self.weighted(STATUS_WEIGHTS)
+            if status == Site.Status.PUBLISHED and program == Program.ORGANIZATIONAL_ASSESSMENT:
+                status = Site.Status.IMPLEMENTATION  # as the lifecycle moves it
             provider = (
                 self.rng.choice(providers)
                 if status != Site.Status.WORK_PLAN or self.rng.random() < 0.5

@@ -160,7 +160,13 @@ def load(staff: User) -> None:
         request.topics.set(Topic.objects.filter(name__in=topic_names))
         apply_screening(request)
         best = routing.suggestions(request)[0].partner
-        request = routing.route(request, staff, best, f"{best} covers the request's topics.")
+        request = routing.route(
+            request,
+            staff,
+            best,
+            f"{best} covers the request's topics.",
+            message=f"Your request was accepted: {best} will deliver it and contact you.",
+        )
         submitted = now - datetime.timedelta(days=30 * months_ago)
         decided = submitted + datetime.timedelta(days=decision_days)
         Request.objects.filter(pk=request.pk).update(submitted_at=submitted, decided_at=decided)

@@ -69,6 +69,8 @@ USERS = [
              "System administrator"),
     DemoUser("staff@continuum.example.gov", "Morgan", "Reyes", Role.PROGRAM_STAFF, PROGRAM_OFFICE,
              "Senior program manager"),
+    DemoUser("reviewer@continuum.example.gov", "Sam", "Ortiz", Role.PROGRAM_STAFF, PROGRAM_OFFICE,
+             "Program specialist (second reviewer)"),
     DemoUser("chief@columbus.example.gov", "Dana", "Whitfield", Role.AGENCY_EXECUTIVE,
              "Columbus (OH) Division of Police", "Chief of Police"),
     DemoUser("liaison@columbus.example.gov", "Jordan", "Hale", Role.AGENCY_LIAISON,

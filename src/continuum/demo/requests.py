@@ -189,6 +189,8 @@ def load(staff: User) -> None:
             transitions.accept(
                 request, staff, "Within the program's scope; the chief executive asked for it.",
                 program=program, ta_type=ta_type, title=title, provider=provider,
+                message="Your request was accepted. Program staff will contact you to prepare a work plan for "
+                "your review and approval.",
             )  # fmt: skip
     for spec in OTHER_REQUESTS:
         spec = dict(spec)
@@ -200,11 +202,19 @@ def load(staff: User) -> None:
             transitions.start_review(request, staff, "Reviewing the request with the agency")
             _contact(request, staff, request.requester_name)
         if status == "declined":
-            transitions.decline(request, staff, decision)
+            transitions.decline(request, staff, decision, message=MESSAGES["declined"])
         elif status == "referred":
-            transitions.refer(request, staff, decision, to_program="cri_tac")
+            transitions.refer(request, staff, decision, to_program="cri_tac", message=MESSAGES["referred"])
         elif status == "withdrawn":
             transitions.withdraw(request, staff, decision, verified_requester=True)
+
+
+MESSAGES = {  # what the requester reads, beside the internal reasons above
+    "declined": "Thank you for your request. The program cannot take up a review while litigation about the same "
+    "matters is pending; you are welcome to ask again once it is resolved.",
+    "referred": "Your request fits the CRI-TAC program better: its partner associations deliver training and peer "
+    "help on this topic. It continues there under a new tracking number, sent to you separately.",
+}
 
 
 def _contact(request: Request, staff: User, with_whom: str) -> None:

@@ -1,8 +1,8 @@
 """The six seed sites as the program pages describe them: public summaries, plans, teams, at different stages.
 
-Fargo and Indianapolis are closed (their reports are out; `finish` publishes and closes them once the reports
-are published); Columbus is in delivery with a second plan version
-being drafted; Philadelphia is drafting its report; Cleveland's plan is with the agency; Boston is planning.
+Fargo and Indianapolis are closed (their reports are out; `finish` closes them once the reports are published
+and the sites have followed); Columbus is in delivery with a second plan version being drafted; Philadelphia is
+drafting its report; Cleveland's plan is with the agency; Boston is planning.
 """
 
 from datetime import timedelta
@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from continuum.accounts.models import User
 from continuum.accounts.roles import Role
+from continuum.reports import editing
 from continuum.sites import transitions
 from continuum.sites.models import Site
+from continuum.workflow import take
 from continuum.workplans import plans
 from continuum.workplans.models import Activity, Assignment, Deliverable, Objective
 
@@ -61,27 +63,18 @@ STAGES = {
     "Indianapolis Metropolitan Police Department": ("closed", True),
     "Boston Police Department": ("work_plan", False),
 }
-ORDER = ["work_plan", "agency_review", "approved", "delivery", "report_drafting", "report_review", "published",
-         "closed"]  # fmt: skip
-
-
-STEPS_BEFORE_REPORT = [
-    ("delivery", transitions.start_delivery, "Kick-off meeting held"),
-    ("report_drafting", transitions.start_report, "Fieldwork complete"),
-    ("report_review", transitions.submit_report, "Draft sent for program review"),
-]
+ORDER = ["work_plan", "agency_review", "delivery", "report_drafting", "report_review", "published", "closed"]
+REPORT_TITLES = {"Philadelphia Police Department": "Police Vehicle Crashes in Philadelphia: Findings and "
+                 "Recommendations"}  # fmt: skip
 
 
 def finish(staff: User) -> None:
-    """After the demo reports are published: publish and close the sites whose stage says so."""
-    for site in Site.objects.filter(agency__name__in=STAGES, status=Site.Status.REPORT_REVIEW):
-        target = ORDER.index(STAGES[site.agency.name][0])
-        if target >= ORDER.index("published"):
-            site = transitions.publish(site, staff, "Final report published")
-        if target >= ORDER.index("closed"):
-            transitions.close(
-                site, staff, "Report published; Critical Response has no post-report monitoring."
-            )
+    """After the demo reports are published (the sites followed them): close those whose stage says so."""
+    for site in Site.objects.filter(agency__name__in=STAGES, status=Site.Status.PUBLISHED):
+        if STAGES[site.agency.name][0] == "closed":
+            take(transitions.LIFECYCLE, "close", site, staff, reason="Engagement complete",
+                 message="The final report is published. Critical Response has no post-report monitoring; "
+                 "the program remains available for further assistance.")  # fmt: skip
 
 
 def _chief(site: Site) -> User:
@@ -148,11 +141,10 @@ def load(staff: User) -> None:
         if target >= ORDER.index("agency_review"):
             plans.comment(plan, _chief(site), "Please add a session with our civilian oversight board.", "")
             plans.send_for_review(plan, staff, "First version for the chief's review")
-        if target >= ORDER.index("approved"):
+        if target >= ORDER.index("delivery"):
             plans.approve(plan, _chief(site), "Approved as discussed with the team.")
-        for name, step, reason in STEPS_BEFORE_REPORT:
-            if target >= ORDER.index(name):
-                step(site, staff, reason)
+        if site.agency.name in REPORT_TITLES:
+            editing.create_report(site, staff, title=REPORT_TITLES[site.agency.name])
         if site.agency.name == "Columbus (OH) Division of Police":
             # A second version in drafting, so the demo shows versions and their differences.
             draft = plans.open_draft(site, staff)

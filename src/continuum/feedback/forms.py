@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from continuum.portal.fields import RecordChoiceField
+
 from .models import Invitation, Response, Survey
 from .surveys import Recipient
 
@@ -43,7 +45,7 @@ def parse_participants(text: str) -> list[Recipient]:
 class SurveyForm(forms.Form):
     occasion = forms.ChoiceField(label="The survey follows", choices=Survey.Occasion.choices,
                                  widget=forms.RadioSelect)  # fmt: skip
-    delivery = forms.ModelChoiceField(None, required=False, label="Delivery",
+    delivery = RecordChoiceField(None, required=False, label="Delivery",
                                       help_text="For a survey after a delivery: which one.")  # fmt: skip
     subject = forms.CharField(
         label="Subject", required=False, max_length=250,

@@ -5,5 +5,5 @@ from . import views
 app_name = "feedback"
 urlpatterns = [
     path("feedback/<str:token>/", views.respond, name="respond"),
-    path("workspace/sites/<int:site_pk>/feedback/", views.site_feedback, name="site"),
+    path("workspace/sites/<id:site_pk>/feedback/", views.site_feedback, name="site"),
 ]

@@ -7,8 +7,12 @@ from django.utils import timezone
 from continuum.agencies.geography import STATES_AND_TERRITORIES
 from continuum.agencies.models import Agency, ProviderOrganization
 from continuum.catalog.models import TA_KIND_EXAMPLES, Program, TAKind, Topic
+from continuum.portal.fields import RecordChoiceField, RecordsChoiceField, beyond_any_id
+from continuum.portal.text import no_hidden_characters
 from continuum.sites.models import Site
+from continuum.workflow import StepForm
 
+from . import transitions
 from .letters import validate_letter
 from .models import Contact, Flag, Request
 
@@ -21,28 +25,13 @@ LONG_TEXT_FIELDS = ["what_happened", "asked_for", "pending_details"]
 MAX_TEXT_CHARS = 20_000
 
 
-MAX_PK = 2**63 - 1  # the largest id any database here stores; larger input cannot name a record
+class AgencyChoiceField(RecordChoiceField):
+    """A listed agency."""
 
 
-def _beyond_any_id(value) -> bool:
-    try:
-        return abs(int(str(value).strip())) > MAX_PK
-    except ValueError:
-        return False
-
-
-class AgencyChoiceField(forms.ModelChoiceField):
-    """A listed agency; an absurd id is an invalid choice, not a database overflow."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and _beyond_any_id(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class TopicsField(forms.ModelMultipleChoiceField):
+class TopicsField(RecordsChoiceField):
     def _check_values(self, value):
-        if any(_beyond_any_id(v) for v in value):
+        if any(beyond_any_id(v) for v in value):
             raise forms.ValidationError("Choose topics from the list.", code="invalid_choice")
         return super()._check_values(value)
 
@@ -84,8 +73,10 @@ class RequestForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "application/pdf"}),
     )  # fmt: skip
     topics = TopicsField(
-        Topic.objects.active(), widget=forms.CheckboxSelectMultiple, label="Topics",
-        help_text="Choose every topic the assistance should cover.",
+        Topic.objects.active().select_related("area").order_by("area__position", "area__name", "name"),
+        widget=forms.CheckboxSelectMultiple, label="Topics",
+        help_text="Choose every topic the assistance should cover. The topics are grouped as the program's "
+        "catalog groups them; type a word to find one.",
     )  # fmt: skip
 
     class Meta:
@@ -112,11 +103,27 @@ class RequestForm(forms.ModelForm):
             "event_date": "If the request follows an event.",
             "asked_for": "The help you want, in your own words.",
             "chief_executive_name": "Needed when you are not the chief executive.",
+            "agency_sworn_officers": "Optional: it helps staff size the assistance; they will ask if it is missing.",
+            "agency_population_served": "Optional: it helps staff size the assistance; they will ask if it is "
+            "missing.",
+            "urgency": "For an event unfolding now, also call the COPS Office Response Center at 1-800-421-6770: "
+            "an urgent request reaches every program staff member at once.",
         }
+
+    def topic_groups(self) -> list[tuple[str, list, int]]:
+        """The topic checkboxes by catalog area, in the catalog's order: (area, checkboxes, how many chosen)."""
+        areas = {t.pk: (t.area.name if t.area_id else "Other topics") for t in self.fields["topics"].queryset}
+        groups: dict[str, list] = {}
+        for checkbox in self["topics"]:
+            groups.setdefault(areas.get(checkbox.data["value"].value, "Other topics"), []).append(checkbox)
+        return [(area, boxes, sum(1 for b in boxes if b.data["selected"])) for area, boxes in groups.items()]
 
     def __init__(self, *args, user=None, has_pending_letter: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_pending_letter = has_pending_letter
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(no_hidden_characters)
         # The list of agencies is not public: an agency's people choose their own; staff choose any; everyone else
         # describes the agency, and staff match it at triage.
         if user is not None and user.is_authenticated and user.is_program_side:
@@ -199,6 +206,7 @@ class TriageForm(forms.ModelForm):
     class Meta:
         model = Request
         fields = ["agency", "program_wanted", "ta_kind", "topics", "urgency"]
+        field_classes = {"agency": RecordChoiceField}
         widgets = {"topics": forms.CheckboxSelectMultiple}
         labels = {"agency": "Agency record", "program_wanted": "Program"}
         help_texts = {"agency": "Link the request to the agency's record, if the agency is already listed."}
@@ -234,26 +242,42 @@ class NoteForm(forms.Form):
     text = forms.CharField(label="Internal note", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+class ClearFlagForm(forms.Form):
+    reason = forms.CharField(label="Why the flag can be cleared", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AcceptForm(ReasonForm):
+class AcceptForm(StepForm):
     program = forms.ChoiceField(label="Program", choices=Program.choices)
     ta_type = forms.ChoiceField(label="Type of technical assistance", choices=Site.TAType.choices)
     title = forms.CharField(
         label="Site title", required=False, help_text="Defaults to the agency and the TA type."
     )
-    provider = forms.ModelChoiceField(
+    provider = RecordChoiceField(
         ProviderOrganization.objects.all(), required=False, label="Provider",
         help_text="The organization that will deliver; it can be assigned later.",
     )  # fmt: skip
-    field_order = ["program", "ta_type", "title", "provider", "reason"]
+    field_order = ["program", "ta_type", "title", "provider", "reason", "message"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, step=transitions.LIFECYCLE.step("accept"), **kwargs)
 
 
-class ReferForm(ReasonForm):
+class ReferForm(StepForm):
     to_program = forms.ChoiceField(label="Refer to", choices=Program.choices)
-    field_order = ["to_program", "reason"]
+    field_order = ["to_program", "reason", "message"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, step=transitions.LIFECYCLE.step("refer"), **kwargs)
+
+
+STEP_FORMS = {"accept": AcceptForm, "refer": ReferForm}
+
+
+def step_form(name: str, data=None) -> StepForm:
+    """The form for the request's step `name` (accept and refer ask for more than the reason and message)."""
+    if name in STEP_FORMS:
+        return STEP_FORMS[name](data, prefix=name)
+    return StepForm(data, step=transitions.LIFECYCLE.step(name), prefix=name)
 
 
 class StatusLookupForm(forms.Form):

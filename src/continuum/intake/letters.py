@@ -1,9 +1,11 @@
 """Authorization letters: PDF only, checked by content, size-limited, kept between form attempts."""
 
+import os
 import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
@@ -34,28 +36,49 @@ def too_large(name: str) -> ValidationError:
 
 
 def _pending_path(token) -> Path:
+    """The token is checked to be a UUID before it gets here."""
     return Path(settings.MEDIA_ROOT) / "intake" / "pending" / f"{token}.pdf"
 
 
 PENDING_SESSION_KEY = "intake_pending_letter"
-PENDING_MAX_AGE_SECONDS = 24 * 60 * 60
+PENDING_MAX_AGE_SECONDS = 2 * 60 * 60
+PENDING_PER_CLIENT = 2
+PENDING_TOTAL_BYTES = 200 * 1024 * 1024
+NOT_HELD = (
+    "The letter was fine but could not be held while the rest of the form is corrected: "
+    "attach it again when you send the form."
+)
 
 
-def keep_pending(token, upload: UploadedFile, session) -> None:
-    """Hold a valid letter while the rest of the form is corrected, so it need not be chosen again.
+def keep_pending(token, upload: UploadedFile, session, client_key: str) -> bool:
+    """Hold a valid letter while the rest of the form is corrected, so it need not be chosen again; returns
+    whether it was kept.
 
-    One browser session holds one pending letter at a time (a new one replaces the last), and letters left
-    behind by abandoned forms are removed after a day: failed posts cannot pile files up on disk."""
+    Failed posts must not be able to fill the disk, whatever the client does with its cookies: one browser
+    session holds one letter (a new one replaces the last), one client address at most PENDING_PER_CLIENT
+    (the oldest goes), the folder at most PENDING_TOTAL_BYTES (past that nothing more is kept and the
+    requester attaches the letter again with the corrected form), and letters of abandoned forms are removed
+    after two hours."""
     previous = session.get(PENDING_SESSION_KEY)
     if previous and previous != str(token):
         discard_pending(previous)
+    folder = _pending_path(token).parent
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    purge_stale(folder)
+    held_key = f"intake-pending-letters:{client_key}"
+    held = [t for t in cache.get(held_key, []) if t != str(token) and pending_letter(t)]
+    while len(held) >= PENDING_PER_CLIENT:
+        discard_pending(held.pop(0))
+    in_folder = sum(path.stat().st_size for path in folder.glob("*.pdf"))
+    if in_folder + upload.size > PENDING_TOTAL_BYTES:
+        return False
     path = _pending_path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     session[PENDING_SESSION_KEY] = str(token)
-    purge_stale(path.parent)
+    cache.set(held_key, [*held, str(token)], PENDING_MAX_AGE_SECONDS)
+    return True
 
 
 def purge_stale(folder: Path, now: float | None = None) -> int:

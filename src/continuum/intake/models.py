@@ -118,7 +118,12 @@ class Request(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.TextField(
+        "internal reason", blank=True, help_text="Why it was decided: program staff only."
+    )
+    message_to_agency = models.TextField(
+        blank=True, help_text="What the requester is told: shown on the status page and e-mailed."
+    )
     referred_to = models.CharField(max_length=40, choices=Program.choices, blank=True)
     referred_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"

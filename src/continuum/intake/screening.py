@@ -84,11 +84,7 @@ def duplicate(request: Request) -> Finding | None:
 
 
 def incomplete(request: Request) -> Finding | None:
-    missing = []
-    if request.agency_sworn_officers is None:
-        missing.append("the number of sworn officers")
-    if request.agency_population_served is None:
-        missing.append("the population served")
+    missing = []  # what the request needs; optional fields (sworn officers, population) are asked for later
     if not request.pk or not request.topics.exists():
         missing.append("the topics")
     if len(request.what_happened.strip()) < MIN_DESCRIPTION:

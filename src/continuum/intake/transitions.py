@@ -1,10 +1,11 @@
-"""Request decisions: one function per transition; each checks permission and preconditions, runs in a
-transaction on a locked row, writes the audit log and e-mails the requester once committed."""
+"""The request's lifecycle, declared once (`LIFECYCLE`), run by `continuum.workflow.take`.
+
+submitted → under review → accepted (a site is made) | declined | referred (a new request in the other
+program) | withdrawn (by the requester). Each decision has an internal reason (staff only) and a message to
+the agency, which the requester reads on the status page and in the e-mail."""
 
 import uuid
-from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,92 +14,114 @@ from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.catalog.models import Program
 from continuum.sites.models import Site
+from continuum.workflow import Lifecycle, Move, Step, TransitionError, take
 
 from . import notify
 from .models import Flag, Request
 from .screening import apply_screening
 
 S = Request.Status
+OPEN = Request.OPEN_STATUSES
+
+__all__ = [
+    "LIFECYCLE",
+    "TransitionError",
+    "accept",
+    "clear_flag",
+    "decline",
+    "refer",
+    "start_review",
+    "withdraw",
+]
 
 
-class TransitionError(Exception):
-    """A transition that the request's state or the input does not allow; the message says why."""
+def _decided(request: Request, move: Move) -> None:
+    if move.after not in OPEN:
+        request.decided_at = timezone.now()
+        request.decision_reason = move.reason
+    if move.message:
+        request.message_to_agency = move.message
 
 
-def _transition(
-    request: Request,
-    actor,
-    *,
-    permission: str | None,
-    allowed_from: tuple[str, ...],
-    to: str,
-    reason: str,
-    verb: str,
-    apply: Callable[[Request], None] | None = None,
-) -> Request:
-    reason = (reason or "").strip()
-    if not reason:
-        raise TransitionError("Give a reason: it is kept in the history and sent to the requester.")
-    with transaction.atomic():
-        locked = Request.objects.select_for_update().get(pk=request.pk)
-        if permission is not None and not actor.has_perm(permission, locked):
-            raise PermissionDenied
-        if locked.status not in allowed_from:
-            raise TransitionError(
-                f"A request that is {locked.get_status_display().lower()} cannot be {verb}."
-            )
-        before = locked.status
-        locked.status = to
-        if to not in Request.OPEN_STATUSES:
-            locked.decided_at = timezone.now()
-            locked.decision_reason = reason
-        if apply is not None:
-            apply(locked)
-        locked.save()
-        record(actor, locked, AuditEvent.Action.TRANSITION, from_state=before, to_state=to, reason=reason)
-        transaction.on_commit(lambda: notify.status_changed(locked))
-    return locked
+def _no_open_flags(request: Request, actor) -> None:
+    open_flags = request.flags.filter(cleared_at__isnull=True)
+    if open_flags.exists():
+        names = ", ".join(flag.get_code_display().lower() for flag in open_flags)
+        raise TransitionError(f"Clear the open screening flags first ({names}), each with its reason.")
 
 
-def start_review(request: Request, actor, reason: str) -> Request:
-    return _transition(
-        request, actor, permission="intake.triage_request", allowed_from=(S.SUBMITTED,), to=S.UNDER_REVIEW,
-        reason=reason, verb="put under review",
+def _accepted(request: Request, move: Move) -> None:
+    """The agency record is made if the requester described a new one, and a site is created in the chosen
+    program carrying the request's topics, kind of TA and description."""
+    _decided(request, move)
+    program, ta_type = move.inputs["program"], move.inputs["ta_type"]
+    agency = request.agency or _agency_from(request, move.actor)
+    request.agency = agency
+    site = Site(
+        agency=agency, program=program, ta_type=ta_type, provider=move.inputs.get("provider"),
+        title=(move.inputs.get("title") or "").strip() or f"{agency.name}: {Site.TAType(ta_type).label}",
+        description=f"{request.what_happened.strip()}\n\nAsked for: {request.asked_for.strip()}",
     )  # fmt: skip
+    save_audited(site, move.actor, reason=f"Created on accepting request {request.tracking_number}")
+    site.topics.set(request.topics.all())
+    request.site = site
 
 
-def decline(request: Request, actor, reason: str) -> Request:
-    return _transition(
-        request, actor, permission="intake.triage_request", allowed_from=Request.OPEN_STATUSES, to=S.DECLINED,
-        reason=reason, verb="declined",
-    )  # fmt: skip
+def _referred(request: Request, move: Move) -> None:
+    _decided(request, move)
+    request.referred_to = move.inputs["to_program"]
+
+
+def _notify(request: Request, move: Move) -> None:
+    notify.status_changed(request)
+
+
+LIFECYCLE = Lifecycle(
+    model=Request,
+    noun="request",
+    notify=_notify,
+    path=lambda request: (S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED),
+    steps=(
+        Step("review", "Start the review", (S.SUBMITTED,), S.UNDER_REVIEW, "intake.triage_request",
+             reason="required", message="optional", apply=_decided),
+        Step("accept", "Accept", OPEN, S.ACCEPTED, "intake.triage_request", reason="required",
+             message="optional", checks=(_no_open_flags,), apply=_accepted, button=False),
+        Step("refer", "Refer to another program", OPEN, S.REFERRED, "intake.triage_request",
+             reason="required", message="optional", apply=_referred, button=False),
+        Step("decline", "Decline", OPEN, S.DECLINED, "intake.triage_request", reason="required",
+             message="optional", apply=_decided, danger=True),
+        Step("withdraw", "Withdraw", OPEN, S.WITHDRAWN, "intake.withdraw_request", actor="The requester",
+             reason="required", reason_label="Why you withdraw the request", apply=_decided, danger=True),
+    ),
+)  # fmt: skip
+
+
+def start_review(request: Request, actor, reason: str = "", message: str = "") -> Request:
+    return take(LIFECYCLE, "review", request, actor, reason=reason, message=message)
+
+
+def decline(request: Request, actor, reason: str, message: str = "") -> Request:
+    return take(LIFECYCLE, "decline", request, actor, reason=reason, message=message)
 
 
 def withdraw(request: Request, actor, reason: str, *, verified_requester: bool = False) -> Request:
     """The requester withdraws: an agency user of the agency, or whoever proved the tracking number and
-    e-mail on the status page (`verified_requester`)."""
-    return _transition(
-        request, actor, permission=None if verified_requester else "intake.withdraw_request",
-        allowed_from=Request.OPEN_STATUSES, to=S.WITHDRAWN, reason=reason, verb="withdrawn",
-    )  # fmt: skip
+    e-mail on the status page (`verified_requester`, which stands for the permission)."""
+    proof = "the requester, by tracking number and e-mail" if verified_requester else ""
+    return take(LIFECYCLE, "withdraw", request, actor, reason=reason, proof=proof)
 
 
-def refer(request: Request, actor, reason: str, *, to_program: str) -> Request:
+def refer(request: Request, actor, reason: str, *, to_program: str, message: str = "") -> Request:
     """Refer to another program of the continuum: this request closes as referred and a new one, carrying
     everything, enters that program's queue."""
     if to_program not in Program.values:
         raise TransitionError("Choose the program to refer the request to.")
     if to_program == request.program_wanted:
         raise TransitionError("The request already asks for that program; choose another one.")
-
-    def _apply(locked: Request) -> None:
-        locked.referred_to = to_program
-
-    referred = _transition(
-        request, actor, permission="intake.triage_request", allowed_from=Request.OPEN_STATUSES, to=S.REFERRED,
-        reason=reason, verb="referred", apply=_apply,
-    )  # fmt: skip
     with transaction.atomic():
+        referred = take(
+            LIFECYCLE, "refer", request, actor, reason=reason, message=message, to_program=to_program
+        )
         successor = Request.objects.get(pk=referred.pk)
         topics = list(successor.topics.all())
         successor.pk = None
@@ -112,6 +135,7 @@ def refer(request: Request, actor, reason: str, *, to_program: str) -> Request:
         successor.referred_from = referred
         successor.decided_at = None
         successor.decision_reason = ""
+        successor.message_to_agency = ""
         successor.site = None
         successor.save()
         successor.topics.set(topics)
@@ -131,34 +155,14 @@ def accept(
     ta_type: str,
     title: str = "",
     provider=None,
+    message: str = "",
 ) -> Request:
-    """Accept: the agency record is made if the requester described a new one, and a site is created in the
-    chosen program carrying the request's topics, kind of TA and description."""
     if program not in Program.values:
         raise TransitionError("Choose the program the site will run in.")
     if ta_type not in Site.TAType.values:
         raise TransitionError("Choose the type of technical assistance.")
-    open_flags = request.flags.filter(cleared_at__isnull=True)
-    if open_flags.exists():
-        names = ", ".join(flag.get_code_display().lower() for flag in open_flags)
-        raise TransitionError(f"Clear the open screening flags first ({names}), each with its reason.")
-
-    def _apply(locked: Request) -> None:
-        agency = locked.agency or _agency_from(locked, actor)
-        locked.agency = agency
-        site = Site(
-            agency=agency, program=program, ta_type=ta_type, provider=provider,
-            title=title.strip() or f"{agency.name}: {Site.TAType(ta_type).label}",
-            description=f"{locked.what_happened.strip()}\n\nAsked for: {locked.asked_for.strip()}",
-        )  # fmt: skip
-        save_audited(site, actor, reason=f"Created on accepting request {locked.tracking_number}")
-        site.topics.set(locked.topics.all())
-        locked.site = site
-
-    return _transition(
-        request, actor, permission="intake.triage_request", allowed_from=Request.OPEN_STATUSES, to=S.ACCEPTED,
-        reason=reason, verb="accepted", apply=_apply,
-    )  # fmt: skip
+    return take(LIFECYCLE, "accept", request, actor, reason=reason, message=message,
+                program=program, ta_type=ta_type, title=title, provider=provider)  # fmt: skip
 
 
 def _agency_from(request: Request, actor) -> Agency:
@@ -177,6 +181,9 @@ def _agency_from(request: Request, actor) -> Agency:
 
 
 def clear_flag(flag: Flag, actor, reason: str) -> Flag:
+    """Clearing a screening flag is a record on the request, not a step of its lifecycle."""
+    from django.core.exceptions import PermissionDenied
+
     reason = (reason or "").strip()
     if not reason:
         raise TransitionError("Say why the flag can be cleared.")

@@ -1,36 +1,41 @@
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from continuum import workflow
 from continuum.accounts.access import PUBLIC, access, authorize
 from continuum.audit.log import form_columns, history, record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.portal.pagination import page_of
 from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 
-from . import letters, ratelimit, submission, transitions
+from . import letters, notify, ratelimit, submission, transitions
 from .forms import (
     AcceptForm,
+    ClearFlagForm,
     ContactForm,
     NoteForm,
     QueueFilterForm,
-    ReasonForm,
-    ReferForm,
     RequestForm,
     StatusLookupForm,
     TriageForm,
+    step_form,
 )
 from .models import Flag, Note, Request
 from .screening import apply_screening
 
 SUBMITTED_KEY = "intake_submitted"  # tracking numbers this browser session submitted
+PROOF_SALT, PROOF_SECONDS = "continuum.intake.submitted", 3600  # the confirmation's own proof, for an hour
 QUEUE_PER_PAGE = 50
 STATUS_KEY = "intake_status_access"  # tracking numbers this session proved with the e-mail address
 
@@ -83,16 +88,21 @@ def _request_form(http_request: HttpRequest, limit: SizeLimitHandler) -> HttpRes
         form.add_error("authorization_letter", letters.too_large(limit.refused[0]))
         valid = False
     upload = form.cleaned_data.get("authorization_letter") if hasattr(form, "cleaned_data") else None
-    if upload and "authorization_letter" not in form.errors and _is_uuid(token):
-        letters.keep_pending(token, upload, http_request.session)
-        pending = letters.pending_letter(token)
-        form.has_pending_letter = True
+    if upload and "authorization_letter" not in form.errors and _is_uuid(token) and not valid:
+        if letters.keep_pending(token, upload, http_request.session, ratelimit.client_key(http_request)):
+            pending = letters.pending_letter(token)
+            form.has_pending_letter = True
+        else:
+            form.add_error("authorization_letter", letters.NOT_HELD)
     if not valid:
         return TemplateResponse(http_request, "intake/request_form.html", {"form": form}, status=422)
 
-    request, _ = submission.submit(
-        form, http_request.user, ratelimit.client_key(http_request), letter=pending
-    )
+    try:
+        request, _ = submission.submit(
+            form, http_request.user, ratelimit.client_key(http_request), letter=upload or pending
+        )
+    except ratelimit.Limited:
+        return TemplateResponse(http_request, "intake/rate_limited.html", status=429)
     letters.discard_pending(token)
     return _confirmation_redirect(http_request, request)
 
@@ -106,14 +116,30 @@ def _is_uuid(value: str) -> bool:
 
 
 def _confirmation_redirect(http_request, request: Request) -> HttpResponse:
+    """To the confirmation page, with a signed, short-lived proof in its address: the session remembers the
+    number too, but two submissions from one browser at once race to save the session, and the one that loses
+    must still find its confirmation."""
     _remember(http_request, SUBMITTED_KEY, request.tracking_number)
     _remember(http_request, STATUS_KEY, request.tracking_number)
-    return redirect("intake:submitted", tracking_number=request.tracking_number)
+    proof = signing.dumps(request.tracking_number, salt=PROOF_SALT)
+    return redirect(
+        f"{reverse('intake:submitted', args=[request.tracking_number])}?{urlencode({'proof': proof})}"
+    )
+
+
+def _proven(http_request: HttpRequest, tracking_number: str) -> bool:
+    if tracking_number in http_request.session.get(SUBMITTED_KEY, []):
+        return True
+    try:
+        signed = signing.loads(http_request.GET.get("proof", ""), salt=PROOF_SALT, max_age=PROOF_SECONDS)
+    except signing.BadSignature:
+        return False
+    return signed == tracking_number
 
 
 @access(PUBLIC)
 def submitted(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
-    if tracking_number not in http_request.session.get(SUBMITTED_KEY, []):
+    if not _proven(http_request, tracking_number):
         raise Http404("No request submitted from this browser has that number.")
     request = get_object_or_404(Request, tracking_number=tracking_number)
     return TemplateResponse(http_request, "intake/submitted.html", {"request": request})
@@ -144,9 +170,23 @@ def _status_request(http_request, tracking_number: str) -> Request:
 
 @access(PUBLIC)
 def status(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
+    """The requester's status page: for a browser that looked the request up, submitted it, or followed the
+    signed link in the requester's e-mail (remembered, then the address is cleaned of the token)."""
+    if token := http_request.GET.get("access"):
+        request = Request.objects.filter(tracking_number=tracking_number).first()
+        if request is None or not notify.link_opens(request, token):
+            raise Http404("That link is not valid: look the request up with its tracking number and e-mail.")
+        _remember(http_request, STATUS_KEY, tracking_number)
+        return redirect("intake:status", tracking_number=tracking_number)
     request = _status_request(http_request, tracking_number)
     return TemplateResponse(
-        http_request, "intake/status.html", {"request": request, "withdraw_form": ReasonForm()}
+        http_request,
+        "intake/status.html",
+        {
+            "request": request,
+            "withdraw_form": step_form("withdraw"),
+            "indicator": workflow.indicator(transitions.LIFECYCLE, request),
+        },
     )
 
 
@@ -154,7 +194,7 @@ def status(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
 @require_POST
 def status_withdraw(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
     request = _status_request(http_request, tracking_number)
-    form = ReasonForm(http_request.POST)
+    form = step_form("withdraw", http_request.POST)
     if form.is_valid():
         try:
             transitions.withdraw(
@@ -166,7 +206,14 @@ def status_withdraw(http_request: HttpRequest, tracking_number: str) -> HttpResp
             messages.success(http_request, "Your request was withdrawn.")
         return redirect("intake:status", tracking_number=tracking_number)
     return TemplateResponse(
-        http_request, "intake/status.html", {"request": request, "withdraw_form": form}, status=422
+        http_request,
+        "intake/status.html",
+        {
+            "request": request,
+            "withdraw_form": form,
+            "indicator": workflow.indicator(transitions.LIFECYCLE, request),
+        },
+        status=422,
     )
 
 
@@ -207,11 +254,12 @@ def _detail_context(http_request, request: Request, **forms) -> dict:
     internal = user.has_perm("intake.view_internal", request)
     context = {
         "request": request,
+        "indicator": workflow.indicator(transitions.LIFECYCLE, request),
         "internal": internal,
         "can_withdraw": request.is_open and user.has_perm("intake.withdraw_request", request),
         "can_view_letter": bool(request.authorization_letter)
         and user.has_perm("intake.view_letter", request),
-        "withdraw_form": forms.get("withdraw_form") or ReasonForm(prefix="withdraw"),
+        "withdraw_form": forms.get("withdraw_form") or step_form("withdraw"),
     }
     if internal:
         context.update(
@@ -222,13 +270,38 @@ def _detail_context(http_request, request: Request, **forms) -> dict:
             contact_form=forms.get("contact_form") or ContactForm(prefix="contact"),
             note_form=forms.get("note_form") or NoteForm(prefix="note"),
             triage_form=forms.get("triage_form") or TriageForm(instance=request, prefix="triage"),
-            review_form=forms.get("review_form") or ReasonForm(prefix="review"),
+            review_form=forms.get("review_form") or step_form("review"),
             accept_form=forms.get("accept_form")
             or AcceptForm(initial=_accept_initial(request), prefix="accept"),
-            decline_form=forms.get("decline_form") or ReasonForm(prefix="decline"),
-            refer_form=forms.get("refer_form") or ReferForm(prefix="refer"),
+            decline_form=forms.get("decline_form") or step_form("decline"),
+            refer_form=forms.get("refer_form") or step_form("refer"),
         )
+    if internal and request.agency and user.has_perm("accounts.invite", request.agency):
+        context.update(_invitation_context(user, request))
     return context
+
+
+def _invitation_context(user, request: Request) -> dict:
+    """The agency's accounts and a form to invite its chief executive or a liaison from the decision screen."""
+    from continuum.accounts import invitations
+    from continuum.accounts.forms import InviteForm
+    from continuum.accounts.roles import Role
+
+    agency = request.agency
+    has_chief = agency.members.filter(is_active=True, role=Role.AGENCY_EXECUTIVE).exists()
+    role = (
+        Role.AGENCY_LIAISON
+        if has_chief or not request.requester_is_chief_executive
+        else Role.AGENCY_EXECUTIVE
+    )
+    roles = invitations.grantable_roles(user, agency)
+    return {
+        "agency_has_chief": has_chief,
+        "agency_invitations": agency.invitations.pending(),
+        "invite_form": InviteForm(
+            roles=roles, initial={"email": request.requester_email, "role": role}, prefix=None
+        ),
+    }
 
 
 def _accept_initial(request: Request) -> dict:
@@ -312,7 +385,7 @@ def clear_flag(http_request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse
     request = _visible_request(http_request, pk)
     authorize(http_request.user, "intake.triage_request", request)  # before the form: a refusal, not advice
     flag = get_object_or_404(Flag, pk=flag_pk, request=request)
-    form = ReasonForm(http_request.POST)
+    form = ClearFlagForm(http_request.POST)
     if not form.is_valid():
         messages.error(http_request, "Say why the flag can be cleared.")
         return redirect(request)
@@ -326,45 +399,35 @@ def clear_flag(http_request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse
 
 
 DECISIONS = {
-    "review": (ReasonForm, "review_form", lambda r, u, d: transitions.start_review(r, u, d["reason"])),
-    "decline": (ReasonForm, "decline_form", lambda r, u, d: transitions.decline(r, u, d["reason"])),
-    "withdraw": (ReasonForm, "withdraw_form", lambda r, u, d: transitions.withdraw(r, u, d["reason"])),
-    "refer": (
-        ReferForm,
-        "refer_form",
-        lambda r, u, d: transitions.refer(r, u, d["reason"], to_program=d["to_program"]),
-    ),
-    "accept": (
-        AcceptForm,
-        "accept_form",
-        lambda r, u, d: transitions.accept(
-            r,
-            u,
-            d["reason"],
-            program=d["program"],
-            ta_type=d["ta_type"],
-            title=d["title"],
-            provider=d["provider"],
-        ),
-    ),
+    "review": transitions.start_review,
+    "accept": transitions.accept,
+    "refer": transitions.refer,
+    "decline": transitions.decline,
+    "withdraw": transitions.withdraw,
 }
 
 
 @access("intake.list_requests")
 @require_POST
 def decide(http_request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """Any step of the request's lifecycle, from its form (the step's reason and message, and what accepting
+    or referring needs)."""
     if decision not in DECISIONS:
         raise Http404
     request = _visible_request(http_request, pk)
-    form_class, form_name, run = DECISIONS[decision]
-    form = form_class(http_request.POST, prefix=decision)
+    form = step_form(decision, http_request.POST)
     if not form.is_valid():
-        return _rerender(http_request, request, **{form_name: form})
+        return _rerender(http_request, request, **{f"{decision}_form": form})
+    inputs = {k: v for k, v in form.cleaned_data.items() if k not in ("reason", "message")}
+    if "message" in form.fields:
+        inputs["message"] = form.cleaned_data["message"]
     try:
-        request = run(request, http_request.user, form.cleaned_data)
+        request = DECISIONS[decision](
+            request, http_request.user, form.cleaned_data.get("reason", ""), **inputs
+        )
     except transitions.TransitionError as error:
         form.add_error(None, str(error))
-        return _rerender(http_request, request, status=409, **{form_name: form})
+        return _rerender(http_request, request, status=409, **{f"{decision}_form": form})
     messages.success(http_request, f"The request is now {request.get_status_display().lower()}.")
     return redirect(request)
 

@@ -16,6 +16,7 @@ class NavItem:
 
 PRIMARY = [
     NavItem("Home", "portal:home", PUBLIC),
+    NavItem("Programs", "portal:programs", PUBLIC),
     NavItem("Request assistance", "intake:form", PUBLIC),
     NavItem("Sites", "public_sites:active", PUBLIC),
     NavItem("CRI-TAC topics", "critac:catalog", PUBLIC),

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("programs/", public_views.program_list, name="programs"),
+    path("programs/<slug:slug>/", public_views.program_detail, name="program"),
+    path("faq/", public_views.faq, name="faq"),
+    path("contact/", public_views.contact, name="contact"),
     path("workspace/", views.workspace, name="workspace"),
 ]

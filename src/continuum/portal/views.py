@@ -4,6 +4,8 @@ from django.template.response import TemplateResponse
 from continuum.accounts.access import PUBLIC, access
 from continuum.agencies.models import Agency
 
+from .programs import RESPONSE_CENTER_PHONE
+
 
 @access(PUBLIC)
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -13,7 +15,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @access(PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(request, "portal/home.html")
+    return TemplateResponse(request, "portal/home.html", {"response_center_phone": RESPONSE_CENTER_PHONE})
 
 
 @access("accounts.use_workspace")

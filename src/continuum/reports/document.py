@@ -27,6 +27,7 @@ class Exhibit:
     image_bytes: bytes = b""
     content_type: str = ""
     table: dict | None = None  # {"caption", "columns", "rows"} for Word
+    warnings: tuple[str, ...] = ()  # the result's own "read this first" (filters that drop most data...)
 
 
 @dataclass
@@ -99,6 +100,7 @@ def _exhibit(number: int, part) -> Exhibit:
             chart_uri=embeds.svg_data_uri(part.chart_svg) if part.chart_svg else "",
             provenance=part.provenance,
             table=part.table,
+            warnings=tuple(str(w) for w in (part.source or {}).get("warnings") or ()),
         )
     data = bytes(part.image)
     uri = f"data:{part.content_type};base64,{base64.b64encode(data).decode()}"

@@ -10,7 +10,8 @@ from django.utils import timezone
 from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.sites.models import Site
-from continuum.sites.transitions import TransitionError
+from continuum.sites.transitions import follow
+from continuum.workflow import TransitionError
 
 from . import embeds, numbering, timeline
 from .models import (
@@ -53,12 +54,16 @@ def create_report(site: Site, actor, *, title: str, kind: str = Report.Kind.FIND
     if not actor.has_perm("reports.draft_report", site):
         raise PermissionDenied
     with transaction.atomic():
-        Site.objects.select_for_update().get(pk=site.pk)
+        site = Site.objects.select_for_update().get(pk=site.pk)
+        if site.status in (Site.Status.WORK_PLAN, Site.Status.AGENCY_REVIEW):
+            raise TransitionError("The report is started once the agency has approved the work plan.")
         version = (Report.objects.filter(site=site, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
         if Report.objects.filter(site=site, kind=kind).exclude(status__in=Report.LOCKED).exists():
             raise TransitionError("This site already has a report of that kind being drafted or reviewed.")
         report = Report(site=site, kind=kind, title=title.strip(), version=version, created_by=actor)
         save_audited(report, actor, reason="Report started")
+        if version == 1:
+            follow("report_started", site, actor, proof="report started", reason=f"“{report.title}” started")
     return report
 
 

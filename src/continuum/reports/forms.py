@@ -3,6 +3,7 @@ import json
 from django import forms
 
 from continuum.catalog.models import Topic
+from continuum.portal.fields import RecordChoiceField, RecordsChoiceField
 
 from . import editing
 from .models import (
@@ -65,7 +66,7 @@ class FindingForm(forms.ModelForm):
 
 
 class RecommendationForm(forms.ModelForm):
-    topics = forms.ModelMultipleChoiceField(
+    topics = RecordsChoiceField(
         queryset=Topic.objects.active(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -180,7 +181,7 @@ def part_form(kind: str, report, *, data=None, instance=None, prefix=None, initi
     return PART_FORMS[kind](data, instance=instance, prefix=prefix or kind, initial=initial, **kwargs)
 
 
-class _FindingChoice(forms.ModelChoiceField):
+class _FindingChoice(RecordChoiceField):
     def label_from_instance(self, obj):
         return obj.title[:90]
 
@@ -271,10 +272,6 @@ class ReplyForm(forms.Form):
     text = forms.CharField(label="Reply", widget=_rows(2))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Note", required=False, widget=_rows(2))
-
-
 class CorrectionForm(forms.Form):
     change_note = forms.CharField(label="What the correction changes (published with it)", widget=_rows(3))
 
@@ -283,7 +280,7 @@ class PublicFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
     agency = forms.CharField(label="Agency", required=False)
     state = forms.ChoiceField(label="State", required=False)
-    topic = forms.ModelChoiceField(
+    topic = RecordChoiceField(
         label="Topic", queryset=Topic.objects.all(), required=False, to_field_name="slug"
     )
     program = forms.ChoiceField(label="Program", required=False)

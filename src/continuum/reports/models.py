@@ -20,7 +20,7 @@ class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReportQuerySet":
         """The site's team sees every state; the agency sees its reports from its factual-accuracy review on;
         everyone sees published versions."""
-        public = Q(status__in=Report.PUBLIC_STATES)
+        public = Q(status__in=Report.PUBLIC_STATES, site__is_public=True)
         if not user.is_authenticated:
             return self.filter(public)
         sites = Site.objects.visible_to(user)
@@ -28,8 +28,15 @@ class ReportQuerySet(models.QuerySet):
             return self.filter(public | Q(site__in=sites, status__in=Report.AGENCY_STATES))
         return self.filter(public | Q(site__in=sites))
 
+    def public(self) -> "ReportQuerySet":
+        """What anyone may read: published (or superseded) versions of reports of publicly listed sites. A site
+        kept off the public list (a confidential consultation) keeps its report off it too, on every page, file
+        and API route, as its site page and progress reports are."""
+        return self.filter(status__in=Report.PUBLIC_STATES, site__is_public=True)
+
     def published(self) -> "ReportQuerySet":
-        return self.filter(status=Report.Status.PUBLISHED)
+        """The current public version of each public report."""
+        return self.public().filter(status=Report.Status.PUBLISHED)
 
 
 class Report(models.Model):
@@ -85,6 +92,14 @@ class Report(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sent the draft for review: with its author, may not approve or publish it.",
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -129,6 +144,11 @@ class Report(models.Model):
         from django.urls import reverse
 
         return reverse("reports:detail", args=[self.site_id, self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        """As ReportQuerySet.public: a final version of a publicly listed site's report."""
+        return self.status in self.PUBLIC_STATES and self.site.is_public
 
     def get_public_url(self) -> str:
         from django.urls import reverse
@@ -402,3 +422,43 @@ class CommentReply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply by {self.author}"
+
+
+class FactualReview(models.Model):
+    """One round of the agency's factual-accuracy review: opened when the report is sent to the agency, closed
+    when the agency marks it done (with its comments) or when its period lapses. Each sending opens a round;
+    earlier rounds stay as they were."""
+
+    class Outcome(models.TextChoices):
+        DONE = "done", "Marked done by the agency"
+        LAPSED = "lapsed", "Review period lapsed"
+        RETURNED = "returned", "Report returned to drafting during the review"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="factual_reviews")
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("review due")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    comments = models.TextField("the agency's comments", blank=True)
+
+    class Meta:
+        ordering = ["report", "-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(closed_at__isnull=True), name="one_open_factual_review"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Factual review of {self.report} sent {self.sent_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def lapsed(self, today) -> bool:
+        return self.is_open and today > self.due_on

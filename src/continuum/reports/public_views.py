@@ -22,9 +22,7 @@ FILTER_CHOICES_KEY, FILTER_CHOICES_SECONDS = "reports:public-filter-choices", 30
 
 
 def _public():
-    return Report.objects.filter(status__in=Report.PUBLIC_STATES).select_related(
-        "site", "site__agency", "site__provider"
-    )
+    return Report.objects.public().select_related("site", "site__agency", "site__provider")
 
 
 def search(params) -> tuple[PublicFilterForm, QuerySet[Report]]:
@@ -81,7 +79,7 @@ def _filter_choices(published) -> tuple[list[str], list[int]]:
 
 
 @access(PUBLIC)
-@public_page
+@public_page(params=(*PublicFilterForm.base_fields, "page"))
 def report_list(request: HttpRequest) -> HttpResponse:
     form, reports = search(request.GET)
     template = "reports/public_list.html#results" if request.htmx else "reports/public_list.html"

@@ -124,6 +124,10 @@ def _exhibit(docx, exhibit: document.Exhibit) -> None:
         else:
             docx.add_paragraph(f"[Figure] {exhibit.alt_text}")
         return
+    if exhibit.warnings:
+        docx.add_paragraph("Read this first:").runs[0].bold = True
+        for warning in exhibit.warnings:
+            docx.add_paragraph(warning, style="List Bullet")
     if exhibit.chart_svg:
         # Word cannot take this SVG directly; the chart's description stands beside its data table.
         docx.add_paragraph(f"Chart: {exhibit.alt_text}")

@@ -1,13 +1,14 @@
-"""The report's review and publication, one function per step, all through `move()`: lock the row, check the
-permission and the preconditions, change the status, write the audit log, e-mail the site's people once the
-transaction commits. Two people acting at once cannot both win: the second finds the status moved.
+"""The report's review and publication, declared once (`LIFECYCLE`), run by `continuum.workflow.take`.
 
-draft → internal_review (program staff) → agency_review (factual accuracy) → approved → published.
-A correction copies the published version into a new draft with a change note; publishing it supersedes the
-version it corrects."""
+draft → internal review (program staff) → agency review (the agency's factual-accuracy review, closed when the
+agency marks it done or its period lapses) → approved (by a second program staff member: not the person who
+drafted or submitted it) → published (likewise). The site follows its first version's steps. A correction copies
+the published version into a new draft with a change note; publishing it supersedes the version it corrects."""
 
-from collections.abc import Callable
+from datetime import timedelta
 
+from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,12 +17,14 @@ from django.utils import timezone
 
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
-from continuum.sites.transitions import TransitionError
+from continuum.sites.transitions import follow
+from continuum.workflow import Lifecycle, Move, Step, TransitionError, take
 
 from . import notify
 from .models import (
     Appendix,
     EmbeddedResult,
+    FactualReview,
     Figure,
     Footnote,
     Observation,
@@ -32,16 +35,19 @@ from .models import (
 
 R = Report.Status
 EVENTS = {
-    R.INTERNAL_REVIEW: "sent for the program's internal review",
-    R.DRAFT: "returned to drafting",
-    R.AGENCY_REVIEW: "sent to the agency for its factual-accuracy review",
-    R.APPROVED: "approved by the program",
-    R.PUBLISHED: "published",
+    "submit": "sent for the program's internal review",
+    "return_to_draft": "returned to drafting",
+    "send_to_agency": "sent to the agency for its factual-accuracy review",
+    "factual_review_done": "reviewed for factual accuracy by the agency",
+    "approve": "approved by the program",
+    "publish": "published",
 }
 
 __all__ = [
+    "LIFECYCLE",
     "TransitionError",
     "approve",
+    "close_factual_review",
     "publish",
     "require_published_report",
     "return_to_draft",
@@ -51,47 +57,13 @@ __all__ = [
 ]
 
 
-def move(
-    report: Report,
-    actor,
-    *,
-    permission: str,
-    allowed_from: tuple[str, ...],
-    to: str,
-    reason: str = "",
-    reason_required: bool = False,
-    check: Callable[[Report], None] | None = None,
-    apply: Callable[[Report, str], None] | None = None,
-) -> Report:
-    """The one mechanism every report transition goes through."""
-    reason = (reason or "").strip()
-    if reason_required and not reason:
-        raise TransitionError("Give a reason: it is kept in the report's history.")
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().select_related("site").get(pk=report.pk)
-        if not actor.has_perm(permission, locked.site):
-            raise PermissionDenied
-        if locked.status not in allowed_from:
-            allowed = ", ".join(R(s).label.lower() for s in allowed_from)
-            raise TransitionError(
-                f"The report is {locked.get_status_display().lower()}; this step needs it to be {allowed}."
-            )
-        if check is not None:
-            check(locked)
-        before = locked.status
-        locked.status = to
-        if apply is not None:
-            apply(locked, before)
-        if before in Report.LOCKED:
-            locked.save(update_fields=["status"])
-        else:
-            locked.save()
-        record(actor, locked, AuditEvent.Action.TRANSITION, from_state=before, to_state=to, reason=reason)
-        transaction.on_commit(lambda: notify.report_event(locked, EVENTS.get(to, to), reason))
-    return locked
+def _follow(report: Report, name: str, move: Move) -> None:
+    """The site follows its report's first version (not a correction, not a second report)."""
+    if report.corrects_id is None and report.version == 1:
+        follow(name, report.site, move.actor, cause=move, reason=f"“{report.title}” {EVENTS[move.step.name]}")
 
 
-def _has_content(report: Report) -> None:
+def _has_content(report: Report, actor=None) -> None:
     if not report.findings.exists():
         raise TransitionError("A report needs at least one finding before it goes for review.")
     if not report.executive_summary.strip():
@@ -103,7 +75,7 @@ def _has_content(report: Report) -> None:
         raise TransitionError("Every finding needs a recommendation: " + ", ".join(empty) + " has none.")
 
 
-def _all_comments_resolved(report: Report) -> None:
+def _all_comments_resolved(report: Report, actor) -> None:
     open_count = report.comments.filter(resolved_at__isnull=True).count()
     if open_count:
         raise TransitionError(
@@ -111,105 +83,178 @@ def _all_comments_resolved(report: Report) -> None:
         )
 
 
+def _second_person(report: Report, actor) -> None:
+    """Sign-off by someone other than its drafters: the author and whoever sent it for review."""
+    if actor.pk in {report.created_by_id, report.submitted_by_id}:
+        raise TransitionError(
+            "You drafted or submitted this report: another program staff member approves and publishes it."
+        )
+
+
+def open_review(report: Report) -> FactualReview | None:
+    return report.factual_reviews.filter(closed_at__isnull=True).first()
+
+
+def _factual_review_closed(report: Report, actor) -> None:
+    """The agency's review of the version sent is done, or its period has lapsed (recorded at approval)."""
+    latest = report.factual_reviews.order_by("-sent_at").first()
+    if latest is None:
+        raise TransitionError("The agency has not been sent the report for its factual-accuracy review.")
+    if latest.is_open and not latest.lapsed(timezone.localdate()):
+        raise TransitionError(
+            f"The agency's factual-accuracy review is open until {latest.due_on:%B %-d, %Y}: it must be marked "
+            "done by the agency, or its period lapse, before the report is approved."
+        )
+
+
+def _review_is_open(report: Report, actor) -> None:
+    if open_review(report) is None:
+        raise TransitionError("There is no open factual-accuracy review of this report.")
+
+
+def _submitted(report: Report, move: Move) -> None:
+    report.submitted_by = move.actor
+    _follow(report, "report_submitted", move)
+
+
+def _returned(report: Report, move: Move) -> None:
+    review = open_review(report)
+    if review is not None:
+        _close_review(review, move, FactualReview.Outcome.RETURNED)
+    _follow(report, "report_returned", move)
+
+
+def _sent_to_agency(report: Report, move: Move) -> None:
+    days = int(move.inputs.get("review_days") or settings.FACTUAL_REVIEW_DAYS)
+    if days < 1:
+        raise TransitionError("Give the agency at least one day for its review.")
+    now = timezone.now()
+    FactualReview.objects.create(
+        report=report, sent_at=now, sent_by=move.actor, due_on=timezone.localdate() + timedelta(days=days)
+    )
+
+
+def _close_review(review: FactualReview, move: Move, outcome: str) -> None:
+    review.closed_at, review.closed_by, review.outcome = timezone.now(), move.actor, outcome
+    if outcome == FactualReview.Outcome.DONE:
+        review.comments = move.reason
+    review.save()
+
+
+def _factual_review_done(report: Report, move: Move) -> None:
+    _close_review(open_review(report), move, FactualReview.Outcome.DONE)
+
+
+def _approved(report: Report, move: Move) -> None:
+    review = open_review(report)
+    if review is not None:  # lapsed (checked): recorded with its dates
+        _close_review(review, move, FactualReview.Outcome.LAPSED)
+        move.reason = (move.reason + " " if move.reason else "") + (
+            f"(factual review sent {review.sent_at:%Y-%m-%d}, due {review.due_on:%Y-%m-%d}, lapsed)"
+        )
+    report.approved_at, report.approved_by = timezone.now(), move.actor
+
+
+def _correction_noted(report: Report, actor) -> None:
+    _has_content(report)
+    if report.corrects_id and not report.change_note.strip():
+        raise TransitionError("A correction is published with a change note: say what it corrects.")
+
+
+def _published(report: Report, move: Move) -> None:
+    """It appears in the public lists and on the site's page, the version it corrects is superseded, the site
+    follows (a correction after closure leaves the site as it is)."""
+    from .public_views import FILTER_CHOICES_KEY
+
+    report.published_at, report.published_by = timezone.now(), move.actor
+    transaction.on_commit(lambda: cache.delete(FILTER_CHOICES_KEY))
+    if report.corrects_id:
+        previous = Report.objects.select_for_update().get(pk=report.corrects_id)
+        if previous.status == R.PUBLISHED:
+            previous.status = R.SUPERSEDED
+            previous.save(update_fields=["status"])
+            record(move.actor, previous, AuditEvent.Action.TRANSITION, from_state=R.PUBLISHED,
+                   to_state=R.SUPERSEDED, reason=f"Corrected by version {report.version}")  # fmt: skip
+    _follow(report, "report_published", move)
+
+
+def _save(report: Report, move: Move) -> None:
+    if move.before in Report.LOCKED:
+        report.save(update_fields=["status"])
+    else:
+        report.save()
+
+
+def _notify(report: Report, move: Move) -> None:
+    """The agency reads only the message to it; a team-only e-mail (a draft's internal steps) carries the
+    internal reason too."""
+    internal = report.status not in Report.AGENCY_STATES
+    notify.report_event(report, EVENTS[move.step.name], move.message or (move.reason if internal else ""))
+
+
+LIFECYCLE = Lifecycle(
+    model=Report,
+    noun="report",
+    subject=lambda report: report.site,
+    notify=_notify,
+    path=lambda report: (R.DRAFT, R.INTERNAL_REVIEW, R.AGENCY_REVIEW, R.APPROVED, R.PUBLISHED),
+    save=_save,
+    steps=(
+        Step("submit", "Send for the program's internal review", (R.DRAFT,), R.INTERNAL_REVIEW,
+             "reports.draft_report", actor="The report's drafters", reason="optional",
+             checks=(_has_content,), apply=_submitted),
+        Step("send_to_agency", "Send to the agency for factual-accuracy review", (R.INTERNAL_REVIEW,),
+             R.AGENCY_REVIEW, "reports.review_report", reason="optional", message="optional",
+             checks=(_has_content,), apply=_sent_to_agency, fields=(("review_days", forms.IntegerField(
+                 label="Days the agency has for its review", min_value=1, max_value=180, required=False,
+                 initial=settings.FACTUAL_REVIEW_DAYS,
+                 help_text=f"{settings.FACTUAL_REVIEW_DAYS} unless you set another; the due date is kept with "
+                 "the sending, and the review closes when the agency marks it done or the period lapses.")),)),
+        Step("factual_review_done", "Factual review done", (R.AGENCY_REVIEW,), R.AGENCY_REVIEW,
+             "reports.factual_review", actor="The agency's chief executive or liaison", reason="optional",
+             reason_label="Your comments on the report's factual accuracy (the program team reads them)",
+             checks=(_review_is_open,), apply=_factual_review_done,
+             when=lambda report: open_review(report) is not None),
+        Step("approve", "Approve the report", (R.AGENCY_REVIEW,), R.APPROVED, "reports.review_report",
+             actor="A second program staff member", reason="optional",
+             checks=(_second_person, _factual_review_closed, _all_comments_resolved), apply=_approved),
+        Step("publish", "Publish the report", (R.APPROVED,), R.PUBLISHED, "reports.review_report",
+             actor="A second program staff member", reason="optional", message="optional",
+             checks=(_second_person, _correction_noted), apply=_published),
+        Step("return_to_draft", "Return to drafting", (R.INTERNAL_REVIEW, R.AGENCY_REVIEW, R.APPROVED), R.DRAFT,
+             "reports.review_report", reason="required", message="optional", apply=_returned, danger=True),
+    ),
+)  # fmt: skip
+
+
 def submit(report: Report, actor, reason: str = "") -> Report:
-    """The drafters send the draft to program staff for internal review."""
-    return move(
-        report,
-        actor,
-        permission="reports.draft_report",
-        allowed_from=(R.DRAFT,),
-        to=R.INTERNAL_REVIEW,
-        reason=reason,
-        check=_has_content,
-    )
+    return take(LIFECYCLE, "submit", report, actor, reason=reason)
 
 
-def return_to_draft(report: Report, actor, reason: str) -> Report:
-    return move(
-        report,
-        actor,
-        permission="reports.review_report",
-        allowed_from=(R.INTERNAL_REVIEW, R.AGENCY_REVIEW, R.APPROVED),
-        to=R.DRAFT,
-        reason=reason,
-        reason_required=True,
-    )
+def return_to_draft(report: Report, actor, reason: str, message: str = "") -> Report:
+    return take(LIFECYCLE, "return_to_draft", report, actor, reason=reason, message=message)
 
 
-def send_to_agency(report: Report, actor, reason: str = "") -> Report:
-    """Program staff send the reviewed draft to the agency, which checks it for factual accuracy."""
-    return move(
-        report,
-        actor,
-        permission="reports.review_report",
-        allowed_from=(R.INTERNAL_REVIEW,),
-        to=R.AGENCY_REVIEW,
-        reason=reason,
-        check=_has_content,
-    )
+def send_to_agency(report: Report, actor, reason: str = "", *, review_days: int | None = None) -> Report:
+    return take(LIFECYCLE, "send_to_agency", report, actor, reason=reason, review_days=review_days)
+
+
+def close_factual_review(report: Report, actor, comments: str = "") -> Report:
+    return take(LIFECYCLE, "factual_review_done", report, actor, reason=comments)
 
 
 def approve(report: Report, actor, reason: str = "") -> Report:
-    def _apply(locked: Report, before: str) -> None:
-        locked.approved_at, locked.approved_by = timezone.now(), actor
-
-    return move(
-        report,
-        actor,
-        permission="reports.review_report",
-        allowed_from=(R.AGENCY_REVIEW,),
-        to=R.APPROVED,
-        reason=reason,
-        check=_all_comments_resolved,
-        apply=_apply,
-    )
+    return take(LIFECYCLE, "approve", report, actor, reason=reason)
 
 
-def publish(report: Report, actor, reason: str = "") -> Report:
-    """Make the approved report public: it appears in the public list and on the site's public page, the
-    version it corrects is superseded, and the site's people are told. Works on a closed site too (a
-    correction after closure)."""
-
-    def _apply(locked: Report, before: str) -> None:
-        from .public_views import FILTER_CHOICES_KEY
-
-        locked.published_at, locked.published_by = timezone.now(), actor
-        transaction.on_commit(lambda: cache.delete(FILTER_CHOICES_KEY))
-        if locked.corrects_id:
-            previous = Report.objects.select_for_update().get(pk=locked.corrects_id)
-            if previous.status == R.PUBLISHED:
-                previous.status = R.SUPERSEDED
-                previous.save(update_fields=["status"])
-                record(
-                    actor,
-                    previous,
-                    AuditEvent.Action.TRANSITION,
-                    from_state=R.PUBLISHED,
-                    to_state=R.SUPERSEDED,
-                    reason=f"Corrected by version {locked.version}",
-                )
-
-    def _check(locked: Report) -> None:
-        _has_content(locked)
-        if locked.corrects_id and not locked.change_note.strip():
-            raise TransitionError("A correction is published with a change note: say what it corrects.")
-
-    return move(
-        report,
-        actor,
-        permission="reports.review_report",
-        allowed_from=(R.APPROVED,),
-        to=R.PUBLISHED,
-        reason=reason,
-        check=_check,
-        apply=_apply,
-    )
+def publish(report: Report, actor, reason: str = "", message: str = "") -> Report:
+    return take(LIFECYCLE, "publish", report, actor, reason=reason, message=message)
 
 
 def require_published_report(site) -> None:
-    """The site's own publish step (sites.transitions.publish) needs a published report."""
+    """A site's report is published (the assessment's implementation tracking starts from it)."""
     if not Report.objects.filter(site=site, status=R.PUBLISHED).exists():
-        raise TransitionError("Publish the site's report first (Reports): the site is published with it.")
+        raise TransitionError("Publish the site's report first (Reports).")
 
 
 def start_correction(report: Report, actor, change_note: str) -> Report:

@@ -6,13 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from continuum import workflow
 from continuum.accounts.access import access, authorize
 from continuum.audit.log import history
 from continuum.sites.views import visible_site
 
-from . import document, editing, embeds, render_docx, render_pdf, transitions
+from . import document, editing, embeds, published_files, render_docx, render_pdf, transitions
 from .forms import (
     AFTER_ACTION_PARTS,
     PART_FORMS,
@@ -22,7 +24,6 @@ from .forms import (
     EmbedForm,
     FigureForm,
     NewReportForm,
-    ReasonForm,
     ReplyForm,
     SectionsForm,
     TimelineImportForm,
@@ -34,23 +35,6 @@ from .timeline import TimelineError
 PART_MODELS = {kind: form._meta.model for kind, form in PART_FORMS.items()} | {
     "embed": EmbeddedResult,
     "figure": Figure,
-}
-STEPS = {
-    "submit": ("Send for the program's internal review", transitions.submit, "reports.draft_report"),
-    "send_to_agency": (
-        "Send to the agency for factual-accuracy review",
-        transitions.send_to_agency,
-        "reports.review_report",
-    ),
-    "approve": ("Approve the report", transitions.approve, "reports.review_report"),
-    "publish": ("Publish the report", transitions.publish, "reports.review_report"),
-    "return_to_draft": ("Return to drafting", transitions.return_to_draft, "reports.review_report"),
-}
-NEXT_STEPS = {
-    Report.Status.DRAFT: ["submit"],
-    Report.Status.INTERNAL_REVIEW: ["send_to_agency", "return_to_draft"],
-    Report.Status.AGENCY_REVIEW: ["approve", "return_to_draft"],
-    Report.Status.APPROVED: ["publish", "return_to_draft"],
 }
 
 
@@ -117,15 +101,17 @@ def _context(request, site, report, **overrides) -> dict:
             recommendation_forms[finding.pk] = overrides.get(f"add_recommendation_{finding.pk}") or part_form(
                 "recommendation", report, prefix=f"rec-for-{finding.pk}", initial={"finding": finding.pk}
             )
-    steps = [
-        (name, STEPS[name][0])
-        for name in NEXT_STEPS.get(report.status, [])
-        if user.has_perm(STEPS[name][2], site)
-    ]
+    offers = workflow.offers(
+        transitions.LIFECYCLE,
+        report,
+        user,
+        lambda name: reverse("reports:step", args=[site.pk, report.pk, name]),
+    )
     in_review = report.status in (Report.Status.INTERNAL_REVIEW, Report.Status.AGENCY_REVIEW)
     return {
         "site": site,
         "report": report,
+        "indicator": workflow.indicator(transitions.LIFECYCLE, report),
         "doc": doc,
         "aar_note": editing.AFTER_ACTION_NOTE,
         "can_edit": can_edit,
@@ -143,8 +129,8 @@ def _context(request, site, report, **overrides) -> dict:
         "import_form": overrides.get("import_form")
         or (TimelineImportForm(prefix="import") if can_edit and report.is_after_action else None),
         "import_problems": overrides.get("import_problems"),
-        "steps": steps,
-        "reason_form": ReasonForm(prefix="step"),
+        "offers": offers,
+        "factual_reviews": list(report.factual_reviews.select_related("sent_by", "closed_by")),
         "comments": editing.visible_comments(report, user)
         .select_related("author", "resolved_by")
         .prefetch_related("replies__author"),
@@ -404,16 +390,12 @@ def reply(request: HttpRequest, site_pk: int, pk: int, comment_pk: int) -> HttpR
 @access("reports.list_reports")
 @require_POST
 def step(request: HttpRequest, site_pk: int, pk: int, name: str) -> HttpResponse:
-    if name not in STEPS:
-        raise Http404
     _site, report = visible_report(request, site_pk, pk)
-    form = ReasonForm(request.POST, prefix="step")
-    form.is_valid()
-    try:
-        report = STEPS[name][1](report, request.user, form.cleaned_data.get("reason", ""))
-    except transitions.TransitionError as error:
-        messages.error(request, str(error))
+    moved, form = workflow.post(request, transitions.LIFECYCLE, report, name)
+    if moved is None:
+        messages.error(request, workflow.first_error(form))
     else:
+        report = moved
         messages.success(request, f"The report is now {report.get_status_display().lower()}.")
     return redirect(report)
 
@@ -435,21 +417,24 @@ def correction(request: HttpRequest, site_pk: int, pk: int) -> HttpResponse:
     return redirect(copy)
 
 
+FORMATS = {
+    "pdf": (render_pdf, "application/pdf"),
+    "docx": (render_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+
+
 def download(report, fmt: str) -> HttpResponse:
-    if fmt == "pdf":
-        response = HttpResponse(render_pdf.render(report), content_type="application/pdf")
-        name = render_pdf.filename(report)
-    elif fmt == "docx":
-        response = HttpResponse(
-            render_docx.render(report),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        name = render_docx.filename(report)
-    else:
+    """A report as a file: published versions come from disk (rendered once), drafts are rendered each time."""
+    if fmt not in FORMATS:
         raise Http404
+    renderer, content_type = FORMATS[fmt]
+    final = report.status in Report.PUBLIC_STATES
+    data = published_files.file_for(report, fmt) if final else renderer.render(report)
+    response = HttpResponse(data, content_type=content_type)
+    name = renderer.filename(report)
     disposition = "inline" if fmt == "pdf" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    if report.status not in Report.PUBLIC_STATES:
+    if not (final and report.site.is_public):
         response["Cache-Control"] = "private, no-store"
     return response
 

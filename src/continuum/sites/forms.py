@@ -6,6 +6,7 @@ from continuum.accounts.roles import Role
 from continuum.agencies.geography import STATES_AND_TERRITORIES
 from continuum.agencies.models import ProviderOrganization
 from continuum.catalog.models import Program, Topic
+from continuum.portal.fields import RecordChoiceField, RecordsChoiceField
 
 from .models import Site, SiteMember
 
@@ -15,6 +16,7 @@ class SiteForm(forms.ModelForm):
         model = Site
         fields = ["title", "program", "ta_type", "provider", "topics", "public_summary", "is_public",
                   "target_end_on"]  # fmt: skip
+        field_classes = {"provider": RecordChoiceField, "topics": RecordsChoiceField}
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "public_summary": forms.Textarea(attrs={"rows": 5}),
@@ -44,10 +46,6 @@ class MemberForm(forms.ModelForm):
         )
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class SiteFilterForm(forms.Form):
     q = forms.CharField(label="Search title or agency", required=False)
     program = forms.ChoiceField(
@@ -56,15 +54,13 @@ class SiteFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *Site.Status.choices]
     )
-    provider = forms.ModelChoiceField(
+    provider = RecordChoiceField(
         ProviderOrganization.objects.all(), label="Provider", required=False, empty_label="Any provider"
     )
     state = forms.ChoiceField(
         label="State or territory", required=False, choices=[("", "Any state"), *STATES_AND_TERRITORIES]
     )
-    topic = forms.ModelChoiceField(
-        Topic.objects.all(), label="Topic", required=False, empty_label="Any topic"
-    )
+    topic = RecordChoiceField(Topic.objects.all(), label="Topic", required=False, empty_label="Any topic")
     overdue = forms.BooleanField(
         label="Only sites that are overdue (silent or with late milestones)", required=False
     )

@@ -36,11 +36,11 @@ class Site(models.Model):
     class Status(models.TextChoices):
         WORK_PLAN = "work_plan", "Work plan"
         AGENCY_REVIEW = "agency_review", "Agency review"
-        APPROVED = "approved", "Approved"
         DELIVERY = "delivery", "Delivery"
         REPORT_DRAFTING = "report_drafting", "Report drafting"
         REPORT_REVIEW = "report_review", "Report review"
-        PUBLISHED = "published", "Published"
+        PUBLISHED = "published", "Report published"
+        IMPLEMENTATION = "implementation", "Implementation tracking"
         CLOSED = "closed", "Closed"
         SUSPENDED = "suspended", "Suspended"
 
@@ -72,6 +72,7 @@ class Site(models.Model):
     started_on = models.DateField("start date", null=True, blank=True)
     target_end_on = models.DateField("target end date", null=True, blank=True)
     closed_on = models.DateField("closed on", null=True, blank=True)
+    closing_note = models.TextField(blank=True, help_text="Why and how the engagement closed (public).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SiteQuerySet.as_manager()

@@ -36,7 +36,7 @@ def closed_sites(request: HttpRequest) -> HttpResponse:
 
 
 @access(PUBLIC)
-@public_page
+@public_page(params=())
 def public_site(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(_public_sites(), pk=pk)
     progress_reports = site.progress_reports.filter(state="published").order_by("number")

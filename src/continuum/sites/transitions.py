@@ -1,141 +1,125 @@
-"""Site lifecycle: one function per transition. Each locks the site row, checks permission and preconditions,
-moves the status, writes the audit log, and e-mails the people on the site once the transaction commits.
-Two people acting at once cannot both win: the second finds the status already moved."""
+"""The site's lifecycle, declared once (`LIFECYCLE`), run by `continuum.workflow.take`.
+
+A site follows its work plan and its report: the steps marked automatic are taken only as consequences of the
+plan's and the report's own steps (or of a CRI-TAC delivery), in the same transaction, so the site's state
+cannot disagree with them. People take the rest: close, suspend, resume.
+
+work plan ⇄ agency review → delivery → report drafting ⇄ report review → published (Critical Response; then
+closed with a closing note) or implementation tracking (Organizational Assessment); CRI-TAC: delivery →
+closed once its deliveries are recorded and feedback requested."""
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 
-from continuum.audit.log import record
-from continuum.audit.models import AuditEvent
+from continuum.catalog.models import Program
+from continuum.workflow import Lifecycle, Move, Step, TransitionError, take
 
 from . import notify
 from .models import Site
 
 S = Site.Status
 ACTIVE = (
-    S.WORK_PLAN,
-    S.AGENCY_REVIEW,
-    S.APPROVED,
-    S.DELIVERY,
-    S.REPORT_DRAFTING,
-    S.REPORT_REVIEW,
-    S.PUBLISHED,
-)
+    S.WORK_PLAN, S.AGENCY_REVIEW, S.DELIVERY, S.REPORT_DRAFTING, S.REPORT_REVIEW, S.PUBLISHED, S.IMPLEMENTATION,
+)  # fmt: skip
+PLANNING = (S.WORK_PLAN, S.AGENCY_REVIEW)
+
+# What an app built on sites needs before a site may close (CRI-TAC: its deliveries and the feedback
+# request); each raises TransitionError saying what is missing. Added in the app's ready().
+CLOSING_CHECKS: list[Callable[[Site], None]] = []
+
+__all__ = ["ACTIVE", "CLOSING_CHECKS", "LIFECYCLE", "TransitionError", "follow"]
 
 
-class TransitionError(Exception):
-    """The site's state or the input does not allow the transition; the message says why."""
+def _started(site: Site, move: Move) -> None:
+    site.started_on = site.started_on or timezone.localdate()
 
 
-def move(
-    site: Site,
-    actor,
-    *,
-    permission: str,
-    allowed_from: tuple[str, ...],
-    to: str | Callable[[Site], str],
-    reason: str = "",
-    reason_required: bool = False,
-    check: Callable[[Site], None] | None = None,
-    apply: Callable[[Site, str], None] | None = None,
-) -> Site:
-    """The one mechanism every site transition goes through. Call inside or outside a transaction."""
-    reason = (reason or "").strip()
-    if reason_required and not reason:
-        raise TransitionError("Give a reason: it is kept in the site's history.")
-    with transaction.atomic():
-        locked = Site.objects.select_for_update().get(pk=site.pk)
-        if not actor.has_perm(permission, locked):
-            raise PermissionDenied
-        if locked.status not in allowed_from:
-            allowed = ", ".join(S(s).label.lower() for s in allowed_from)
-            raise TransitionError(
-                f"The site is {locked.get_status_display().lower()}; this step needs it to be {allowed}."
-            )
-        if check is not None:
-            check(locked)
-        before = locked.status
-        locked.status = to(locked) if callable(to) else to
-        if apply is not None:
-            apply(locked, before)
-        locked.save()
-        record(
-            actor,
-            locked,
-            AuditEvent.Action.TRANSITION,
-            from_state=before,
-            to_state=locked.status,
-            reason=reason,
-        )
-        transaction.on_commit(lambda: notify.status_changed(locked, before, reason))
-    return locked
+def _after_report(site: Site) -> str:
+    """An Organizational Assessment goes on to track the implementation of its recommendations; the others
+    have no post-report monitoring."""
+    return S.IMPLEMENTATION if site.program == Program.ORGANIZATIONAL_ASSESSMENT else S.PUBLISHED
 
 
-def _approved_plan_required(site: Site) -> None:
-    if not site.plans.filter(status="approved").exists():
-        raise TransitionError("Delivery needs a work plan approved by the agency's chief executive.")
+def _closable(site: Site, actor) -> None:
+    if site.status == S.DELIVERY and site.program != Program.CRI_TAC:
+        raise TransitionError(f"A {site.get_program_display()} site closes after its report is published.")
+    for check in CLOSING_CHECKS:
+        check(site)
 
 
-def start_delivery(site: Site, actor, reason: str = "") -> Site:
-    def _apply(locked: Site, before: str) -> None:
-        locked.started_on = locked.started_on or timezone.localdate()
-
-    return move(site, actor, permission="sites.deliver", allowed_from=(S.APPROVED,), to=S.DELIVERY,
-                reason=reason, check=_approved_plan_required, apply=_apply)  # fmt: skip
+def _closed(site: Site, move: Move) -> None:
+    site.closed_on = timezone.localdate()
+    site.closing_note = move.message
 
 
-def start_report(site: Site, actor, reason: str = "") -> Site:
-    return move(site, actor, permission="sites.deliver", allowed_from=(S.DELIVERY,), to=S.REPORT_DRAFTING,
-                reason=reason)  # fmt: skip
+def _suspended(site: Site, move: Move) -> None:
+    site.status_before_suspension = move.before
+    site.suspension_reason = (
+        move.message
+    )  # shown on the site page, the agency's too: never the internal reason
 
 
-def submit_report(site: Site, actor, reason: str = "") -> Site:
-    return move(site, actor, permission="sites.deliver", allowed_from=(S.REPORT_DRAFTING,), to=S.REPORT_REVIEW,
-                reason=reason)  # fmt: skip
+def _resumed(site: Site, move: Move) -> None:
+    site.status_before_suspension = ""
+    site.suspension_reason = ""
 
 
-def return_report(site: Site, actor, reason: str) -> Site:
-    return move(site, actor, permission="sites.manage_site", allowed_from=(S.REPORT_REVIEW,),
-                to=S.REPORT_DRAFTING, reason=reason, reason_required=True)  # fmt: skip
+def _notify(site: Site, move: Move) -> None:
+    """A step people take is e-mailed; an automatic one is told by the plan's or report's own e-mail."""
+    if not move.step.automatic:
+        notify.status_changed(site, move.before, move.message)
 
 
-def publish(site: Site, actor, reason: str = "") -> Site:
-    """The site is published with its report: the report must be published first."""
-    from continuum.reports.transitions import require_published_report  # reports build on sites
-
-    return move(site, actor, permission="sites.manage_site", allowed_from=(S.REPORT_REVIEW,), to=S.PUBLISHED,
-                reason=reason, check=require_published_report)  # fmt: skip
+AUTO = {"permission": None, "button": False}
 
 
-def close(site: Site, actor, reason: str) -> Site:
-    """Close after the public report. Critical Response has no post-report monitoring: it closes here."""
-
-    def _apply(locked: Site, before: str) -> None:
-        locked.closed_on = timezone.localdate()
-
-    return move(site, actor, permission="sites.manage_site", allowed_from=(S.PUBLISHED,), to=S.CLOSED,
-                reason=reason, reason_required=True, apply=_apply)  # fmt: skip
+def _path(site: Site) -> tuple[str, ...]:
+    if site.program == Program.CRI_TAC:
+        return (S.WORK_PLAN, S.DELIVERY, S.CLOSED)
+    after = S.IMPLEMENTATION if site.program == Program.ORGANIZATIONAL_ASSESSMENT else S.PUBLISHED
+    return (S.WORK_PLAN, S.AGENCY_REVIEW, S.DELIVERY, S.REPORT_DRAFTING, S.REPORT_REVIEW, after, S.CLOSED)
 
 
-def suspend(site: Site, actor, reason: str) -> Site:
-    def _apply(locked: Site, before: str) -> None:
-        locked.status_before_suspension = before
-        locked.suspension_reason = reason.strip()
+LIFECYCLE = Lifecycle(
+    model=Site,
+    noun="site",
+    notify=_notify,
+    path=_path,
+    steps=(
+        Step("plan_sent", "Work plan sent to the agency", (S.WORK_PLAN,), S.AGENCY_REVIEW,
+             actor="Program staff or the provider", **AUTO),
+        Step("plan_returned", "Work plan returned for changes", (S.AGENCY_REVIEW,), S.WORK_PLAN,
+             actor="The agency's chief executive", **AUTO),
+        Step("plan_approved", "Work plan approved: delivery starts", PLANNING, S.DELIVERY, apply=_started,
+             actor="The agency's chief executive", **AUTO),
+        Step("delivery_recorded", "CRI-TAC delivery recorded", PLANNING, S.DELIVERY, apply=_started,
+             actor="The partner association", **AUTO),
+        Step("report_started", "Report started", (S.DELIVERY,), S.REPORT_DRAFTING, actor="The report's drafters",
+             **AUTO),
+        Step("report_submitted", "Report sent for review", (S.DELIVERY, S.REPORT_DRAFTING), S.REPORT_REVIEW,
+             actor="The report's drafters", **AUTO),
+        Step("report_returned", "Report returned to drafting", (S.REPORT_REVIEW,), S.REPORT_DRAFTING,
+             actor="Program staff", **AUTO),
+        Step("report_published", "Report published", (S.DELIVERY, S.REPORT_DRAFTING, S.REPORT_REVIEW),
+             _after_report, actor="A second program staff member", **AUTO),
+        Step("close", "Close the site", (S.DELIVERY, S.PUBLISHED, S.IMPLEMENTATION), S.CLOSED,
+             "sites.manage_site", reason="optional", message="required", checks=(_closable,), apply=_closed,
+             when=lambda site: site.status != S.DELIVERY or site.program == Program.CRI_TAC),
+        Step("suspend", "Suspend", ACTIVE, S.SUSPENDED, "sites.manage_site", reason="required",
+             message="optional", apply=_suspended, danger=True),
+        Step("resume", "Resume", (S.SUSPENDED,), lambda site: site.status_before_suspension,
+             "sites.manage_site", reason="required", message="optional", apply=_resumed),
+    ),
+)  # fmt: skip
 
-    return move(site, actor, permission="sites.manage_site", allowed_from=ACTIVE, to=S.SUSPENDED,
-                reason=reason, reason_required=True, apply=_apply)  # fmt: skip
 
-
-def resume(site: Site, actor, reason: str) -> Site:
-    """Back to where the site was when it was suspended."""
-
-    def _apply(locked: Site, before: str) -> None:
-        locked.status_before_suspension = ""
-        locked.suspension_reason = ""
-
-    return move(site, actor, permission="sites.manage_site", allowed_from=(S.SUSPENDED,),
-                to=lambda locked: locked.status_before_suspension, reason=reason, reason_required=True,
-                apply=_apply)  # fmt: skip
+def follow(name: str, site: Site, actor, *, cause: Move | None = None, proof: str = "", reason: str = ""):
+    """Take the automatic step `name` if the site is where that step starts; a site elsewhere (a later
+    version of a plan, a correction of a published report) stays as it is. A suspended site refuses."""
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if site.status == S.SUSPENDED:
+        raise TransitionError("The site is suspended: resume it first.")
+    if site.status not in LIFECYCLE.step(name).sources:
+        return site
+    return take(LIFECYCLE, name, site, actor, cause=cause, proof=proof, reason=reason)

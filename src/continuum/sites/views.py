@@ -1,19 +1,19 @@
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from continuum import workflow
 from continuum.accounts.access import access, authorize
 from continuum.audit.log import delete_audited, form_columns, history, record, save_audited
 from continuum.audit.models import AuditEvent
-from continuum.delivery import status as delivery_status
-from continuum.workplans import plans
 
-from . import transitions
-from .forms import MemberForm, ReasonForm, SiteFilterForm, SiteForm
+from . import extensions, transitions
+from .forms import MemberForm, SiteFilterForm, SiteForm
 from .models import Site, SiteMember
 
 
@@ -43,46 +43,12 @@ def site_list(request: HttpRequest) -> HttpResponse:
             if value:
                 sites = sites.filter(**{field: value})
         if data["overdue"]:
-            overdue = delivery_status.silent_site_ids(sites) | delivery_status.late_milestone_site_ids(sites)
+            overdue = extensions.overdue_ids(sites)
             sites = sites.filter(pk__in=overdue)
     sites = list(sites.distinct())
-    silent = delivery_status.silent_site_ids(Site.objects.filter(pk__in=[s.pk for s in sites]))
+    silent = extensions.silent_ids(Site.objects.filter(pk__in=[s.pk for s in sites]))
     template = "sites/site_list.html#results" if request.htmx else "sites/site_list.html"
     return TemplateResponse(request, template, {"form": form, "sites": sites, "silent": silent})
-
-
-TRANSITIONS = {
-    "start_delivery": ("Start delivery", transitions.start_delivery),
-    "start_report": ("Start drafting the report", transitions.start_report),
-    "submit_report": ("Send the report for review", transitions.submit_report),
-    "return_report": ("Return the report for changes", transitions.return_report),
-    "publish": ("Publish", transitions.publish),
-    "close": ("Close the site", transitions.close),
-    "suspend": ("Suspend", transitions.suspend),
-    "resume": ("Resume", transitions.resume),
-}
-NEXT_STEPS = {
-    Site.Status.APPROVED: ["start_delivery"],
-    Site.Status.DELIVERY: ["start_report"],
-    Site.Status.REPORT_DRAFTING: ["submit_report"],
-    Site.Status.REPORT_REVIEW: ["publish", "return_report"],
-    Site.Status.PUBLISHED: ["close"],
-    Site.Status.SUSPENDED: ["resume"],
-}
-TRANSITION_PERMISSION = {
-    "start_delivery": "sites.deliver", "start_report": "sites.deliver", "submit_report": "sites.deliver",
-    "return_report": "sites.manage_site", "publish": "sites.manage_site", "close": "sites.manage_site",
-    "suspend": "sites.manage_site", "resume": "sites.manage_site",
-}  # fmt: skip
-
-
-def _available_steps(user, site: Site) -> list[tuple[str, str]]:
-    names = list(NEXT_STEPS.get(site.status, []))
-    if site.status in transitions.ACTIVE:
-        names.append("suspend")
-    return [
-        (name, TRANSITIONS[name][0]) for name in names if user.has_perm(TRANSITION_PERMISSION[name], site)
-    ]
 
 
 @access("sites.list_sites")
@@ -95,13 +61,16 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sites/site_detail.html",
         {
             "site": site,
+            "indicator": workflow.indicator(transitions.LIFECYCLE, site),
             "origin": getattr(site, "origin_request", None),
             "internal": internal,
             "members": site.members.select_related("user", "user__organization"),
-            "approved_plan": plans.approved(site),
-            "latest_plan": plans.latest(site),
-            "steps": _available_steps(user, site),
-            "reason_form": ReasonForm(),
+            "offers": workflow.offers(
+                transitions.LIFECYCLE,
+                site,
+                user,
+                lambda name: reverse("sites:transition", args=[site.pk, name]),
+            ),
             "can_manage": user.has_perm("sites.manage_site", site),
             "member_form": MemberForm(site=site) if user.has_perm("sites.manage_site", site) else None,
             "events": history(site)[:50] if internal else None,
@@ -114,17 +83,12 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access("sites.list_sites")
 @require_POST
 def site_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    if name not in TRANSITIONS:
-        raise Http404
     site = visible_site(request, pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        site = TRANSITIONS[name][1](site, request.user, form.cleaned_data.get("reason", ""))
-    except transitions.TransitionError as error:
-        messages.error(request, str(error))
+    moved, form = workflow.post(request, transitions.LIFECYCLE, site, name)
+    if moved is None:
+        messages.error(request, workflow.first_error(form))
     else:
-        messages.success(request, f"The site is now {site.get_status_display().lower()}.")
+        messages.success(request, f"The site is now {moved.get_status_display().lower()}.")
     return redirect(site)
 
 

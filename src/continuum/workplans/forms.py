@@ -87,8 +87,22 @@ class CommentForm(forms.Form):
         self.fields["target"].choices = choices
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class CompareForm(forms.Form):
+    """Any two versions of the plan, by number."""
+
+    old = forms.TypedChoiceField(label="From version", coerce=int)
+    new = forms.TypedChoiceField(label="To version", coerce=int)
+
+    def __init__(self, *args, versions: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("old", "new"):
+            self.fields[name].choices = [(v, f"Version {v}") for v in versions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("old") is not None and data.get("old") == data.get("new"):
+            raise forms.ValidationError("Choose two different versions.")
+        return data
 
 
 ITEM_FORMS = {

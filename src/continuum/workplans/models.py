@@ -16,7 +16,7 @@ class WorkPlan(models.Model):
         APPROVED = "approved", "Approved"
         SUPERSEDED = "superseded", "Superseded"
 
-    EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    EDITABLE = (Status.DRAFT,)
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="plans")
     version = models.PositiveIntegerField()
@@ -34,7 +34,7 @@ class WorkPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["site", "version"], name="one_plan_per_version"),
             models.UniqueConstraint(
-                fields=["site"], condition=Q(status__in=["draft", "in_review", "changes_requested"]),
+                fields=["site"], condition=Q(status__in=["draft", "in_review"]),
                 name="one_open_plan_per_site",
             ),
             models.CheckConstraint(

@@ -1,7 +1,10 @@
-"""Work plan operations: drafting, comments, the review cycle with the agency, versions and their differences.
+"""Work plan operations: drafting, comments, the review cycle with the agency (`LIFECYCLE`, run by
+`continuum.workflow.take`), versions and their differences.
 
-The review cycle moves the site too while it is first being planned (work_plan ⇄ agency_review → approved);
-a later version goes through the same cycle while the site carries on.
+A version sent to the agency never changes again: changes requested on it, or a revision after it was approved,
+open a new version copied from it, so comments stay with the version they were made on. The first plan's
+cycle moves the site (work plan ⇄ agency review → delivery); a later version goes through the same cycle while
+the site carries on.
 """
 
 import difflib
@@ -16,7 +19,8 @@ from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 from continuum.sites import notify
 from continuum.sites.models import Site, SiteMember
-from continuum.sites.transitions import TransitionError, move
+from continuum.sites.transitions import follow
+from continuum.workflow import Lifecycle, Move, Step, TransitionError, take
 
 from .models import Activity, Assignment, Comment, Deliverable, Objective, WorkPlan
 
@@ -36,7 +40,7 @@ def latest(site: Site) -> WorkPlan | None:
     return site.plans.order_by("-version").first()
 
 
-SHOWN_TO_AGENCY = (P.IN_REVIEW, P.APPROVED, P.SUPERSEDED)
+SHOWN_TO_AGENCY = (P.IN_REVIEW, P.CHANGES_REQUESTED, P.APPROVED, P.SUPERSEDED)
 
 
 def visible_plans(site: Site, user):
@@ -56,7 +60,7 @@ def open_draft(site: Site, actor) -> WorkPlan:
         raise PermissionDenied
     with transaction.atomic():
         Site.objects.select_for_update().get(pk=site.pk)
-        current = site.plans.filter(status__in=[*WorkPlan.EDITABLE, P.IN_REVIEW]).first()
+        current = site.plans.filter(status__in=[P.DRAFT, P.IN_REVIEW]).first()
         if current is not None:
             if current.status == P.IN_REVIEW:
                 raise TransitionError(
@@ -82,7 +86,8 @@ def _editable(plan: WorkPlan, actor) -> None:
         raise PermissionDenied
     if not plan.is_editable:
         raise TransitionError(
-            f"Version {plan.version} is {plan.get_status_display().lower()} and can't change."
+            f"Version {plan.version} is {plan.get_status_display().lower()} and can't change: "
+            "“Revise the plan” opens a new version."
         )
 
 
@@ -137,82 +142,92 @@ def comment(plan: WorkPlan, actor, text: str, target: str = "") -> Comment:
     return note
 
 
-def send_for_review(plan: WorkPlan, actor, reason: str = "") -> WorkPlan:
-    """Send a draft to the agency. The first plan also moves the site from work plan to agency review."""
-    _editable(plan, actor)
+def _complete(plan: WorkPlan, actor) -> None:
     missing = [name.lower() for name, related in SECTIONS[:3] if not getattr(plan, related).exists()]
     if missing:
         raise TransitionError("A plan needs at least one item in each of: " + ", ".join(missing) + ".")
-    with transaction.atomic():
-        locked = WorkPlan.objects.select_for_update().get(pk=plan.pk)
-        if locked.status not in WorkPlan.EDITABLE:
-            raise TransitionError("This version was already sent.")
-        _plan_status(locked, actor, P.IN_REVIEW, reason, sent_at=timezone.now())
-        if locked.site.status == S.WORK_PLAN:
-            move(locked.site, actor, permission="sites.edit_plan", allowed_from=(S.WORK_PLAN,),
-                 to=S.AGENCY_REVIEW, reason=reason or f"Work plan v{locked.version} sent to the agency")  # fmt: skip
-        else:
-            transaction.on_commit(lambda: notify.send(
-                locked.site, f"{locked.site.title}: work plan v{locked.version} to review",
-                "workplans/email/plan_event.txt", plan=locked, event="sent to the agency for review", reason=reason,
-            ))  # fmt: skip
-    return locked
+
+
+def _has_chief(plan: WorkPlan, actor) -> None:
+    """Only the agency's chief executive approves a plan: sending one to an agency without an active chief
+    executive is refused, and the message offers the invitation."""
+    from django.urls import reverse
+
+    agency = plan.site.agency
+    if not agency.members.filter(is_active=True, role="agency_executive").exists():
+        raise TransitionError(
+            f"{agency} has no active chief executive to approve the plan. Invite the chief executive first: "
+            f"{reverse('invitations:list', args=[agency.pk])}"
+        )
+
+
+def _sent(plan: WorkPlan, move: Move) -> None:
+    plan.sent_at = timezone.now()
+    follow(
+        "plan_sent", plan.site, move.actor, cause=move, reason=f"Work plan v{plan.version} sent to the agency"
+    )
+
+
+def _returned(plan: WorkPlan, move: Move) -> None:
+    """The comments go with this version; the team revises in a new one."""
+    Comment.objects.create(plan=plan, author=move.actor, text=move.reason)
+    follow("plan_returned", plan.site, move.actor, cause=move,
+           reason=f"Changes requested on work plan v{plan.version}")  # fmt: skip
+
+
+def _approved(plan: WorkPlan, move: Move) -> None:
+    """An electronic approval recording who, when and which version; the version before it is superseded and
+    the plan's team joins the site's team; the first approval starts delivery."""
+    site = plan.site
+    site.plans.filter(status=P.APPROVED).update(status=P.SUPERSEDED)
+    plan.approved_at, plan.approved_by = timezone.now(), move.actor
+    for assignment in plan.assignments.all():
+        SiteMember.objects.get_or_create(site=site, user=assignment.user, defaults={"role": assignment.role})
+    follow("plan_approved", site, move.actor, cause=move, reason=f"Work plan v{plan.version} approved")
+
+
+EVENTS = {"send": "sent to the agency for review", "request_changes": "returned for changes",
+          "approve": "approved"}  # fmt: skip
+
+
+def _notify(plan: WorkPlan, move: Move) -> None:
+    site = plan.site
+    event = EVENTS[move.step.name]
+    notify.send(site, f"{site.title}: work plan v{plan.version} {event}", "workplans/email/plan_event.txt",
+                plan=plan, event=event, message=move.message or (move.reason if move.step.name ==
+                "request_changes" else ""))  # fmt: skip
+
+
+LIFECYCLE = Lifecycle(
+    model=WorkPlan,
+    noun="work plan version",
+    subject=lambda plan: plan.site,
+    notify=_notify,
+    path=lambda plan: (P.DRAFT, P.IN_REVIEW, P.APPROVED),
+    steps=(
+        Step("send", "Send to the agency for approval", (P.DRAFT,), P.IN_REVIEW, "sites.edit_plan",
+             actor="Program staff or the provider", reason="", message="optional", checks=(_complete, _has_chief),
+             apply=_sent),
+        Step("request_changes", "Request changes", (P.IN_REVIEW,), P.CHANGES_REQUESTED, "sites.return_plan",
+             actor="The agency's chief executive (or program staff)", reason="required", message="",
+             reason_label="What has to change (kept with this version; the team and the agency both read it)",
+             apply=_returned),
+        Step("approve", "Approve this version", (P.IN_REVIEW,), P.APPROVED, "sites.approve_plan",
+             actor="The agency's chief executive", reason="", message="", apply=_approved),
+    ),
+)  # fmt: skip
+
+
+def send_for_review(plan: WorkPlan, actor, reason: str = "", message: str = "") -> WorkPlan:
+    return take(LIFECYCLE, "send", plan, actor, reason=reason, message=message or reason)
 
 
 def request_changes(plan: WorkPlan, actor, reason: str) -> WorkPlan:
-    """Program staff require changes: the version opens again for editing (the site goes back to work plan)."""
-    return _decide(plan, actor, reason, approve=False)
+    return take(LIFECYCLE, "request_changes", plan, actor, reason=reason)
 
 
 def approve(plan: WorkPlan, actor, reason: str = "") -> WorkPlan:
-    """The agency's chief executive approves this version: an electronic approval recording who, when and which
-    version. The version is frozen, the one before it superseded, the plan's team joins the site's team."""
-    return _decide(plan, actor, reason, approve=True)
-
-
-def _decide(plan: WorkPlan, actor, reason: str, *, approve: bool) -> WorkPlan:
-    permission = "sites.approve_plan" if approve else "sites.manage_site"
-    if not actor.has_perm(permission, plan.site):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise TransitionError("Say what has to change.")
-    with transaction.atomic():
-        locked = WorkPlan.objects.select_for_update().select_related("site").get(pk=plan.pk)
-        if locked.status != P.IN_REVIEW:
-            raise TransitionError(
-                f"Version {locked.version} is {locked.get_status_display().lower()}, not in review."
-            )
-        site = locked.site
-        if approve:
-            site.plans.filter(status=P.APPROVED).update(status=P.SUPERSEDED)
-            _plan_status(locked, actor, P.APPROVED, reason, approved_at=timezone.now(), approved_by=actor)
-            for assignment in locked.assignments.all():
-                SiteMember.objects.get_or_create(
-                    site=site, user=assignment.user, defaults={"role": assignment.role}
-                )
-        else:
-            _plan_status(locked, actor, P.CHANGES_REQUESTED, reason)
-        if site.status == S.AGENCY_REVIEW:
-            move(site, actor, permission=permission, allowed_from=(S.AGENCY_REVIEW,),
-                 to=S.APPROVED if approve else S.WORK_PLAN,
-                 reason=reason or f"Work plan v{locked.version} approved")  # fmt: skip
-        else:
-            event = "approved" if approve else "returned for changes"
-            transaction.on_commit(lambda: notify.send(
-                site, f"{site.title}: work plan v{locked.version} {event}", "workplans/email/plan_event.txt",
-                plan=locked, event=event, reason=reason,
-            ))  # fmt: skip
-    return locked
-
-
-def _plan_status(plan: WorkPlan, actor, status: str, reason: str, **fields) -> None:
-    before = plan.status
-    plan.status = status
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    plan.save()
-    record(actor, plan, AuditEvent.Action.TRANSITION, from_state=before, to_state=status, reason=reason)
+    return take(LIFECYCLE, "approve", plan, actor, reason=reason)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("draft/", views.start_draft, name="start_draft"),
     path("items/<str:kind>/", views.add_item, name="add_item"),
-    path("items/<str:kind>/<int:item_pk>/remove/", views.remove_item, name="remove_item"),
-    path("v<int:version>/", views.version, name="version"),
-    path("v<int:version>/comments/", views.add_comment, name="comment"),
-    path("v<int:version>/<str:decision>/", views.decide, name="decide"),
+    path("items/<str:kind>/<id:item_pk>/remove/", views.remove_item, name="remove_item"),
+    path("v<id:version>/", views.version, name="version"),
+    path("v<id:version>/comments/", views.add_comment, name="comment"),
+    path("v<id:version>/<str:decision>/", views.decide, name="decide"),
 ]

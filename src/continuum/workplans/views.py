@@ -6,12 +6,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from continuum import workflow
 from continuum.accounts.access import access
-from continuum.sites.transitions import TransitionError
 from continuum.sites.views import visible_site
+from continuum.workflow import TransitionError
 
 from . import plans
-from .forms import ITEM_FORMS, CommentForm, ReasonForm
+from .forms import ITEM_FORMS, CommentForm, CompareForm
 from .models import WorkPlan
 
 
@@ -36,18 +37,20 @@ def _render(request, site, plan, status=200, **overrides) -> HttpResponse:
         "versions": versions,
         "can_edit": can_edit,
         "can_start_draft": user.has_perm("sites.edit_plan", site)
-        and not site.plans.filter(status__in=[*WorkPlan.EDITABLE, WorkPlan.Status.IN_REVIEW]).exists(),
+        and not site.plans.filter(status__in=[WorkPlan.Status.DRAFT, WorkPlan.Status.IN_REVIEW]).exists(),
         "can_comment": plan is not None and user.has_perm("sites.comment_plan", site),
-        "can_approve": plan is not None
-        and plan.status == "in_review"
-        and user.has_perm("sites.approve_plan", site),
-        "can_request_changes": plan is not None
-        and plan.status == "in_review"
-        and user.has_perm("sites.manage_site", site),
+        "indicator": workflow.indicator(plans.LIFECYCLE, plan) if plan is not None else None,
+        "offers": workflow.offers(
+            plans.LIFECYCLE,
+            plan,
+            user,
+            lambda name: reverse("workplans:decide", args=[site.pk, plan.version, name]),
+        )
+        if plan is not None
+        else [],
         "forms": forms,
         "comment_form": overrides.get("comment_form")
         or (CommentForm(plan=plan, prefix="comment") if plan else None),
-        "reason_form": ReasonForm(prefix="decision"),
         "comments": plan.comments.select_related("author") if plan else [],
     }
     return TemplateResponse(request, "workplans/plan.html", context, status=status)
@@ -77,17 +80,31 @@ def version(request: HttpRequest, site_pk: int, version: int) -> HttpResponse:
 @access("sites.list_sites")
 def compare(request: HttpRequest, site_pk: int) -> HttpResponse:
     site = visible_site(request, site_pk)
-    try:
-        old_v, new_v = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
-    except ValueError as error:
-        raise Http404("Choose two versions to compare.") from error
-    visible = plans.visible_plans(site, request.user)
-    old = get_object_or_404(visible, version=old_v)
-    new = get_object_or_404(visible, version=new_v)
+    visible = plans.visible_plans(site, request.user).order_by("version")
+    versions = [plan.version for plan in visible]
+    for key in ("old", "new"):  # a version this user may not see is not there for them
+        if request.GET.get(key, "").isdigit() and int(request.GET[key]) not in versions:
+            raise Http404("No such version of the plan.")
+    form = CompareForm(request.GET or None, versions=versions)
+    old = new = None
+    if form.is_valid():
+        old = get_object_or_404(visible, version=form.cleaned_data["old"])
+        new = get_object_or_404(visible, version=form.cleaned_data["new"])
+    elif not request.GET and len(versions) >= 2:  # the last two versions unless asked otherwise
+        old, new = visible.get(version=versions[-2]), visible.get(version=versions[-1])
+        form = CompareForm(initial={"old": old.version, "new": new.version}, versions=versions)
     return TemplateResponse(
         request,
         "workplans/compare.html",
-        {"site": site, "old": old, "new": new, "sections": plans.diff(old, new)},
+        {
+            "site": site,
+            "old": old,
+            "new": new,
+            "form": form,
+            "versions": versions,
+            "sections": plans.diff(old, new) if old and new else [],
+        },
+        status=422 if form.errors else 200,
     )
 
 
@@ -156,27 +173,14 @@ def add_comment(request: HttpRequest, site_pk: int, version: int) -> HttpRespons
     return redirect(_plan_url(site, plan.version))
 
 
-DECISIONS = {
-    "send": (plans.send_for_review, "Version {v} was sent to the agency for review."),
-    "approve": (plans.approve, "Version {v} is approved."),
-    "changes": (plans.request_changes, "Version {v} was returned for changes."),
-}
-
-
 @access("sites.list_sites")
 @require_POST
 def decide(request: HttpRequest, site_pk: int, version: int, decision: str) -> HttpResponse:
-    if decision not in DECISIONS:
-        raise Http404
     site = visible_site(request, site_pk)
     plan = get_object_or_404(plans.visible_plans(site, request.user), version=version)
-    form = ReasonForm(request.POST, prefix="decision")
-    form.is_valid()
-    run, message = DECISIONS[decision]
-    try:
-        run(plan, request.user, form.cleaned_data.get("reason", ""))
-    except TransitionError as error:
-        messages.error(request, str(error))
+    moved, form = workflow.post(request, plans.LIFECYCLE, plan, decision)
+    if moved is None:
+        messages.error(request, workflow.first_error(form))
     else:
-        messages.success(request, message.format(v=plan.version))
+        messages.success(request, f"Version {plan.version} is now {moved.get_status_display().lower()}.")
     return redirect(_plan_url(site, plan.version))

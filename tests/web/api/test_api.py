@@ -15,6 +15,7 @@ from continuum.datasets import uploads
 from continuum.datasets.models import DataRequest, DatasetVersion
 from continuum.intake.models import Request
 from continuum.sites.models import Site
+from tests.conftest import PASSWORD
 from tests.web.datasets.conftest import ri_slice
 from tests.web.intake.conftest import form_data, make_request
 
@@ -163,6 +164,7 @@ def test_openapi_document_and_docs(client, users, login):
 
 def test_token_page_issues_once_and_revokes(client, users, login):
     login(users["liaison_a"])
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})  # issuing asks who you are again
     page = client.post("/workspace/api-tokens/", {"name": "RMS export"}).content.decode()
     token = ApiToken.objects.get(user=users["liaison_a"])
     assert "ctm_" in page and "Copy your new token now" in page

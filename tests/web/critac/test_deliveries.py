@@ -30,8 +30,22 @@ def test_the_partner_records_a_delivery_and_it_is_audited(engagement, partner_us
     assert AuditEvent.objects.filter(
         action="created", object_id=str(made.pk), object_label__startswith="De-esc"
     ).exists()
-    on_site = AuditEvent.objects.get(action="updated", object_id=str(engagement.pk))
-    assert list(on_site.changes) == ["CRI-TAC delivery"]
+    on_site = AuditEvent.objects.filter(action="updated", object_id=str(engagement.pk)).order_by("pk")
+    assert [list(event.changes) for event in on_site] == [["CRI-TAC delivery"], ["communication"]]
+
+
+def test_a_delivery_is_contact_with_the_agency_and_moves_a_planned_engagement_on(engagement, partner_users):
+    from continuum.delivery.contact import days_since_last_contact
+
+    engagement.refresh_from_db()
+    assert engagement.status == "work_plan"
+    made = record_delivery(engagement, partner_users["iacp"], _delivery(starts_on=factories.days_ago(9),
+                                                                      ends_on=factories.days_ago(8)))  # fmt: skip
+    engagement.refresh_from_db()
+    assert engagement.status == "delivery"
+    assert days_since_last_contact(engagement) == 8
+    contact = engagement.communications.get()
+    assert contact.with_agency and contact.occurred_on == made.ends_on and made.title in contact.summary
 
 
 @pytest.mark.parametrize(

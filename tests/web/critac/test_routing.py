@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from continuum.audit.models import AuditEvent
 from continuum.critac import routing
 from continuum.intake.models import Flag, Request
-from continuum.intake.transitions import TransitionError
+from continuum.workflow import TransitionError
 
 from . import factories
 

@@ -2,6 +2,7 @@
 the Rhode Island stops (a slice, or the whole file) and the worker run in-process."""
 
 import datetime
+import os
 from pathlib import Path
 from unittest import mock
 
@@ -13,7 +14,8 @@ from continuum.datasets import jobs, mappings, uploads
 from continuum.datasets.models import DataRequest
 from continuum.sites.models import Site, SiteMember
 
-DATA = Path(settings.REPO_DIR).parent / "shared" / "data"
+# beside the repository; CONTINUUM_SHARED_DATA says where when it runs from a copy (as in tests/analysis)
+DATA = Path(os.environ.get("CONTINUUM_SHARED_DATA") or Path(settings.REPO_DIR).parent / "shared" / "data")
 RI = DATA / "ri_state_police_stops_2005_2008.csv"
 NJ = DATA / "nj_use_of_force_2020-10_2021-02.csv"
 VEIL = {"lat": 41.70, "lng": -71.50, "tz": "America/New_York"}

@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from continuum.analysis.analyses import ANALYSES
 from continuum.analysis.synthetic import generate_stops
 from continuum.audit.models import AuditEvent
 from continuum.datasets import jobs, uploads
@@ -163,8 +162,9 @@ def big_version(shared_db, stops_request, users, tmp_path):
     return generated_version(stops_request, users["liaison_a"], tmp_path, 600_000)
 
 
-def kill_while_running(job: Job, processes: Processes, attempt: int, progress: int = 5) -> None:
-    """Start a worker, wait until it runs the job's `attempt` past `progress`, and SIGKILL it."""
+def kill_while_running(job: Job, processes: Processes, attempt: int, progress: int = 5, working=None) -> None:
+    """Start a worker, wait until it runs the job's `attempt` past `progress` (and `working()` holds), and
+    SIGKILL it."""
     worker = processes.worker()
 
     def running():
@@ -173,21 +173,26 @@ def kill_while_running(job: Job, processes: Processes, attempt: int, progress: i
         return job.status == Job.Status.RUNNING and job.attempt == attempt and job.progress >= progress
 
     wait_for(running, f"attempt {attempt} to run", processes)
+    if working is not None:
+        wait_for(working, "the engine to be at work", processes)
     kill(worker)
 
 
 def test_worker_killed_mid_analysis_runs_it_again_exactly_once(big_version, users, processes):
     job = jobs.start_analysis(big_version, users["provider_a"], "veil-of-darkness", VEIL)
-    kill_while_running(job, processes, attempt=1, progress=40)  # past loading, inside the analysis
+    work = Path(processes.env["CONTINUUM_WORK_DIR"])
+    engine_at_work = lambda: work.is_dir() and any(work.rglob("*.duckdb"))  # noqa: E731
+    kill_while_running(job, processes, attempt=1, progress=40, working=engine_at_work)  # inside the analysis
     job.refresh_from_db()
     assert job.status == Job.Status.RUNNING and job.attempt == 1 and not Result.objects.exists()
-    work = Path(processes.env["CONTINUUM_WORK_DIR"])
     assert list(work.iterdir())  # the dead worker's work folders, with DuckDB's spill space
     processes.run("sweep_orphans", "--older-than", "0")  # no worker is running: nothing is in progress
     assert not list(work.iterdir())
 
     processes.worker()  # a new worker, started on its own, takes the job up again
     wait_for(lambda: Job.objects.get(pk=job.pk).finished, "the job to finish", processes)
+    # The worker marks its task result after the job's own row: wait for both, not for the first.
+    wait_for(lambda: not DBTaskResult.objects.filter(status="RUNNING").exists(), "the task to be marked", processes)
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error
     assert (job.attempt, job.recoveries) == (2, 1)
@@ -220,18 +225,18 @@ def test_a_long_job_keeps_its_heartbeat_so_it_is_never_taken_for_dead(shared_db,
                                                                       monkeypatch):  # fmt: skip
     version = generated_version(stops_request, users["liaison_a"], tmp_path, 20_000)
     monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 0.05)
-    real = ANALYSES["veil-of-darkness"]
+    real = jobs.run_bounded
     beats = []
 
     @functools.wraps(real)
-    def slow(data, **params):  # an analysis that runs until the heartbeat has moved on its own
+    def slow(*args, **kwargs):  # the engine's work runs until the heartbeat has moved on its own
         job = Job.objects.get()
         first = job.heartbeat_at
         wait_for(lambda: Job.objects.get(pk=job.pk).heartbeat_at > first, "a heartbeat", None, timeout=10)
         beats.append(first)
-        return real(data, **params)
+        return real(*args, **kwargs)
 
-    monkeypatch.setitem(ANALYSES, "veil-of-darkness", slow)
+    monkeypatch.setattr(jobs, "run_bounded", slow)
     job = jobs.start_analysis(version, users["provider_a"], "veil-of-darkness", VEIL)
     outcome = jobs.execute(job.pk, job.attempt)
     job.refresh_from_db()

@@ -87,9 +87,12 @@ def test_decided_requests_cannot_move_again(new_request, users, final):
         transitions.withdraw(request, users["staff"], "Asked by phone", verified_requester=True)
     else:
         transitions.accept(request, users["staff"], "ok", program="cri_tac", ta_type="technical_assistance")
-    with pytest.raises(transitions.TransitionError, match=f"A request that is {final} cannot be declined"):
+    with pytest.raises(
+        transitions.TransitionError,
+        match=f"The request is {final}: “Decline” needs it to be submitted or under review",
+    ):
         transitions.decline(request, users["staff"], "again")
-    with pytest.raises(transitions.TransitionError, match="cannot be put under review"):
+    with pytest.raises(transitions.TransitionError, match="“Start the review” needs it to be submitted"):
         transitions.start_review(request, users["staff"], "again")
 
 

@@ -19,7 +19,7 @@ def test_submission_creates_a_request_and_confirms_it(
         response = client.post("/request/", form_data())
     request = Request.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/request/submitted/{request.tracking_number}/"
+    assert response["Location"].startswith(f"/request/submitted/{request.tracking_number}/?proof=")
     page = client.get(response["Location"]).content.decode()
     assert request.tracking_number in page
     assert request.status == "submitted" and request.agency is None
@@ -46,6 +46,22 @@ def test_confirmation_page_is_only_for_the_submitting_browser(client, db):
     request = Request.objects.get()
     client.cookies.clear()
     assert client.get(f"/request/submitted/{request.tracking_number}/").status_code == 404
+
+
+def test_a_confirmation_whose_session_write_was_lost_is_still_found(client, db, settings):
+    """Two submissions from one browser at once: the session keeps one number, the other's proof is in its
+    address (issue 20 item 14); a proof is for its own number, and for an hour."""
+    first = client.post("/request/", form_data())
+    second = client.post("/request/", form_data(agency_name="Shelbyville Police Department"))
+    session = client.session
+    session["intake_submitted"] = []  # as if both requests saved the session and the other write won
+    session.save()
+    for response in (first, second):
+        assert client.get(response["Location"]).status_code == 200
+    number = first["Location"].split("/")[3]
+    other = second["Location"].split("?")[1]
+    assert client.get(f"/request/submitted/{number}/?{other}").status_code == 404
+    assert client.get(f"/request/submitted/{number}/?proof=forged").status_code == 404
 
 
 def test_errors_are_per_field_and_keep_what_was_typed(client, db):
@@ -216,7 +232,7 @@ def test_requester_withdraws_from_the_status_page(client, db, mailoutbox, django
     request = Request.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/request/status/{request.tracking_number}/withdraw/", {"reason": "Handled locally."}
+            f"/request/status/{request.tracking_number}/withdraw/", {"withdraw-reason": "Handled locally."}
         )
     assert response.status_code == 302
     request.refresh_from_db()
@@ -246,3 +262,13 @@ def test_failed_posts_cannot_pile_letters_up_on_disk(client, db, tmp_path, setti
     old.write_bytes(PDF)
     os.utime(old, (time.time() - 2 * 86400, time.time() - 2 * 86400))
     assert letters.purge_stale(pending) == 1 and not old.exists()
+
+
+def test_required_choices_offer_no_empty_option_to_pick(client, db):
+    """Issue 19 item 4: "- Select an option -" showed as a radio button a requester could choose."""
+    page = client.get("/request/").content.decode()
+    for name in ("program_wanted", "urgency", "pending_matters"):
+        radios = re.findall(rf'<input type="radio" name="{name}"[^>]*>', page)
+        assert radios and not [r for r in radios if 'value=""' in r], name
+    labels = re.findall(r'<label class="usa-radio__label"[^>]*>([^<]*)</label>', page)
+    assert labels and not [label for label in labels if "Select" in label]

@@ -24,7 +24,6 @@ def _codes(request):
          "DOJ pattern-or-practice inquiry"),
         ({"pending_matters": "unknown"}, "pending_matters", "does not know"),
         ({"asks_for_costs": True}, "costs", "personnel or equipment"),
-        ({"agency_population_served": None}, "incomplete", "the population served"),
         ({"urgency": "urgent", "event_date": None}, "incomplete", "the date of the event behind an urgent request"),
         ({"what_happened": "Shooting."}, "incomplete", "a description of what happened"),
     ],

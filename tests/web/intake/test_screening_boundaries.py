@@ -30,8 +30,6 @@ def test_the_description_minimum_is_forty_characters_after_trimming(new_request,
 @pytest.mark.parametrize(
     "changes, words",
     [
-        ({"agency_sworn_officers": None}, "the number of sworn officers"),
-        ({"agency_population_served": None}, "the population served"),
         ({"requester_is_chief_executive": False, "chief_executive_name": "  "}, "the chief executive's name"),
         ({"urgency": "urgent", "event_date": None}, "the date of the event behind an urgent request"),
     ],
@@ -43,11 +41,16 @@ def test_each_missing_field_is_named_and_only_it(new_request, changes, words):
 
 
 def test_all_missing_fields_are_listed_together_in_order(new_request):
-    request = new_request(agency_sworn_officers=None, agency_population_served=None, what_happened="Short.")
+    request = new_request(urgency="urgent", event_date=None, what_happened="Short.", asked_for="Help.")
     assert _incomplete(request) == (
-        "Missing or too short: the number of sworn officers; the population served; a description of what "
-        "happened."
+        "Missing or too short: a description of what happened; a description of what is asked for; the date of "
+        "the event behind an urgent request."
     )
+
+
+def test_optional_fields_left_empty_are_not_flagged(new_request):
+    request = new_request(agency_sworn_officers=None, agency_population_served=None)
+    assert _incomplete(request) == ""
 
 
 def test_a_liaison_who_names_the_chief_is_not_incomplete_but_needs_authority(new_request):
@@ -75,7 +78,11 @@ def test_a_duplicate_is_found_by_the_agency_record_under_another_name(new_reques
     agency = orgs["agency_a"]
     first = new_request(agency=agency, agency_name=agency.name, agency_state=agency.state)
     renamed = new_request(agency=agency, agency_name="Columbus Police", agency_state="OH")
-    assert first.tracking_number in {f.code: f.reason for f in screen(renamed)}["duplicate"]
+    reason = {f.code: f.reason for f in screen(renamed)}["duplicate"]
+    assert reason == (
+        f"{first.agency_name} already has an open request, {first.tracking_number}, submitted "
+        f"{first.submitted_at:%Y-%m-%d} (submitted)."
+    )
 
 
 def test_a_duplicate_needs_the_same_name_and_state_when_the_agency_differs(new_request, orgs):
@@ -92,6 +99,15 @@ def test_a_duplicate_needs_the_same_name_and_state_when_the_agency_differs(new_r
     assert "duplicate" not in {f.code for f in screen(other_name)}
     same = new_request(agency_name="SPRINGFIELD POLICE DEPARTMENT", agency_state="IL")
     assert first.tracking_number in {f.code: f.reason for f in screen(same)}["duplicate"]
+
+
+def test_a_request_linked_to_an_agency_record_still_finds_an_earlier_one_by_name_and_state(new_request, orgs):
+    """A request made before the agency had a record is the same agency's when the name and state match."""
+    agency = orgs["agency_a"]
+    earlier = new_request(agency_name=agency.name.upper(), agency_state=agency.state)
+    assert earlier.agency_id is None
+    linked = new_request(agency=agency, agency_name=agency.name, agency_state=agency.state)
+    assert earlier.tracking_number in {f.code: f.reason for f in screen(linked)}["duplicate"]
 
 
 def test_a_flag_whose_condition_changes_gets_the_new_reason(new_request):

@@ -8,7 +8,7 @@ from continuum.catalog.models import Topic
 from continuum.reports import editing, transitions
 from continuum.reports.models import Finding, Footnote, Recommendation
 from continuum.sites.models import SiteMember
-from tests.web.sites.conftest import site  # noqa: F401  (the site fixture)
+from tests.web.sites.conftest import site as planned_site  # noqa: F401  (the fixture the one below builds on)
 
 RESULT = {
     "analysis": "veil-of-darkness",
@@ -81,7 +81,18 @@ def fill(report, author):
 
 
 @pytest.fixture
-def report(site, users):  # noqa: F811
+def site(planned_site):  # noqa: F811
+    """The site in delivery, as the agency's approval of its plan leaves it: reports start from there."""
+    planned_site.status = "delivery"
+    planned_site.save(update_fields=["status"])
+    return planned_site
+
+
+@pytest.fixture
+def report(site, users):
+    """A report of a publicly listed site (a site kept off the list keeps its report off it too)."""
+    site.is_public = True
+    site.save(update_fields=["is_public"])
     SiteMember.objects.get_or_create(site=site, user=users["sme_a"], defaults={"role": "sme"})
     made = editing.create_report(site, users["provider_a"], title="Columbus use of force review")
     return fill(made, users["provider_a"])
@@ -89,10 +100,14 @@ def report(site, users):  # noqa: F811
 
 def publish(report, users):
     """Walk a report through the whole review to publication."""
-    report = transitions.submit(report, users["provider_a"])
-    report = transitions.send_to_agency(report, users["staff"])
-    report = transitions.approve(report, users["staff"])
-    return transitions.publish(report, users["staff"])
+    chief = next(
+        users[k] for k in ("executive_a", "executive_b") if users[k].organization_id == report.site.agency_id
+    )
+    report = transitions.submit(report, report.created_by)
+    report = transitions.send_to_agency(report, users["reviewer"])
+    report = transitions.close_factual_review(report, chief, "Checked.")
+    report = transitions.approve(report, users["reviewer"])
+    return transitions.publish(report, users["reviewer"])
 
 
 @pytest.fixture

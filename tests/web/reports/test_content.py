@@ -4,7 +4,7 @@ import pytest
 
 from continuum.reports import document, editing, embeds, numbering, prose
 from continuum.reports.models import Appendix, Finding, Footnote, Recommendation
-from continuum.sites.transitions import TransitionError
+from continuum.workflow import TransitionError
 
 from .conftest import RESULT
 
@@ -172,3 +172,21 @@ def test_every_change_is_audited(report, users):
     editing.remove_part(report, author, finding)
     changes = [e.changes for e in history(report).filter(action=AuditEvent.Action.UPDATED)]
     assert any("order" in c for c in changes) and any("finding" in c for c in changes)
+
+
+def test_a_results_warnings_come_first_in_its_exhibit_on_the_page_and_in_word(report, users):
+    import io
+
+    import docx
+    from django.template.loader import render_to_string
+
+    from continuum.reports import render_docx
+
+    warned = {**RESULT, "warnings": ["The filters dropped 61% of the searches: read the pooled rates too."]}
+    editing.embed_result(report, users["provider_a"], warned, title="Outcome test")
+    exhibit = next(e for e in document.build(report).methodology_exhibits if e.title == "Outcome test")
+    assert exhibit.warnings == ("The filters dropped 61% of the searches: read the pooled rates too.",)
+    page = render_to_string("reports/_exhibit.html", {"exhibit": exhibit})
+    assert page.index("Read this first") < page.index("report-exhibit__table")
+    text = [p.text for p in docx.Document(io.BytesIO(render_docx.render(report))).paragraphs]
+    assert "The filters dropped 61% of the searches: read the pooled rates too." in text

@@ -9,8 +9,8 @@ from continuum.reports.models import Report
 
 def test_demo_reports(db, monkeypatch, client):
     monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True)
-    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
     ours = ["Indianapolis Metropolitan Police Department", "Fargo (ND) Police Department"]
     reports = {r.site.agency.name: r for r in Report.objects.filter(site__agency__name__in=ours)}
     assert sorted(reports) == sorted(ours) and Report.objects.filter(site__agency__name__in=ours).count() == 2

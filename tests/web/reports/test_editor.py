@@ -135,6 +135,12 @@ def test_steps_and_comments_through_http(client, login, users, report):
     assert note.is_resolved
     login(users["staff"])
     client.post(base + "steps/approve/")
+    report.refresh_from_db()
+    assert report.status == "agency_review"  # the agency has not closed its factual review
+    login(users["executive_a"])
+    client.post(base + "steps/factual_review_done/", {"factual_review_done-reason": "Dates fixed"})
+    login(users["staff"])
+    client.post(base + "steps/approve/")
     client.post(base + "steps/publish/")
     report.refresh_from_db()
     assert report.status == "published"

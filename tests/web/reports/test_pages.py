@@ -67,6 +67,8 @@ def test_agency_reads_from_its_review_on(client, login, users, report, who):
 
 
 def test_published_report_is_public(client, login, users, report):
+    report.site.is_public = True
+    report.site.save()
     report = publish(report, users)
     for path in [
         f"/reports/{report.pk}/",
@@ -115,3 +117,36 @@ def test_site_reports_list_and_start(client, login, users, site):
     assert "learning tool, not a disciplinary one" in client.get(response.url).content.decode()
     login(users["provider_b"])
     assert client.get(f"/workspace/sites/{site.pk}/reports/").status_code == 404
+
+
+def test_a_report_of_a_site_not_listed_publicly_stays_off_every_public_route(client, login, users, report):
+    """Issue 20 item 7: the policy is the site's. A published report of a site kept off the public list is read
+    by its team and agency only; listing the site publishes it everywhere at once."""
+    report = publish(report, users)
+    site = report.site
+    site.is_public = False
+    site.save()
+    public_routes = [
+        f"/reports/{report.pk}/",
+        f"/reports/{report.pk}/report.pdf",
+        f"/api/public/reports/{report.pk}",
+    ]
+    for path in public_routes:
+        assert _status(client, login, None, path) == 404, path
+        assert _status(client, login, users["executive_b"], path) == 404, path
+    assert client.get("/api/public/reports").json()["count"] == 0
+    assert report.title not in client.get("/reports/").content.decode()
+    team = login(users["provider_a"])
+    editor = team.get(report.get_absolute_url()).content.decode()
+    assert (
+        "not listed publicly, so its report is not public either" in editor
+        and f'href="{report.get_public_url()}"' not in editor
+    )
+    private = team.get(f"/workspace/sites/{site.pk}/reports/{report.pk}/report.pdf")
+    assert private.status_code == 200 and private["Cache-Control"] == "private, no-store"
+    assert _status(client, login, users["executive_a"], report.get_absolute_url()) == 200
+
+    site.is_public = True
+    site.save()
+    for path in public_routes:
+        assert _status(client, login, None, path) == 200, path

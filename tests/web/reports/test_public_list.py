@@ -25,6 +25,8 @@ def catalogue(report, users, orgs):
         provider=orgs["provider_a"],
         title="Fargo staffing",
         description="x",
+        is_public=True,
+        status="delivery",
     )
     fargo_site.topics.add(Topic.objects.get(name="Staffing"))
     fargo = editing.create_report(fargo_site, users["staff"], title="Fargo patrol staffing study")
@@ -41,6 +43,7 @@ def catalogue(report, users, orgs):
         ta_type="after_action_review",
         title="Draft",
         description="x",
+        status="delivery",
     )
     editing.create_report(draft_site, users["staff"], title="Unpublished draft about use of force")
     return columbus, fargo

@@ -55,6 +55,8 @@ def test_report_from_draft_to_publication(browser, users, site):
     comment.get_by_role("button", name="Add the comment").click()
     expect(page.get_by_text("Reviews now take 30 days")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("button", name="Factual review done").click()
+    expect(page.get_by_text("Marked done by the agency")).to_be_visible()
 
     page = browser.open_page(report.get_absolute_url(), user=users["provider_a"])
     page.get_by_label("Reply to comment 1").fill("Updated finding 2 with the 2025 figure.")

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from continuum.audit.log import history
 from continuum.reports import editing, transitions
 from continuum.reports.models import Finding, Report, ReportLocked
-from continuum.sites.transitions import TransitionError
+from continuum.workflow import TransitionError
 
 from .conftest import publish
 
@@ -27,6 +27,7 @@ def test_full_review_to_publication(report, users, django_capture_on_commit_call
         report, chief, "The policy was revised in 2021.", f"finding:{finding.pk}", "Policy 1.3"
     )
     assert note.passage_label.startswith("Finding 1:")
+    report = transitions.close_factual_review(report, chief, "One date is wrong: see the comment.")
     with pytest.raises(TransitionError, match="not resolved"):
         transitions.approve(report, staff)
     editing.reply(note, chief, "See the attached order.")
@@ -48,6 +49,7 @@ def test_full_review_to_publication(report, users, django_capture_on_commit_call
     assert steps[::-1] == [
         ("draft", "internal_review"),
         ("internal_review", "agency_review"),
+        ("agency_review", "agency_review"),
         ("agency_review", "approved"),
         ("approved", "published"),
     ]

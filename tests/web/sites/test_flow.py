@@ -1,13 +1,14 @@
 """Issue 4's whole path through the pages: from an accepted request, the provider drafts a plan, the chief
-executive approves it, delivery is logged, the site moves to closed, and the public list shows it active then
-closed; every step in the site's history."""
+executive approves it (delivery starts), delivery is logged, the report goes through its review and is published
+(the site follows), the site is closed, and the public list shows it active then closed; every step in the site's
+history."""
 
 from continuum.audit.log import history
 from continuum.intake import transitions as intake
+from continuum.reports import editing
 from continuum.sites.models import Site
 from tests.web.intake.conftest import make_request
-
-from .conftest import published_report
+from tests.web.test_lifecycles import write_report
 
 
 def test_from_accepted_request_to_closed(client, users, orgs, login):
@@ -26,9 +27,9 @@ def test_from_accepted_request_to_closed(client, users, orgs, login):
     client.post(
         f"{base}/plan/items/deliverable/", {"deliverable-title": "Report", "deliverable-due_on": "2027-05-01"}
     )
-    client.post(f"{base}/plan/v1/send/", {"decision-reason": ""})
+    client.post(f"{base}/plan/v1/send/", {"send-message": "For your review"})
     login(users["executive_a"])
-    client.post(f"{base}/plan/v1/approve/", {"decision-reason": "Approved"})
+    client.post(f"{base}/plan/v1/approve/", {})
 
     login(users["staff"])
     client.post(f"{base}/edit/", {
@@ -37,7 +38,7 @@ def test_from_accepted_request_to_closed(client, users, orgs, login):
         "target_end_on": "",
     })  # fmt: skip
     login(users["provider_a"])
-    client.post(f"{base}/steps/start_delivery/", {"reason": "Kick-off"})
+    assert Site.objects.get(pk=site.pk).status == "delivery"  # the chief's approval started it
     response = client.post(f"{base}/communications/", {
         "communication-occurred_on": "2026-11-20", "communication-kind": "call", "communication-with_agency": "on",
         "communication-participants": "Chief, team", "communication-summary": "Weekly check-in",
@@ -45,14 +46,21 @@ def test_from_accepted_request_to_closed(client, users, orgs, login):
     assert response.status_code == 302
     assert site.communications.count() == 1
     assert "Columbus" in client.get("/sites/").content.decode()
-    client.post(f"{base}/steps/start_report/", {"reason": "Fieldwork done"})
-    client.post(f"{base}/steps/submit_report/", {"reason": "Draft ready"})
-    login(users["staff"])
-    client.post(f"{base}/steps/publish/", {"reason": "Too early"})
-    assert Site.objects.get(pk=site.pk).status == "report_review"  # no published report yet
-    published_report(site, users["staff"])
-    client.post(f"{base}/steps/publish/", {"reason": "Published"})
-    client.post(f"{base}/steps/close/", {"reason": "No post-report monitoring for Critical Response"})
+
+    report = write_report(editing.create_report(site, users["provider_a"], title="Final report"))
+    reports = f"{base}/reports/{report.pk}/steps"
+    client.post(f"{reports}/submit/", {})
+    for who, name, data in [
+        ("staff", "send_to_agency", {}),
+        ("executive_a", "factual_review_done", {"factual_review_done-reason": "Checked"}),
+        ("staff", "approve", {}),
+        ("staff", "publish", {"publish-message": "Published"}),
+    ]:
+        login(users[who])
+        assert client.post(f"{reports}/{name}/", data).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "published" and Site.objects.get(pk=site.pk).status == "published"
+    client.post(f"{base}/steps/close/", {"close-message": "No post-report monitoring for Critical Response"})
 
     site = Site.objects.get(pk=site.pk)
     assert site.status == "closed"
@@ -60,8 +68,7 @@ def test_from_accepted_request_to_closed(client, users, orgs, login):
     assert "Columbus" in client.get("/sites/closed/").content.decode()
     steps = [(e.from_state, e.to_state) for e in reversed(history(site)) if e.action == "transition"]
     assert steps == [
-        ("work_plan", "agency_review"), ("agency_review", "approved"), ("approved", "delivery"),
-        ("delivery", "report_drafting"), ("report_drafting", "report_review"), ("report_review", "published"),
-        ("published", "closed"),
+        ("work_plan", "agency_review"), ("agency_review", "delivery"), ("delivery", "report_drafting"),
+        ("report_drafting", "report_review"), ("report_review", "published"), ("published", "closed"),
     ]  # fmt: skip
     assert any("communication" in e.changes for e in history(site))

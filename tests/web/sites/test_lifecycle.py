@@ -1,5 +1,6 @@
-"""The site lifecycle: one function per transition, permission and preconditions checked, audited, e-mailed;
-two people acting at once cannot both win."""
+"""The site lifecycle: the steps people take (close, suspend, resume) checked for permission, state and
+preconditions, audited and e-mailed; the steps the site takes as its plan and report move are refused to anyone
+directly; two people acting at once cannot both win."""
 
 import threading
 
@@ -10,79 +11,71 @@ from django.db import connection
 from continuum.audit.models import AuditEvent
 from continuum.sites import transitions
 from continuum.sites.models import Site
+from continuum.workflow import take
 
 from .conftest import published_report
 
 
-def test_no_delivery_without_an_approved_plan(site, users):
-    Site.objects.filter(pk=site.pk).update(status="approved")
-    site.refresh_from_db()
-    with pytest.raises(transitions.TransitionError, match="needs a work plan approved"):
-        transitions.start_delivery(site, users["staff"])
+def step(site, actor, name, **text):
+    return take(transitions.LIFECYCLE, name, site, actor, **text)
 
 
-def test_through_to_closed(approved_site, users, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_plans_approval_starts_delivery_and_the_site_closes_after_its_report(
+    approved_site, users, mailoutbox, django_capture_on_commit_callbacks
+):
     site = approved_site
+    assert site.status == "delivery" and site.started_on is not None
+    Site.objects.filter(pk=site.pk).update(status="published")  # as its report's publication leaves it
+    published_report(site, users["staff"])
     with django_capture_on_commit_callbacks(execute=True):
-        site = transitions.start_delivery(site, users["provider_a"], "Kick-off held")
-        site = transitions.start_report(site, users["provider_a"])
-        site = transitions.submit_report(site, users["provider_a"])
-        with pytest.raises(transitions.TransitionError, match="Publish the site's report first"):
-            transitions.publish(site, users["staff"])
-        published_report(site, users["staff"])
-        site = transitions.publish(site, users["staff"])
-        with pytest.raises(transitions.TransitionError, match="Give a reason"):
-            transitions.close(site, users["staff"], "")
-        site = transitions.close(site, users["staff"], "Report out; no post-report monitoring")
-    assert site.status == "closed" and site.closed_on is not None and site.started_on is not None
+        with pytest.raises(transitions.TransitionError, match="message to the agency"):
+            step(site, users["staff"], "close")
+        site = step(site, users["staff"], "close", message="Report out; no post-report monitoring")
+    assert site.status == "closed" and site.closed_on is not None
+    assert site.closing_note == "Report out; no post-report monitoring"
     moves = list(AuditEvent.objects.filter(content_type__model="site", action="transition")
                  .order_by("at", "pk").values_list("to_state", flat=True))  # fmt: skip
-    assert moves == [
-        "agency_review",
-        "approved",
-        "delivery",
-        "report_drafting",
-        "report_review",
-        "published",
-        "closed",
-    ]
+    assert moves == ["agency_review", "delivery", "closed"]
     recipients = set(mailoutbox[-1].to)
     assert {"executive_a@example.gov", "liaison_a@example.gov", "sme_a@example.gov"} <= recipients
     assert "executive_b@example.gov" not in recipients
+    assert "Report out; no post-report monitoring" in mailoutbox[-1].body
 
 
-@pytest.mark.parametrize("who", ["executive_a", "liaison_a", "sme_a", "provider_b"])
-def test_who_may_move_a_site(approved_site, users, who):
+@pytest.mark.parametrize("who", ["executive_a", "liaison_a", "sme_a", "provider_a", "provider_b"])
+def test_only_program_staff_suspend_or_close(approved_site, users, who):
     with pytest.raises(PermissionDenied):
-        transitions.start_delivery(approved_site, users[who])
-    assert Site.objects.get(pk=approved_site.pk).status == "approved"
+        step(approved_site, users[who], "suspend", reason="No")
+    assert Site.objects.get(pk=approved_site.pk).status == "delivery"
 
 
-def test_provider_cannot_publish_or_close(approved_site, users):
-    site = transitions.start_delivery(approved_site, users["provider_a"])
-    site = transitions.start_report(site, users["provider_a"])
-    site = transitions.submit_report(site, users["provider_a"])
-    published_report(site, users["staff"])
+@pytest.mark.parametrize(
+    "name", ["plan_approved", "report_submitted", "report_published", "delivery_recorded"]
+)
+def test_steps_that_follow_the_plan_and_report_are_nobodys_to_take(approved_site, users, name):
     with pytest.raises(PermissionDenied):
-        transitions.publish(site, users["provider_a"])
+        step(approved_site, users["staff"], name)
 
 
-def test_steps_out_of_order_are_refused(approved_site, users):
-    with pytest.raises(
-        transitions.TransitionError, match="The site is approved; this step needs it to be published"
-    ):
-        transitions.close(approved_site, users["staff"], "too early")
+def test_a_critical_response_site_in_delivery_does_not_close(approved_site, users):
+    with pytest.raises(transitions.TransitionError, match="closes after its report is published"):
+        step(approved_site, users["staff"], "close", message="too early")
+
+
+def test_steps_out_of_order_are_refused(site, users):
+    with pytest.raises(transitions.TransitionError, match="The site is work plan: “Close the site” needs it"):
+        step(site, users["staff"], "close", message="too early")
 
 
 def test_suspend_and_resume_where_it_was(approved_site, users):
-    site = transitions.start_delivery(approved_site, users["staff"])
+    site = approved_site
     with pytest.raises(transitions.TransitionError, match="Give a reason"):
-        transitions.suspend(site, users["staff"], "")
-    site = transitions.suspend(site, users["staff"], "Chief on leave; agency asked to pause")
+        step(site, users["staff"], "suspend")
+    site = step(site, users["staff"], "suspend", reason="Chief on leave; agency asked to pause")
     assert (site.status, site.status_before_suspension) == ("suspended", "delivery")
-    with pytest.raises(transitions.TransitionError):
-        transitions.start_report(site, users["staff"])
-    site = transitions.resume(site, users["staff"], "New chief confirmed the engagement")
+    with pytest.raises(transitions.TransitionError, match="suspended: resume it first"):
+        transitions.follow("report_started", site, users["staff"], proof="report started")
+    site = step(site, users["staff"], "resume", reason="New chief confirmed the engagement")
     assert (site.status, site.status_before_suspension, site.suspension_reason) == ("delivery", "", "")
     last = AuditEvent.objects.filter(content_type__model="site").first()
     assert (last.from_state, last.to_state) == ("suspended", "delivery")
@@ -111,17 +104,32 @@ def test_two_people_acting_at_once_cannot_both_win(users, orgs):
 
         try:
             barrier.wait()
-            transitions.start_delivery(Site.objects.get(pk=site.pk), actor, "go")
+            step(Site.objects.get(pk=site.pk), actor, "suspend", reason="go")
             outcomes.append("won")
         except transitions.TransitionError:
             outcomes.append("refused")
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=act, args=(users[who],)) for who in ["staff", "provider_a"]]
+    threads = [threading.Thread(target=act, args=(users[who],)) for who in ["staff", "admin"]]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["refused", "won"]
-    assert AuditEvent.objects.filter(content_type__model="site", to_state="delivery").count() == 1
+    assert AuditEvent.objects.filter(content_type__model="site", to_state="suspended").count() == 1
+
+
+def test_the_agency_reads_the_suspension_message_never_the_internal_reason(
+    client, login, approved_site, users
+):
+    step(approved_site, users["staff"], "suspend", reason="Chief under internal investigation")
+    login(users["executive_a"])
+    page = client.get(approved_site.get_absolute_url()).content.decode()
+    assert "Suspended while delivery." in page and "internal investigation" not in page
+    step(approved_site, users["staff"], "resume", reason="Cleared")
+    step(approved_site, users["staff"], "suspend", reason="Again internal", message="Paused at your request.")
+    assert (
+        "Suspended while delivery: Paused at your request."
+        in client.get(approved_site.get_absolute_url()).content.decode()
+    )

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from continuum.audit.models import AuditEvent
 from continuum.sites.models import SiteMember
-from continuum.sites.transitions import TransitionError
+from continuum.workflow import TransitionError
 from continuum.workplans import plans
 from continuum.workplans.models import Activity, Objective, WorkPlan
 
@@ -41,12 +41,12 @@ def test_provider_drafts_agency_comments_chief_approves(
     plan.refresh_from_db()
     site.refresh_from_db()
     assert (plan.status, plan.approved_by, plan.version) == ("approved", users["executive_a"], 1)
-    assert plan.approved_at is not None and site.status == "approved"
+    assert plan.approved_at is not None and site.status == "delivery"  # the approval starts delivery
     assert SiteMember.objects.filter(site=site, user=users["sme_a"], role="sme").exists()
-    assert _site_transitions(site) == [("work_plan", "agency_review"), ("agency_review", "approved")]
+    assert _site_transitions(site) == [("work_plan", "agency_review"), ("agency_review", "delivery")]
     approval = AuditEvent.objects.get(content_type__model="workplan", to_state="approved")
     assert approval.actor == users["executive_a"] and approval.object_label.startswith("Work plan v1")
-    assert "liaison_a@example.gov" in mailoutbox[-1].to and "now approved" in mailoutbox[-1].subject
+    assert "liaison_a@example.gov" in mailoutbox[-1].to and "work plan v1 approved" in mailoutbox[-1].subject
     assert plan.comments.get().target_label.startswith("Site visit: First site visit")
 
 
@@ -74,26 +74,32 @@ def test_a_change_is_a_new_version_needing_approval_with_a_diff(approved_site, u
     assert not sections["Objectives"].changed
     plans.send_for_review(v2, users["staff"])
     approved_site.refresh_from_db()
-    assert approved_site.status == "approved"  # a later version's review leaves the site where it is
+    assert approved_site.status == "delivery"  # a later version's review leaves the site where it is
     plans.approve(v2, users["executive_a"])
     statuses = dict(WorkPlan.objects.filter(site=approved_site).values_list("version", "status"))
     assert statuses == {1: "superseded", 2: "approved"}
 
 
-def test_program_staff_require_changes(site, users):
+@pytest.mark.parametrize("who", ["staff", "executive_a"])
+def test_changes_requested_freeze_the_version_and_a_new_one_is_drafted(site, users, who):
     plan = draft_plan(site, users["staff"])
     plans.send_for_review(plan, users["staff"])
-    with pytest.raises(TransitionError, match="Say what has to change"):
-        plans.request_changes(plan, users["staff"], "")
-    with pytest.raises(PermissionDenied):
-        plans.request_changes(plan, users["provider_a"], "no")
-    plans.request_changes(plan, users["staff"], "Add a community listening session.")
+    with pytest.raises(TransitionError, match="Give a reason"):
+        plans.request_changes(plan, users[who], "")
+    for outsider in ["provider_a", "liaison_a", "executive_b"]:
+        with pytest.raises(PermissionDenied):
+            plans.request_changes(plan, users[outsider], "no")
+    plans.request_changes(plan, users[who], "Add a community listening session.")
     plan.refresh_from_db()
     site.refresh_from_db()
-    assert plan.status == "changes_requested" and plan.is_editable and site.status == "work_plan"
-    plans.add_item(plan, users["staff"], Activity(kind="listening_session", title="Listening session"))
-    plans.send_for_review(plan, users["staff"])
-    assert plans.latest(site).version == 1  # the same version, sent again
+    assert plan.status == "changes_requested" and not plan.is_editable and site.status == "work_plan"
+    assert plan.comments.get().text == "Add a community listening session."
+    with pytest.raises(TransitionError, match="can't change"):
+        plans.add_item(plan, users["staff"], Activity(kind="listening_session", title="Listening session"))
+    v2 = plans.open_draft(site, users["staff"])
+    plans.add_item(v2, users["staff"], Activity(kind="listening_session", title="Listening session"))
+    plans.send_for_review(v2, users["staff"])
+    assert plans.latest(site).version == 2 and not v2.comments.exists()
 
 
 def test_an_incomplete_plan_cannot_be_sent(site, users):
@@ -136,25 +142,22 @@ def test_plan_pages(client, users, login, site):
         assert client.post(f"/workspace/sites/{site.pk}/plan/items/{kind}/", data).status_code == 302
     assert (
         client.post(
-            f"/workspace/sites/{site.pk}/plan/v1/send/", {"decision-reason": "Please review"}
+            f"/workspace/sites/{site.pk}/plan/v1/send/", {"send-message": "Please review"}
         ).status_code
         == 302
     )
     login(users["executive_a"])
     page = client.get(f"/workspace/sites/{site.pk}/plan/").content.decode()
-    assert "Approve version 1" in page and "Interviews" in page
+    assert "Approve this version" in page and "Request changes" in page and "Interviews" in page
     client.post(
         f"/workspace/sites/{site.pk}/plan/v1/comments/", {"comment-target": "", "comment-text": "Fine by us"}
     )
-    assert (
-        client.post(f"/workspace/sites/{site.pk}/plan/v1/approve/", {"decision-reason": ""}).status_code
-        == 302
-    )
+    assert client.post(f"/workspace/sites/{site.pk}/plan/v1/approve/", {}).status_code == 302
     site.refresh_from_db()
-    assert site.status == "approved"
+    assert site.status == "delivery"
     login(users["liaison_a"])
-    assert "Approve version 1" not in client.get(f"/workspace/sites/{site.pk}/plan/").content.decode()
-    assert client.post(f"/workspace/sites/{site.pk}/plan/v1/approve/").status_code in (302, 403)
+    assert "Approve this version" not in client.get(f"/workspace/sites/{site.pk}/plan/").content.decode()
+    assert client.post(f"/workspace/sites/{site.pk}/plan/v1/approve/").status_code == 403
     assert WorkPlan.objects.get(site=site).approved_by == users["executive_a"]
 
 
@@ -164,10 +167,10 @@ def test_compare_page(client, users, login, approved_site):
     plans.send_for_review(v2, users["staff"])  # the agency compares versions sent to it
     login(users["executive_a"])
     html = client.get(
-        f"/workspace/sites/{approved_site.pk}/plan/compare/", {"from": 1, "to": 2}
+        f"/workspace/sites/{approved_site.pk}/plan/compare/", {"old": 1, "new": 2}
     ).content.decode()
     assert "Added: </span>Also look at supervision." in html
-    assert client.get(f"/workspace/sites/{approved_site.pk}/plan/compare/", {"from": "x"}).status_code == 404
+    assert client.get(f"/workspace/sites/{approved_site.pk}/plan/compare/", {"old": "x"}).status_code == 422
 
 
 def test_the_agency_sees_only_versions_sent_to_it(client, users, login, approved_site):
@@ -178,7 +181,7 @@ def test_the_agency_sees_only_versions_sent_to_it(client, users, login, approved
     assert page.context["plan"].version == 1 and "Draft idea" not in page.content.decode()
     assert client.get(f"/workspace/sites/{approved_site.pk}/plan/v2/").status_code == 404
     assert (
-        client.get(f"/workspace/sites/{approved_site.pk}/plan/compare/", {"from": 1, "to": 2}).status_code
+        client.get(f"/workspace/sites/{approved_site.pk}/plan/compare/", {"old": 1, "new": 2}).status_code
         == 404
     )
     login(users["provider_a"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from ..errors import InputError
 from ..load import StopData
 from ..reduce import DuckDBReducer, Reducer
@@ -53,6 +55,9 @@ def finish(
     validation = {
         "n_problem_cells": data.validation.n_problem_cells,
         "unmapped_values": data.validation.unmapped_values(),
+        # read as missing (NA and the like) and merged categories: what the counts silently depend on otherwise
+        "missing_markers": data.validation.missing_markers,
+        "folded": [f.to_dict() for f in data.validation.folds],
     }
     return Result(
         analysis=analysis,
@@ -75,3 +80,11 @@ def as_float(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError) as exc:
         raise InputError(f"parameter value {value!r} is not a number") from exc
+
+
+def most_frequent(rows: pd.DataFrame, unit: str, col: str) -> pd.Series:
+    """Per unit, the value of ``col`` that most of its rows (weighted by ``n``) record, ties to the first
+    seen; units that never record it are left out (missing when aligned)."""
+    counts = rows.groupby([unit, col], sort=False)["n"].sum().reset_index()
+    top = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates(unit)
+    return top.set_index(unit)[col]

@@ -1,20 +1,31 @@
 """Outcome (hit-rate) test (Becker; Knowles, Persico & Todd): if searches of one group find contraband less
-often, officers may be searching that group on less evidence. Discretionary searches only, where the
-search basis says which ones were; OPP's minimum-count rules decide which geographies are compared."""
+often, officers may be searching that group on less evidence. The searches compared are those OPP's
+``eligibility.R`` keeps (discretionary ones where the basis is recorded, a missing basis counting as
+discretionary); every filter's effect is reported, and the pooled comparison over all the data beside it."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import InputError
 from ..load import StopData
-from ..reduce import Reducer, Reduction
+from ..reduce import Reducer
 from ..results import Chart, Result, Table
-from ..schema import DISCRETIONARY_BASES
-from ..sql import ident, in_list
 from ..stats import ratio_ci, wilson
-from .common import as_list, finish, reducer_for, require
-from .eligibility import DEFAULT_GROUPS, eligible_geographies, rule_text
+from .common import as_list, finish
+from .eligibility import (
+    COVERAGE,
+    DEFAULT_GROUPS,
+    MIN_GEOGRAPHIES,
+    MIN_MONTH_STOPS,
+    MIN_SEARCHES,
+    STEP_COLUMNS,
+    Eligibility,
+    decisions_table_rows,
+    eligible_searches,
+    headline_warnings,
+    hit_rates,
+    rule_text,
+)
 
 
 def outcome_test(
@@ -25,163 +36,159 @@ def outcome_test(
     groups: str | list[str] | None = None,
     reference: str = "white",
     discretionary: str = "auto",
-    min_stops: int = 500,
-    min_searches: int = 0,
-    max_geographies: int = 100,
+    min_searches: int = MIN_SEARCHES,
+    min_geographies: int = MIN_GEOGRAPHIES,
+    min_month_stops: int = MIN_MONTH_STOPS,
+    coverage: float = COVERAGE,
     alpha: float = 0.05,
     reducer: Reducer | None = None,
 ) -> Result:
-    """Hit rates by group (and geography) over the geographies that pass OPP's minimum counts.
+    """Hit rates by group over the searches OPP's eligibility keeps, and over all searches (pooled).
 
-    discretionary: "auto" (use search_basis when it is recorded), "yes" (require it) or "no" (all searches).
-    groups: the groups compared (default black, white, hispanic); others are excluded and counted.
+    discretionary: "auto" (OPP: filter on the basis when it is recorded for at least ``coverage`` of searches),
+    "yes" (always filter on it) or "no" (all searches). groups: compared (default black, white, hispanic).
     """
-    if geography and geography not in data.columns:
-        geography = None
-    require(data, "outcome-test", group, "search_conducted", "contraband_found")
-    if discretionary == "yes":
-        require(data, "outcome-test (discretionary)", "search_basis")
-    wanted = as_list(groups) or list(DEFAULT_GROUPS)
-    exclusions = [
-        ("search_conducted missing", "search_conducted IS NULL"),
-        (f"{group} missing or unmapped", f"{ident(group)} IS NULL"),
-        (f"{group} not among {wanted}", f"{ident(group)} NOT IN {in_list(wanted)}"),
-        ("searched but contraband_found missing", "search_conducted AND contraband_found IS NULL"),
-        ("contraband found without a search (inconsistent)", "NOT search_conducted AND contraband_found"),
-    ]
-    keys = {"group": ident(group)}
+    e, geography, geo_label = eligible_searches(
+        data, "outcome-test", group=group, geography=geography, groups=groups, discretionary=discretionary,
+        min_searches=min_searches, min_geographies=min_geographies, min_month_stops=min_month_stops,
+        coverage=coverage, reducer=reducer,
+    )  # fmt: skip
+    searched = e.t["searched"].astype(bool)
+    excluded = {**e.excluded(), "search not conducted": int(e.t.loc[~searched, "n"].sum())}
+    filtered = by_group(hit_rates(e.t), reference, alpha)
+    pooled = by_group(hit_rates(e.pooled), reference, alpha)
+    estimates: dict = {"by_group": filtered, "eligible_geographies": e.geographies}
     if geography:
-        exclusions.append((f"{geography} missing", f"{ident(geography)} IS NULL"))
-        keys["geo"] = ident(geography)
-    keys["searched"] = "search_conducted"
-    # the basis class is a key, so one scan serves the eligibility counts, the basis decision and the rates
-    keys["basis"] = (
-        f"CASE WHEN search_basis IS NULL THEN 'missing' WHEN search_basis IN {in_list(DISCRETIONARY_BASES)} "
-        "THEN 'discretionary' ELSE 'other' END"
-        if "search_basis" in data.columns
-        else "'missing'"
-    )
-    columns = (group, "search_conducted", "contraband_found", *([geography] if geography else []))
-    if "search_basis" in data.columns:
-        columns += ("search_basis",)
-    spec = Reduction(
-        keys=keys,
-        sums={"hits": "CAST(search_conducted AND contraband_found AS INTEGER)"},
-        exclusions=exclusions,
-        columns=columns,
-    )
-    red = reducer_for(data, reducer).reduce(data.table, spec)
-    t = red.table.copy()
-    if not geography:
-        t["geo"] = "all"
-    t["geo"] = t["geo"].astype(str)
-    t["group"] = t["group"].astype(str)
-    excluded = dict(red.excluded)
-
-    counts = (
-        t.assign(searches=t["n"].where(t["searched"].astype(bool), 0))
-        .groupby(["geo", "group"], as_index=False)[["n", "searches"]]
-        .sum()
-        .rename(columns={"n": "stops"})
-    )
-    compared = [g for g in wanted if g in set(t["group"])]
-    eligible = eligible_geographies(counts, compared, min_stops, min_searches, max_geographies)
-    if not eligible:
-        raise InputError(
-            f"no {geography or 'data'} meets OPP's minimum counts for {compared} (more than {min_stops} stops "
-            f"and {min_searches} searches each); lower them with --param min_stops=N"
-        )
-
-    def drop(mask: pd.Series, reason: str) -> None:
-        nonlocal t
-        n = int(t.loc[mask, "n"].sum())
-        if n:
-            excluded[reason] = excluded.get(reason, 0) + n
-        t = t[~mask]
-
-    drop(~t["geo"].isin(eligible), f"{geography or 'data'} below OPP minimum counts")
-    drop(~t["searched"].astype(bool), "search not conducted")
-    has_basis = bool((t["basis"] != "missing").any())
-    use_basis = discretionary == "yes" or (discretionary == "auto" and has_basis)
-    if use_basis:
-        drop(t["basis"] == "missing", "search basis missing")
-        drop(t["basis"] == "other", "non-discretionary search (basis other)")
-    n_used = int(t["n"].sum())
-
-    def cell(k: float, n: float) -> dict:
-        k, n = float(k), float(n)
-        lo, hi = wilson(k, n, alpha)
-        return {"searches": int(n), "hits": int(k), "hit_rate": k / n if n else None, "ci95": [lo, hi]}
-
-    overall = t.groupby("group")[["hits", "n"]].sum()
-    estimates: dict = {"by_group": {g: cell(r.hits, r.n) for g, r in overall.iterrows()}}
-    ref = estimates["by_group"].get(reference)
-    for g, e in estimates["by_group"].items():
-        if ref and g != reference and e["searches"] and ref["searches"]:
-            rr, lo, hi = ratio_ci(
-                e["hits"], e["searches"], ref["hits"], ref["searches"], binomial=True, alpha=alpha
-            )
-            e["ratio_to_reference"] = {"ratio": rr, "ci95": [lo, hi]}
-    estimates["eligible_geographies"] = eligible
-    if geography:
-        by_geo: dict = {}
-        for (geo, g), r in t.groupby(["geo", "group"])[["hits", "n"]].sum().iterrows():
-            by_geo.setdefault(str(geo), {})[str(g)] = cell(r.hits, r.n)
-        estimates["by_geography"] = by_geo
+        estimates["by_geography"] = by_geography(e.t, alpha)
+    estimates["pooled"] = {"by_group": pooled}
+    estimates["eligibility"] = eligibility_summary(e)
     caveats = [
         "Contraband found among searches; a lower hit rate for a group suggests a lower bar for searching it, "
         "but hit rates can differ without discrimination (infra-marginality: see the threshold test).",
-        rule_text(compared, min_stops, min_searches, max_geographies),
-        "Discretionary searches only (search basis k9, plain view, consent, probable cause)."
-        if use_basis
-        else "All searches: the data do not tell discretionary searches (e.g. consent) from others "
-        "(e.g. incident to arrest), so hit rates mix the two.",
+        rule_text(e, min_searches, min_geographies, geo_label),
+        "Pooled: every search of the compared groups with its outcome recorded, over all months and "
+        f"{geo_label} values, under the same search basis rule, without the eligibility filters.",
+        basis_caveat(e.discretionary),
     ]
-    chart = Chart(
-        f"hit rate by {group}",
-        "contraband found / searches",
-        [(g, e["hit_rate"], *e["ci95"]) for g, e in estimates["by_group"].items() if e["searches"]],
-    )
-    rows = [
-        [g, e["searches"], e["hits"], e["hit_rate"], *e["ci95"]] for g, e in estimates["by_group"].items()
-    ]
-    tables = [Table(f"hit rate by {group}", [group, "searches", "hits", "hit rate", "low", "high"], rows)]
-    if geography:
-        tables.append(
-            Table(
-                f"hit rate by {geography} and {group}",
-                [geography, group, "searches", "hits", "hit rate"],
-                [
-                    [geo, g, e["searches"], e["hits"], e["hit_rate"]]
-                    for geo, cells in estimates["by_geography"].items()
-                    for g, e in cells.items()
-                ],
-            )
-        )
     params = {
         "group": group,
         "geography": geography,
-        "groups": wanted,
+        "groups": as_list(groups) or list(DEFAULT_GROUPS),
         "reference": reference,
-        "discretionary": use_basis,
-        "min_stops": min_stops,
+        "discretionary": e.discretionary,
         "min_searches": min_searches,
-        "max_geographies": max_geographies,
+        "min_geographies": min_geographies,
+        "min_month_stops": min_month_stops,
+        "coverage": coverage,
         "alpha": alpha,
-    }
-    counts_out = {
-        f"{r.geo}|{r.group}": {"stops": int(r.stops), "searches": int(r.searches)}
-        for r in counts.itertuples()
     }
     return finish(
         data,
         "outcome-test",
         estimates,
-        n_used,
+        int(e.t.loc[searched, "n"].sum()),
         excluded,
         params,
+        warnings=headline_warnings(e, reference, geo_label),
         caveats=caveats,
-        charts=[chart],
-        tables=tables,
-        counts={"stops_and_searches_by_geography_and_group": counts_out},
+        charts=[hit_rate_chart(group, filtered, pooled)],
+        tables=tables(group, geography, estimates, e),
+        counts={"eligibility_steps": [d.__dict__ for d in e.decisions]},
     )
+
+
+def cell(k: float, n: float, alpha: float) -> dict:
+    k, n = float(k), float(n)
+    lo, hi = wilson(k, n, alpha)
+    return {"searches": int(n), "hits": int(k), "hit_rate": k / n if n else None, "ci95": [lo, hi]}
+
+
+def by_group(rates: dict[str, tuple[int, int]], reference: str, alpha: float) -> dict:
+    """Hit rate per group, with its ratio to the reference group's (Katz interval)."""
+    out = {g: cell(k, n, alpha) for g, (k, n) in rates.items()}
+    ref = out.get(reference)
+    for g, c in out.items():
+        if ref and g != reference and c["searches"] and ref["searches"]:
+            rr, lo, hi = ratio_ci(
+                c["hits"], c["searches"], ref["hits"], ref["searches"], binomial=True, alpha=alpha
+            )
+            c["ratio_to_reference"] = {"ratio": rr, "ci95": [lo, hi]}
+    return out
+
+
+def by_geography(t: pd.DataFrame, alpha: float) -> dict:
+    out: dict = {}
+    for geo in sorted(t["geo"].unique()):
+        for g, (k, n) in hit_rates(t[t["geo"] == geo]).items():
+            out.setdefault(str(geo), {})[g] = cell(k, n, alpha)
+    return out
+
+
+def eligibility_summary(e: Eligibility) -> dict:
+    kept = hit_rates(e.t)
+    return {
+        "searches_kept": sum(n for _, n in kept.values()),
+        "searches_pooled": int(e.pooled["n"].sum()),
+        "share_of_searches_dropped": e.share_of_searches_dropped,
+        "geographies_kept": len(e.geographies),
+        "geographies_total": e.geographies_total,
+    }
+
+
+def basis_caveat(discretionary: bool) -> str:
+    if discretionary:
+        return (
+            "Discretionary searches only (search basis k9, plain view, consent, probable cause, or not "
+            "recorded: OPP counts a missing basis as discretionary)."
+        )
+    return (
+        "All searches: the search basis is not used (not recorded for at least half of the searches, or "
+        "discretionary=no), so hit rates mix discretionary searches (e.g. consent) with others "
+        "(e.g. incident to arrest)."
+    )
+
+
+def hit_rate_chart(group: str, filtered: dict, pooled: dict) -> Chart:
+    points = [(g, e["hit_rate"], *e["ci95"]) for g, e in filtered.items() if e["searches"]]
+    points += [(f"{g} (pooled)", e["hit_rate"], *e["ci95"]) for g, e in pooled.items() if e["searches"]]
+    return Chart(f"hit rate by {group}", "contraband found / searches", points)
+
+
+def tables(group: str, geography: str | None, estimates: dict, e: Eligibility) -> list[Table]:
+    cols = [group, "searches", "hits", "hit rate", "low", "high"]
+    out = [
+        Table(
+            f"hit rate by {group}",
+            cols,
+            [
+                [g, c["searches"], c["hits"], c["hit_rate"], *c["ci95"]]
+                for g, c in estimates["by_group"].items()
+            ],
+        ),
+        Table(
+            f"hit rate by {group}, pooled over all the data (no eligibility filter)",
+            cols,
+            [
+                [g, c["searches"], c["hits"], c["hit_rate"], *c["ci95"]]
+                for g, c in estimates["pooled"]["by_group"].items()
+            ],
+        ),
+        Table(
+            "eligibility: what each OPP filter dropped",
+            STEP_COLUMNS,
+            decisions_table_rows(e),
+        ),
+    ]
+    if geography:
+        out.append(
+            Table(
+                f"hit rate by {geography} and {group}",
+                [geography, group, "searches", "hits", "hit rate"],
+                [
+                    [geo, g, c["searches"], c["hits"], c["hit_rate"]]
+                    for geo, cells in estimates["by_geography"].items()
+                    for g, c in cells.items()
+                ],
+            )
+        )
+    return out

@@ -6,14 +6,37 @@ less evidence. Fitted with NumPyro (NUTS) on the reduced counts; the rows never 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from ..load import StopData
-from ..reduce import Reducer, Reduction
+from ..reduce import Reducer
 from ..results import Chart, Result, Table
-from ..sql import ident, in_list
-from .common import as_list, finish, reducer_for, require
-from .eligibility import DEFAULT_GROUPS, eligible_geographies, rule_text
+from .common import as_list, finish
+from .eligibility import (
+    COVERAGE,
+    DEFAULT_GROUPS,
+    MIN_GEOGRAPHIES,
+    MIN_MONTH_STOPS,
+    MIN_SEARCHES,
+    STEP_COLUMNS,
+    decisions_table_rows,
+    eligible_searches,
+    headline_warnings,
+    rule_text,
+)
+from .outcome import basis_caveat
+
+
+def stan_cells(t: pd.DataFrame) -> pd.DataFrame:
+    """OPP's ``summarize_for_stan``: stops, searches and hits per group and geography."""
+    searched = t["searched"].astype(bool)
+    cells = t.assign(
+        searches=t["n"].where(searched, 0),
+        hits=t["n"].where(searched & t["found"].fillna(False).astype(bool), 0),
+    )
+    out = cells.groupby(["group", "geo"], as_index=False)[["n", "searches", "hits"]].sum()
+    return out.astype({"geo": str, "group": str})
 
 
 def _model(r_idx, d_idx, n, s, h, n_r: int, n_d: int):  # type: ignore[no-untyped-def]
@@ -52,66 +75,36 @@ def threshold_test(
     geography: str | None = "district",
     groups: str | list[str] | None = None,
     reference: str = "white",
+    discretionary: str = "auto",
     draws: int = 1000,
     warmup: int = 1000,
     chains: int = 2,
     seed: int = 0,
-    min_stops: int = 500,
-    min_searches: int = 0,
-    max_geographies: int = 100,
+    min_searches: int = MIN_SEARCHES,
+    min_geographies: int = MIN_GEOGRAPHIES,
+    min_month_stops: int = MIN_MONTH_STOPS,
+    coverage: float = COVERAGE,
     reducer: Reducer | None = None,
 ) -> Result:
+    """Search thresholds by group on the stops OPP's eligibility keeps: the outcome test's stops and searches
+    (OPP runs both tests on one ``load_disparity_for`` table), unless ``discretionary`` says otherwise."""
     import jax
     from numpyro.diagnostics import summary
     from numpyro.infer import MCMC, NUTS
 
-    if geography and geography not in data.columns:
-        geography = None
-    require(data, "threshold-test", group, "search_conducted", "contraband_found")
-    wanted = as_list(groups) or list(DEFAULT_GROUPS)
-    exclusions = [
-        (f"{group} missing or unmapped", f"{ident(group)} IS NULL"),
-        (f"{group} not among {wanted}", f"{ident(group)} NOT IN {in_list(wanted)}"),
-        ("search_conducted missing", "search_conducted IS NULL"),
-        ("searched but contraband_found missing", "search_conducted AND contraband_found IS NULL"),
-    ]
-    keys = {"group": ident(group)}
-    if geography:
-        exclusions.append((f"{geography} missing", f"{ident(geography)} IS NULL"))
-        keys["geo"] = ident(geography)
-    spec = Reduction(
-        keys=keys,
-        sums={
-            "searches": "CAST(search_conducted AS INTEGER)",
-            "hits": "CAST(search_conducted AND contraband_found AS INTEGER)",
-        },
-        exclusions=exclusions,
-        columns=(group, "search_conducted", "contraband_found", *([geography] if geography else [])),
-    )
-    red = reducer_for(data, reducer).reduce(data.table, spec)
-    t = red.table.copy()
-    if not geography:
-        t["geo"] = "all"
-    t["geo"], t["group"] = t["geo"].astype(str), t["group"].astype(str)
-    excluded = dict(red.excluded)
-    compared = [g for g in wanted if g in set(t["group"])]
-    counts = t.rename(columns={"n": "stops"})[["geo", "group", "stops", "searches"]]
-    eligible = eligible_geographies(counts, compared, min_stops, min_searches, max_geographies)
-    outside = ~t["geo"].isin(eligible)
-    if outside.any():
-        excluded[f"{geography or 'data'} below OPP minimum counts"] = int(t.loc[outside, "n"].sum())
-    t = t[~outside].reset_index(drop=True)
-    if t.empty:
-        raise InputError(
-            f"no {geography or 'data'} meets OPP's minimum counts for {compared} (more than {min_stops} stops "
-            f"and {min_searches} searches each); lower them with --param min_stops=N"
-        )
+    e, geography, geo_label = eligible_searches(
+        data, "threshold-test", group=group, geography=geography, groups=groups, discretionary=discretionary,
+        min_searches=min_searches, min_geographies=min_geographies, min_month_stops=min_month_stops,
+        coverage=coverage, reducer=reducer,
+    )  # fmt: skip
+    t = stan_cells(e.t)
+    excluded = e.excluded()
     if t["geo"].nunique() < 2:
         # per group and geography there are three unknowns (threshold and the two risk parameters) but two
         # observed rates; only sharing across geographies identifies the model (Simoiu et al. 2017)
         raise InputError(
-            f"threshold-test needs at least 2 geographies meeting the minimum counts; found "
-            f"{sorted(t['geo'].unique())}: lower them with --param min_stops=N or set --param geography=..."
+            f"threshold-test needs at least 2 geographies; found {sorted(t['geo'].unique())}: "
+            "lower --param min_searches=N or set --param geography=..."
         )
     if t["searches"].sum() == 0 or t["hits"].sum() == 0:
         raise InputError("threshold-test needs searches with contraband found; the data have none")
@@ -187,7 +180,8 @@ def threshold_test(
         "their share of stops.",
         "Contraband found is taken as the search's success; a proxy (e.g. drugs-related stop) "
         "weakens the test.",
-        rule_text(compared, min_stops, min_searches, max_geographies),
+        rule_text(e, min_searches, min_geographies, geo_label),
+        basis_caveat(e.discretionary),
     ]
     if r_hat > 1.05 or ess < 100 or divergences:
         caveats.append(
@@ -207,10 +201,12 @@ def threshold_test(
     params = {
         "group": group,
         "geography": geography,
-        "groups": wanted,
-        "min_stops": min_stops,
+        "groups": as_list(groups) or list(DEFAULT_GROUPS),
+        "discretionary": e.discretionary,
         "min_searches": min_searches,
-        "max_geographies": max_geographies,
+        "min_geographies": min_geographies,
+        "min_month_stops": min_month_stops,
+        "coverage": coverage,
         "reference": reference,
         "draws": draws,
         "warmup": warmup,
@@ -224,8 +220,16 @@ def threshold_test(
         int(t["n"].sum()),
         excluded,
         params,
+        warnings=headline_warnings(e, reference, geo_label),
         caveats=caveats,
         charts=[chart],
-        tables=[table],
-        counts={"cells": len(t), "geographies": len(geos)},
+        tables=[
+            table,
+            Table("eligibility: what each OPP filter dropped", STEP_COLUMNS, decisions_table_rows(e)),
+        ],
+        counts={
+            "cells": len(t),
+            "geographies": len(geos),
+            "eligibility_steps": [d.__dict__ for d in e.decisions],
+        },
     )

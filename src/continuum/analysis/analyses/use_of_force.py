@@ -3,7 +3,9 @@ force by incident type and resistance, monthly trend, concentration across offic
 their peers.
 
 A report is one officer's use of force on one or more subjects; subject lists are read in position, so subject
-figures come from exploding the lists (one row per subject) inside the reduction.
+figures come from exploding the lists (one row per subject) inside the reduction. With ``subject_id`` mapped a
+person is counted once however many reports or rows name them (a file of officer x subject rows names each
+subject once per officer): their group is the one most of their rows record, and their severity the highest.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ..sql import lit
 from ..stats import benjamini_hochberg, poisson_exact, ratio_ci, wilson
 from ..tables import FORCE_LEVEL, FORCE_TYPES, RESISTANCE_LEVEL, SEVERITY_LABELS
 from ..trend import concentration, month_exposure, poisson_trend
-from .common import as_float, finish, reducer_for, require
+from .common import as_float, finish, most_frequent, reducer_for, require
 from .rates import read_benchmark
 
 SEVERITY_SQL = (
@@ -42,7 +44,7 @@ RESISTANCE_LABELS = {
     4: "aggressive",
     5: "deadly",
 }
-SUBJECT_LISTS = ("subject_race", "subject_sex", "subject_age", "subject_arrested")
+SUBJECT_LISTS = ("subject_id", "subject_race", "subject_sex", "subject_age", "subject_arrested")
 AGE_BAND = (
     "CASE WHEN {a} IS NULL THEN NULL WHEN {a} < 18 THEN 'under 18' WHEN {a} < 25 THEN '18-24' "
     "WHEN {a} < 35 THEN '25-34' WHEN {a} < 45 THEN '35-44' WHEN {a} < 55 THEN '45-54' ELSE '55+' END"
@@ -94,6 +96,8 @@ def use_of_force(
 
     # 2. subjects (lists exploded in position)
     subj_keys = {"severity": SEVERITY_SQL}
+    if "subject_id" in cols:
+        subj_keys["subject"] = "subject_id[_i]"
     subj_sums: dict[str, str] = {}
     if "subject_race" in cols:
         subj_keys["race"] = "subject_race[_i]"
@@ -113,6 +117,9 @@ def use_of_force(
             explode=("_i", f"range(1, {n_subj} + 1)"),
         ),
     ).table
+    subject_entries, subjects_without_id = int(subjects["n"].sum()), 0
+    if "subject" in subjects:
+        subjects, subjects_without_id = per_subject(subjects)
 
     # 3. incident types (a report can list several)
     by_type = None
@@ -156,8 +163,25 @@ def use_of_force(
             ),
         )
         n_incidents = len(inc.table)
-
-    est: dict = {"reports": n_reports, "subjects": int(n_subjects), "incidents": n_incidents}
+    n_report_ids = None
+    if "report_id" in cols:
+        n_report_ids = len(
+            red.reduce(
+                data.table,
+                Reduction(
+                    keys={"report": "report_id"},
+                    sums={},
+                    exclusions=[*date_excl, ("report id missing", "report_id IS NULL")],
+                ),
+            ).table
+        )
+    distinct_subjects = int(subjects["n"].sum())
+    est: dict = {"reports": n_reports, "subjects": distinct_subjects, "incidents": n_incidents}
+    if "subject_id" in cols:
+        est["subject_entries"] = subject_entries
+    row_grain = _grain(n_reports, n_report_ids, distinct_subjects, subject_entries, n_incidents, cols)
+    if subjects_without_id:
+        row_grain += f" {subjects_without_id:,} subject entries with no subject id are each counted once."
     caveats = [
         "A report is one officer's use of force; an incident with several officers has several reports. Subject "
         "entries are read in position across the subject lists; a list shorter than the others leaves that "
@@ -452,7 +476,51 @@ def use_of_force(
         charts=charts,
         tables=tables,
         counts={"reports_by_month": {m: v["reports"] for m, v in months.items()}},
+        row_grain=row_grain,
     )
+
+
+def _grain(
+    rows: int,
+    report_ids: int | None,
+    subjects: int,
+    entries: int,
+    incidents: int | None,
+    cols: frozenset[str],
+) -> str:
+    """The row grain in words: what one row is, and how reports, subjects and incidents were counted."""
+    parts = [f"{rows:,} rows, each counted as one officer's report"]
+    if report_ids is not None and report_ids < rows:
+        parts[0] += f" (they hold {report_ids:,} distinct report_id: report figures count rows)"
+    if "subject_id" in cols:
+        parts.append(
+            f"{entries:,} subject entries hold {subjects:,} subjects, counted once per distinct subject_id"
+        )
+    else:
+        parts.append(
+            f"{subjects:,} subjects counted one per list entry (no subject_id mapped: a person named in several "
+            "reports or rows counts once in each)"
+        )
+    if incidents is not None:
+        parts.append(f"{incidents:,} incidents counted once per distinct incident_id")
+    return "; ".join(parts) + "."
+
+
+def per_subject(subjects: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Subject rows (grouped by subject id and report severity) collapsed to one row per person: their highest
+    severity, the group most of their rows record, arrested if any row says so. Entries with no id stay as
+    they are; returns (table, entries without an id)."""
+    ided, loose = subjects[subjects["subject"].notna()], subjects[subjects["subject"].isna()]
+    by = ided.groupby("subject", sort=False)
+    one = pd.DataFrame({"severity": by["severity"].max(), "n": 1})
+    for g in ("race", "sex", "age_band"):
+        if g in ided:
+            one[g] = most_frequent(ided, "subject", g)
+    if "arrested" in ided:
+        one["arrested"] = (by["arrested"].sum() > 0).astype("float64")
+        one["arrest_known"] = (by["arrest_known"].sum() > 0).astype("float64")
+    table = pd.concat([one.reset_index(drop=True), loose.drop(columns="subject")], ignore_index=True)
+    return table, int(loose["n"].sum())
 
 
 def _peer_outliers(tab: pd.DataFrame, min_peers: int, fdr: float) -> list[dict]:

@@ -1,34 +1,103 @@
-"""Veil of darkness (Grogger & Ridgeway 2006, as the Stanford Open Policing Project applies it).
+"""Veil of darkness (Grogger & Ridgeway 2006), as the Stanford Open Policing Project (OPP) applies it.
 
 If darkness hides drivers' race, then among stops at the same clock time, a higher minority share when it
-is dark than when it is light suggests discrimination. Only times that are light on some days and dark on
-others (the inter-twilight window) inform the comparison; stops during twilight are dropped.
+is dark than when it is light suggests discrimination. Only clock times that are light on some days and dark
+on others (the inter-twilight window) inform the comparison; stops during twilight are dropped.
+
+The defaults are OPP's (``lib/eligibility.R`` and ``lib/veil_of_darkness.R`` in stanford-policylab/opp):
+
+- stops of the two groups compared, with a time (and a geography when the model has one), are the rows;
+- the inter-twilight window runs from the earliest dusk to the latest dusk over those rows' dates
+  (``filter_to_intertwilight_time_period``);
+- times are whole minutes: a stop's ``hour * 60 + minute`` against sunset's and dusk's, seconds dropped
+  (``time_to_minute``); stops with sunset <= minute <= dusk are dropped (``remove_sunset_to_dusk_time_period``)
+  and a stop is dark when minute >= dusk (``prep_vod_data``);
+- the model is ``train_vod_model``'s logistic regression on the grouped table: minority ~ is_dark +
+  ns(rounded minute, df = 6) [+ geography], the minute rounded to 5 (``plyr::round_any``, R's round half to
+  even), the spline knots at quantiles of the grouped rows, as ``ns`` inside ``glm`` places them;
+- the DST variant is ``train_dst_model``: only dates within 30 days of a daylight-saving change
+  (``filter_to_dst_windows``; the window itself is still set from all dates, as OPP sets it first), with
+  season (spring/fall) x year in the model.
+
+Each departure from that is a named parameter (``window_start``, ``whole_minutes``, ``knots``, ``geography``)
+whose other value is what Continuum did before. Sunset and dusk come from astral (``sun.SUN_ALGORITHM``), not
+R's suncalc. OPP's further sample rules (months with low time coverage, partial years, location-years with
+fewer than 100 stops per race, the top 20 geographies) decide which agencies and places enter its national
+study; they are not applied here.
+
+The work is in four steps, as OPP's lib/ splits it: ``prepare`` (place, columns, geography, sun times, the
+window), ``reduce`` (the one pass over the rows, to grouped counts), ``fit`` (the grouped binomial GLM and its
+convergence and separation checks) and ``present`` (the Result). A fit that did not converge or separated is
+not a finding: its first caveat says so and no coefficient is reported as an estimate.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..glm import fit_grouped_binomial
+from ..glm import Coef, FitCheck, check_fit, fit_grouped_binomial
 from ..load import StopData
-from ..reduce import Reducer, Reduction
+from ..reduce import Reduced, Reducer, Reduction
 from ..results import Chart, Result, Table
 from ..spline import NaturalSpline
 from ..sql import ident, lit
 from ..stats import wilson
-from ..sun import near_dst, sun_times
+from ..sun import SUN_ALGORITHM, dst_seasons, sun_times
 from .common import finish, reducer_for, require
 
-MINUTE = "(hour(time) * 60 + minute(time) + second(time) / 60.0)"
+# the stop's clock time in whole minutes (OPP's time_to_minute), and to the second (whole_minutes=False)
+WHOLE_MINUTE = "(hour(time) * 60 + minute(time))"
+EXACT_MINUTE = "(hour(time) * 60 + minute(time) + second(time) / 60.0)"
+# geography="auto" takes the first of these standard columns that has two or more values. OPP uses the county
+# for state patrols and the city for city police (add_geography_for_vod); an agency's own data has no city
+# term, so its districts or beats stand in.
+GEOGRAPHY_COLUMNS = ("county_name", "district", "precinct", "zone", "beat")
+WINDOW_STARTS = ("dusk", "sunset")
+KNOTS = ("rows", "distinct")
+# R drops a column that is (numerically) a combination of earlier ones and reports NA for it (qr tol 1e-7)
+ALIAS_TOL = 1e-7
 
 
-def _float(params: dict, key: str, value: object) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"parameter {key}={value!r} is not a number", column=key) from exc
+@dataclass(frozen=True)
+class Settings:
+    """The resolved parameters of one run."""
+
+    lat: float
+    lng: float
+    tz: str
+    minority: str
+    majority: str
+    geography: str | None
+    geography_rule: str
+    interact_time_geography: bool
+    dst: bool
+    dst_days: int
+    spline_df: int
+    round_minutes: int
+    window_start: str
+    whole_minutes: bool
+    knots: str
+    alpha: float
+
+
+@dataclass(frozen=True)
+class Prepared:
+    settings: Settings
+    sun: pd.DataFrame  # per date of the rows: sunset and dusk (exact and whole minutes) [, DST season]
+    window: tuple[float, float]  # inter-twilight window, local clock minutes
+
+
+@dataclass(frozen=True)
+class Fitted:
+    names: list[str]
+    coefs: dict[str, Coef]
+    check: FitCheck
+    dropped: list[str]  # aliased columns, left out as R leaves them out (NA)
 
 
 def veil_of_darkness(
@@ -39,81 +108,258 @@ def veil_of_darkness(
     tz: str | None = None,
     minority: str = "black",
     majority: str = "white",
-    geography: str | None = None,
+    geography: str | None = "auto",
     interact_time_geography: bool = False,
     dst: bool = False,
     dst_days: int = 30,
     spline_df: int = 6,
     round_minutes: int = 5,
+    window_start: str = "dusk",
+    whole_minutes: bool = True,
+    knots: str = "rows",
     alpha: float = 0.05,
     reducer: Reducer | None = None,
 ) -> Result:
+    """The veil of darkness with OPP's definitions by default.
+
+    - ``lat``, ``lng``, ``tz``: the point whose sunset and dusk stand for the area, and its time zone
+      (default: the mapping's ``[params]``).
+    - ``minority``/``majority``: the two groups compared (OPP: black and white).
+    - ``geography``: "auto" (default) puts a geography term in the model when the data has one, the first of
+      ``GEOGRAPHY_COLUMNS`` with two or more values (OPP's fits control for county or city); a column name
+      uses that column; "none" (or None) leaves geography out. Stops without it are excluded, as OPP does.
+    - ``interact_time_geography``: the spline by geography interaction (OPP fits both; default off).
+    - ``dst``/``dst_days``: OPP's DST variant, dates within ``dst_days`` (30) of a clock change, season x year.
+    - ``spline_df`` (6), ``round_minutes`` (5): ``ns(round_any(minute, 5), df = 6)``.
+    - ``window_start``: "dusk" (OPP: earliest dusk to latest dusk) or "sunset" (earliest sunset; Continuum
+      before, a wider window whose early part is never dark).
+    - ``whole_minutes``: True (OPP: whole minutes, twilight sunset <= minute <= dusk, dark minute >= dusk) or
+      False (times to the second, twilight strictly between, dark after dusk; Continuum before).
+    - ``knots``: "rows" (OPP: quantiles of the grouped rows, as R's ``ns`` in ``glm``) or "distinct"
+      (quantiles of the distinct rounded minutes; Continuum before).
+    """
+    kw = {k: v for k, v in locals().items() if k not in ("data", "reducer")}
+    red = reducer_for(data, reducer)
+    prep = prepare(data, red, **kw)
+    reduced = reduce(data, red, prep)
+    return present(data, prep, reduced, fit(reduced.table, prep.settings))
+
+
+# ---------------------------------------------------------------------------------------------- prepare
+
+
+def prepare(data: StopData, red: Reducer, **kw: Any) -> Prepared:
+    """Resolve the parameters, check the columns, and compute sun times and the inter-twilight window."""
+    s = _settings(data, red, **kw)
+    require(data, "veil-of-darkness", "date", "time", "subject_race", *([s.geography] if s.geography else []))
+    dates_spec = Reduction(keys={"date": "date"}, sums={}, exclusions=_row_exclusions(s))
+    dates = [pd.Timestamp(d).date() for d in red.reduce(data.table, dates_spec).table["date"]]
+    sun = sun_times(dates, s.lat, s.lng, s.tz)
+    if s.dst:
+        seasons = dst_seasons(dates, s.tz, s.dst_days)
+        sun["season"] = sun["date"].map(seasons)
+    start, end = _sun_columns(s)
+    usable = sun[sun[end].notna()]
+    if usable.empty:
+        raise InputError(
+            f"no {s.minority}/{s.majority} stops with a time on a date with a sunset at this place"
+        )
+    # OPP: min and max of dusk over the rows (the same as over the rows' dates)
+    lo, hi = float(usable[start if s.window_start == "sunset" else end].min()), float(usable[end].max())
+    return Prepared(settings=s, sun=sun, window=(lo, hi))
+
+
+def _settings(data: StopData, red: Reducer, **kw: Any) -> Settings:
     mp = data.mapping.params
-    lat = _float(mp, "lat", lat if lat is not None else mp.get("lat"))
-    lng = _float(mp, "lng", lng if lng is not None else mp.get("lng"))
-    tz = str(tz or mp.get("tz") or "")
+    lat = _float("lat", kw["lat"] if kw["lat"] is not None else mp.get("lat"))
+    lng = _float("lng", kw["lng"] if kw["lng"] is not None else mp.get("lng"))
+    tz = str(kw["tz"] or mp.get("tz") or "")
     if not tz:
         raise InputError(
             "veil-of-darkness needs a time zone: --param tz=Area/City (or [params] tz in the mapping)"
         )
-    cols = ["date", "time", "subject_race"] + ([geography] if geography else [])
-    require(data, "veil-of-darkness", *cols)
+    for key, allowed in (("window_start", WINDOW_STARTS), ("knots", KNOTS)):
+        if kw[key] not in allowed:
+            raise InputError(f"parameter {key}={kw[key]!r}: choose {' or '.join(allowed)}", column=key)
+    for key in ("round_minutes", "spline_df", "dst_days"):
+        if int(kw[key]) < (0 if key == "dst_days" else 1):
+            raise InputError(f"parameter {key}={kw[key]!r} must be a positive whole number", column=key)
+    geography, rule = _geography(data, red, kw["geography"])
+    return Settings(
+        lat=lat,
+        lng=lng,
+        tz=tz,
+        minority=kw["minority"],
+        majority=kw["majority"],
+        geography=geography,
+        geography_rule=rule,
+        interact_time_geography=bool(kw["interact_time_geography"]) and geography is not None,
+        dst=bool(kw["dst"]),
+        dst_days=int(kw["dst_days"]),
+        spline_df=int(kw["spline_df"]),
+        round_minutes=int(kw["round_minutes"]),
+        window_start=kw["window_start"],
+        whole_minutes=bool(kw["whole_minutes"]),
+        knots=kw["knots"],
+        alpha=float(kw["alpha"]),
+    )
 
-    red_ = reducer_for(data, reducer)
-    date_spec = Reduction(keys={"date": "date"}, sums={}, exclusions=[("date missing", "date IS NULL")])
-    dates = [pd.Timestamp(d).date() for d in red_.reduce(data.table, date_spec).table["date"]]
-    sun = sun_times(dates, lat, lng, tz)
-    if dst:
-        flags = near_dst(dates, tz, dst_days)
-        sun["in_dst_window"] = sun["date"].map(flags)
-        window_dates = sun[sun["in_dst_window"]]
-    else:
-        window_dates = sun
-    if window_dates["sunset_min"].notna().sum() == 0:
-        raise InputError("no dates with a sunset at this place (or none near a DST change)")
-    lo, hi = float(window_dates["sunset_min"].min()), float(window_dates["dusk_min"].max())
 
-    exclusions = [
+def _geography(data: StopData, red: Reducer, value: str | None) -> tuple[str | None, str]:
+    if value is None or str(value).strip().lower() in ("", "none", "off", "false"):
+        return None, "none (turned off)"
+    if str(value).strip().lower() != "auto":
+        return str(value), "given"
+    for col in GEOGRAPHY_COLUMNS:
+        if col not in data.columns:
+            continue
+        spec = Reduction(keys={"g": ident(col)}, sums={}, exclusions=[("missing", f"{ident(col)} IS NULL")])
+        if len(red.reduce(data.table, spec).table) >= 2:
+            return col, f"auto: the first of {list(GEOGRAPHY_COLUMNS)} with two or more values"
+    return None, f"auto: none of {list(GEOGRAPHY_COLUMNS)} has two or more values"
+
+
+def _float(key: str, value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"parameter {key}={value!r} is not a number", column=key) from exc
+
+
+def _sun_columns(s: Settings) -> tuple[str, str]:
+    return ("sunset_minute", "dusk_minute") if s.whole_minutes else ("sunset_min", "dusk_min")
+
+
+def _row_exclusions(s: Settings) -> list[tuple[str, str]]:
+    """The rows OPP keeps before it looks at the sun: a date, a time, one of the two groups, the geography."""
+    out = [
         ("date missing or invalid", "date IS NULL"),
         ("time missing or invalid", "time IS NULL"),
         (
-            f"subject_race missing or not {minority}/{majority}",
-            f"subject_race IS NULL OR subject_race NOT IN ({lit(minority)}, {lit(majority)})",
+            f"subject_race missing or not {s.minority}/{s.majority}",
+            f"subject_race IS NULL OR subject_race NOT IN ({lit(s.minority)}, {lit(s.majority)})",
         ),
     ]
-    if dst:
-        exclusions.append((f"more than {dst_days} days from a DST change", "in_dst_window IS NOT TRUE"))
-    exclusions += [
-        ("no sunset/dusk at this place and date", "sunset_min IS NULL OR isnan(sunset_min)"),
-        ("outside the inter-twilight window", f"m < {lo!r} OR m > {hi!r}"),
-        ("between sunset and dusk (twilight)", "m > sunset_min AND m < dusk_min"),
+    if s.geography:
+        out.append((f"{s.geography} missing", f"{ident(s.geography)} IS NULL"))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- reduce
+
+
+def reduce(data: StopData, red: Reducer, prep: Prepared) -> Reduced:
+    """One pass over the rows: OPP's exclusions in OPP's order, then counts per darkness x rounded minute
+    [x geography] [x season x year]."""
+    s = prep.settings
+    sunset_col, dusk_col = _sun_columns(s)
+    lo, hi = prep.window
+    if s.whole_minutes:
+        twilight, dark = f"m >= {sunset_col} AND m <= {dusk_col}", f"m >= {dusk_col}"
+    else:
+        twilight, dark = f"m > {sunset_col} AND m < {dusk_col}", f"m > {dusk_col}"
+    window = f"outside the inter-twilight window (earliest {s.window_start} to latest dusk)"
+    exclusions = [
+        *_row_exclusions(s),
+        ("no sunset/dusk at this place and date", f"{dusk_col} IS NULL OR isnan({dusk_col})"),
+        (window, f"m < {lo!r} OR m > {hi!r}"),
+        ("between sunset and dusk (twilight)", twilight),
     ]
-    if geography:
-        exclusions.append((f"{geography} missing", f"{ident(geography)} IS NULL"))
-    keys = {
-        "minute": (
-            f"CAST(round(CAST(hour(time) * 60 + minute(time) AS DOUBLE) / {round_minutes}) "
-            f"* {round_minutes} AS INTEGER)"
-        ),
-        "is_dark": "CAST(m > dusk_min AS INTEGER)",
-    }
-    if geography:
-        keys["geo"] = ident(geography)
+    if s.dst:
+        exclusions.append((f"more than {s.dst_days} days from a DST change", "season IS NULL"))
+    keys = {"minute": _round_half_even("mi", s.round_minutes), "is_dark": f"CAST({dark} AS INTEGER)"}
+    if s.geography:
+        keys["geo"] = ident(s.geography)
+    if s.dst:
+        keys["season"] = "season"
+        keys["year"] = "year(date)"
     spec = Reduction(
         keys=keys,
-        sums={"minority": f"CAST(subject_race = {lit(minority)} AS INTEGER)"},
+        sums={"minority": f"CAST(subject_race = {lit(s.minority)} AS INTEGER)"},
         exclusions=exclusions,
-        lookups={"sun": (sun, "date")},
-        derived={"m": MINUTE},
+        lookups={"sun": (prep.sun, "date")},
+        derived={"m": WHOLE_MINUTE if s.whole_minutes else EXACT_MINUTE, "mi": WHOLE_MINUTE},
     )
-    red = red_.reduce(data.table, spec)
-    t = red.table
-    if t.empty or t["is_dark"].nunique() < 2:
+    out = red.reduce(data.table, spec)
+    if out.table.empty or out.table["is_dark"].nunique() < 2:
         raise InputError("no stops on both sides of dusk in the inter-twilight window: nothing to compare")
-    X, names = design(t, spline_df, geography is not None, interact_time_geography)
-    coefs, res = fit_grouped_binomial(X, t["minority"].to_numpy(), t["n"].to_numpy(), names, alpha)
-    dark = coefs["is_dark"]
+    return out
 
+
+def _round_half_even(m: str, r: int) -> str:
+    """``plyr::round_any(m, r)`` on a whole minute: R's round() goes half to even. Integer arithmetic only,
+    so DuckDB and Spark give the same keys."""
+    rem = f"({m} % {r})"
+    up = f"2 * {rem} > {r} OR (2 * {rem} = {r} AND ({m} - {rem}) % {2 * r} = {r})"  # past half, or half and odd
+    return f"({m} - {rem} + CASE WHEN {up} THEN {r} ELSE 0 END)"
+
+
+# -------------------------------------------------------------------------------------------------- fit
+
+
+def fit(t: pd.DataFrame, s: Settings) -> Fitted:
+    """OPP's model on the grouped rows; aliased columns dropped as R drops them; convergence and separation
+    checked."""
+    X, names = design(t, s)
+    X, names, dropped = _drop_aliased(X, names)
+    coefs, res = fit_grouped_binomial(X, t["minority"].to_numpy(), t["n"].to_numpy(), names, s.alpha)
+    return Fitted(names=names, coefs=coefs, check=check_fit(res), dropped=dropped)
+
+
+def design(t: pd.DataFrame, s: Settings) -> tuple[np.ndarray, list[str]]:
+    """The model matrix of ``is_dark + ns(minute, df)[*geography | + geography][ + season*year]`` in R's
+    treatment coding (first level of each factor is the reference), one row per grouped row."""
+    minutes = t["minute"].to_numpy(dtype=float)
+    spline = NaturalSpline(minutes if s.knots == "rows" else np.unique(minutes), s.spline_df)
+    S = spline(minutes)
+    cols = [np.ones(len(t)), t["is_dark"].to_numpy(dtype=float), *S.T]
+    names = ["intercept", "is_dark", *spline.names]
+    if s.geography:
+        geo = t["geo"].astype(str)
+        for lev in sorted(geo.unique())[1:]:
+            d = (geo == lev).to_numpy(dtype=float)
+            cols.append(d)
+            names.append(f"geo[{lev}]")
+            if s.interact_time_geography:
+                for j, col in enumerate(S.T):
+                    cols.append(d * col)
+                    names.append(f"geo[{lev}]:{spline.names[j]}")
+    if s.dst:
+        spring = (t["season"] == "spring").to_numpy(dtype=float)
+        cols.append(spring)
+        names.append("season[spring]")
+        years = t["year"].astype(int)
+        for y in sorted(years.unique())[1:]:
+            cols.append((years == y).to_numpy(dtype=float))
+            names.append(f"year[{y}]")
+        for y in sorted(years.unique())[1:]:
+            cols.append(spring * (years == y).to_numpy(dtype=float))
+            names.append(f"season[spring]:year[{y}]")
+    return np.column_stack(cols), names
+
+
+def _drop_aliased(X: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
+    """Keep a column only if it adds a direction the earlier ones do not span (R's glm reports NA for it)."""
+    keep: list[int] = []
+    basis = np.zeros((X.shape[0], 0))
+    for j in range(X.shape[1]):
+        x = X[:, j]
+        norm = np.linalg.norm(x)
+        resid = x - basis @ (basis.T @ x) if basis.shape[1] else x
+        if norm > 0 and np.linalg.norm(resid) > ALIAS_TOL * norm:
+            keep.append(j)
+            basis = np.column_stack([basis, resid / np.linalg.norm(resid)])
+    dropped = [n for j, n in enumerate(names) if j not in keep]
+    return X[:, keep], [names[j] for j in keep], dropped
+
+
+# ---------------------------------------------------------------------------------------------- present
+
+
+def present(data: StopData, prep: Prepared, red: Reduced, fitted: Fitted) -> Result:
+    """The Result: the darkness coefficient when the fit is sound, the counts either way, and the caveats."""
+    s, t = prep.settings, red.table
+    minority, majority = s.minority, s.majority
     counts = {}
     for label, flag in (("light", 0), ("dark", 1)):
         sub = t[t["is_dark"] == flag]
@@ -123,57 +369,114 @@ def veil_of_darkness(
             minority: int(m),
             majority: int(n - m),
             "minority_share": m / n if n else None,
-            "minority_share_ci95": list(wilson(m, n, alpha)),
+            "minority_share_ci95": list(wilson(m, n, s.alpha)),
         }
-    estimates = {
-        "is_dark": dark.to_dict(),
-        # every term, so the fit can be checked against any other implementation
-        "terms": {name: {"coef": c.coef, "se": c.se} for name, c in coefs.items()},
+    check = fitted.check
+    dark = fitted.coefs.get("is_dark")
+    finding = check.ok and dark is not None
+    terms = {name: {"coef": c.coef, "se": c.se} for name, c in fitted.coefs.items()}
+    estimates: dict[str, Any] = {
+        "is_dark": dark.to_dict() if finding else None,  # type: ignore[union-attr]
+        # every term, so the fit can be checked against any other implementation (R's ns basis: same columns)
+        "terms": terms if finding else None,
         "n_groups": len(t),
-        "converged": bool(res.converged),
+        "finding": finding,
+        "converged": check.converged,
+        "fit": {**check.to_dict(), "aliased_terms_dropped": fitted.dropped},
     }
-    caveats = [
+    lo, hi = prep.window
+    caveats = []
+    if not finding:
+        problems = check.problems() or ["is_dark is aliased with other terms"]
+        estimates["fit"]["terms_not_a_finding"] = terms
+        caveats.append(
+            f"Not a finding: {'; '.join(problems)}. The darkness coefficient cannot be trusted and is not "
+            "reported; the counts of light and dark stops below are descriptive only. Fewer terms (no geography, "
+            "a smaller spline_df) or more data may give a model that can be fitted."
+        )
+    knots = "grouped rows, as R's ns() inside OPP's glm" if s.knots == "rows" else "distinct rounded minutes"
+    caveats += [
         f"Minority = {minority}, majority = {majority}; other groups and missing race are excluded.",
-        f"Sunset and dusk (end of civil twilight) at ({lat}, {lng}) in {tz}; the inter-twilight window is "
-        f"{_hhmm(lo)}-{_hhmm(hi)} local time.",
-        f"Clock time rounded to {round_minutes} minutes for the natural spline (df={spline_df}); "
-        "darkness uses "
-        "the exact minute.",
+        f"Sunset and dusk (end of civil twilight) at ({s.lat}, {s.lng}) in {s.tz}, from {SUN_ALGORITHM}. "
+        f"The inter-twilight window is {_hhmm(lo)}-{_hhmm(hi)} local time (earliest {s.window_start} to latest "
+        "dusk over the dates of the stops).",
+        (
+            "Whole minutes, as OPP: stops from sunset to dusk (inclusive) are dropped and a stop is dark from the "
+            "minute of dusk."
+            if s.whole_minutes
+            else "Times to the second: stops strictly between sunset and dusk are dropped; dark after dusk."
+        )
+        + f" Clock time rounded to {s.round_minutes} minutes (half to even) for the natural spline "
+        f"(df={s.spline_df}, knots at quantiles of the {knots}).",
+        (
+            f"Geography: {s.geography} ({s.geography_rule})"
+            + (", interacted with the time spline." if s.interact_time_geography else ".")
+            if s.geography
+            else f"No geography term ({s.geography_rule})."
+        ),
         "A single point stands for the whole area: where the area is large, sunset varies across it.",
         "The test assumes travel patterns by race do not change with darkness at a given clock time.",
     ]
-    if dst:
-        caveats.append(f"DST variant: only dates within {dst_days} days of a daylight-saving change.")
-    chart = Chart(
+    if s.dst:
+        caveats.append(
+            f"DST variant (OPP's train_dst_model): only dates within {s.dst_days} days of a daylight-saving "
+            "change, with season (spring/fall) x year in the model."
+        )
+    if fitted.dropped:
+        caveats.append(
+            f"Terms aliased with others and left out (as R reports NA): {', '.join(fitted.dropped)}."
+        )
+    share = Chart(
         f"{minority} share of {minority}+{majority} stops in the inter-twilight window",
         "share",
         [(k, v["minority_share"], *v["minority_share_ci95"]) for k, v in counts.items()],
     )
-    or_chart = Chart(
-        "odds ratio of a minority stop when dark (adjusted for clock time)",
-        "odds ratio",
-        [("is_dark", dark.to_dict()["odds_ratio"], *dark.to_dict()["odds_ratio_ci95"])],
-        reference=1.0,
-    )
-    table = Table(
-        "is_dark coefficient",
-        ["term", "coef", "se", "low", "high", "odds ratio"],
-        [["is_dark", dark.coef, dark.se, *dark.ci95, dark.to_dict()["odds_ratio"]]],
-    )
+    charts, tables = [share], []
+    if finding:
+        d = dark.to_dict()  # type: ignore[union-attr]
+        charts.insert(
+            0,
+            Chart(
+                "odds ratio of a minority stop when dark (adjusted for clock time)",
+                "odds ratio",
+                [("is_dark", d["odds_ratio"], *d["odds_ratio_ci95"])],
+                reference=1.0,
+            ),
+        )
+        tables.append(
+            Table(
+                "is_dark coefficient",
+                ["term", "coef", "se", "low", "high", "odds ratio"],
+                [["is_dark", d["coef"], d["se"], *d["ci95"], d["odds_ratio"]]],
+            )
+        )
+    else:
+        tables.append(
+            Table(
+                "model fit (not a finding)",
+                ["converged", "iterations", "separation", "lowest fitted probability", "highest"],
+                [[check.converged, check.iterations, check.separation, check.min_fitted, check.max_fitted]],
+            )
+        )
     params = {
-        "lat": lat,
-        "lng": lng,
-        "tz": tz,
+        "lat": s.lat,
+        "lng": s.lng,
+        "tz": s.tz,
         "minority": minority,
         "majority": majority,
-        "geography": geography,
-        "interact_time_geography": interact_time_geography,
-        "dst": dst,
-        "dst_days": dst_days,
-        "spline_df": spline_df,
-        "round_minutes": round_minutes,
-        "alpha": alpha,
+        "geography": s.geography,
+        "geography_rule": s.geography_rule,
+        "interact_time_geography": s.interact_time_geography,
+        "dst": s.dst,
+        "dst_days": s.dst_days,
+        "spline_df": s.spline_df,
+        "round_minutes": s.round_minutes,
+        "window_start": s.window_start,
+        "whole_minutes": s.whole_minutes,
+        "knots": s.knots,
+        "alpha": s.alpha,
         "inter_twilight_window_minutes": [lo, hi],
+        "sun_algorithm": SUN_ALGORITHM,
     }
     return finish(
         data,
@@ -184,28 +487,9 @@ def veil_of_darkness(
         params,
         caveats=caveats,
         counts=counts,
-        charts=[or_chart, chart],
-        tables=[table],
+        charts=charts,
+        tables=tables,
     )
-
-
-def design(t: pd.DataFrame, spline_df: int, geography: bool, interact: bool) -> tuple[np.ndarray, list[str]]:
-    """Intercept, is_dark, spline(minute) [, geography dummies [, spline x geography]] for grouped rows."""
-    spline = NaturalSpline(t["minute"].unique(), spline_df)
-    S = spline(t["minute"].to_numpy())
-    cols = [np.ones(len(t)), t["is_dark"].to_numpy(dtype=float), *S.T]
-    names = ["intercept", "is_dark", *spline.names]
-    if geography:
-        levels = sorted(t["geo"].astype(str).unique())
-        for lev in levels[1:]:
-            d = (t["geo"].astype(str) == lev).to_numpy(dtype=float)
-            cols.append(d)
-            names.append(f"geo[{lev}]")
-            if interact:
-                for j, s in enumerate(S.T):
-                    cols.append(d * s)
-                    names.append(f"geo[{lev}]:{spline.names[j]}")
-    return np.column_stack(cols), names
 
 
 def _hhmm(minutes: float) -> str:

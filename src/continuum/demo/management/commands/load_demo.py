@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from continuum.accounts.security import MFA_ROLES
 from continuum.demo import data
@@ -10,8 +10,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Don't print the demo log-ins.")
+        parser.add_argument(
+            "--throwaway-database", action="store_true",
+            help="With DEBUG off: confirm this database is a throwaway one (a load test), not production.",
+        )  # fmt: skip
 
-    def handle(self, *args, quiet=False, **options):
+    def handle(self, *args, quiet=False, throwaway_database=False, **options):
+        if not settings.DEBUG and not throwaway_database:
+            raise CommandError(
+                "load_demo creates log-ins whose addresses are published and whose password is printed; with "
+                "DEBUG off this may be a production database, so nothing was loaded. Run it in development "
+                "(DEBUG=1), or pass --throwaway-database for a database you will delete."
+            )
         users = data.load()
         if quiet:
             return
