@@ -192,7 +192,9 @@ def test_worker_killed_mid_analysis_runs_it_again_exactly_once(big_version, user
     processes.worker()  # a new worker, started on its own, takes the job up again
     wait_for(lambda: Job.objects.get(pk=job.pk).finished, "the job to finish", processes)
     # The worker marks its task result after the job's own row: wait for both, not for the first.
-    wait_for(lambda: not DBTaskResult.objects.filter(status="RUNNING").exists(), "the task to be marked", processes)
+    wait_for(
+        lambda: not DBTaskResult.objects.filter(status="RUNNING").exists(), "the task to be marked", processes
+    )
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error
     assert (job.attempt, job.recoveries) == (2, 1)
