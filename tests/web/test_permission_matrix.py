@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 167 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 194
-entries with the object variants, 258 rows with the methods) x 10 roles = 2580 cells, against 24 kinds of
+Size: 173 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 201
+entries with the object variants, 269 rows with the methods) x 10 roles = 2690 cells, against 24 kinds of
 object in the world.
 """
 
@@ -75,6 +75,10 @@ intake:status_withdraw               -         GET  405   405   405   405   405 
 intake:status_withdraw               -         POST 404   404   404   404   404   404   404   404   404   404
 intake:status_withdraw               proven    POST 422   422   422   422   422   422   422   422   422   422
 intake:queue                         -         GET  login 200   200   200   200   200   200   200   200   200
+search:search                        -         GET  login 200   200   200   200   200   200   200   200   200
+intake:queue_export                  -         GET  login 200   200   200   200   200   200   200   200   200
+intake:assign                        -         GET  login 405   405   405   405   405   405   405   405   405
+intake:assign                        -         POST login 403   403   403   403   403   403   403   302   302
 intake:detail                        open      GET  login 200   200   404   404   404   404   404   200   200
 intake:detail                        accepted  GET  login 200   200   404   404   200   404   200   200   200
 intake:add_contact                   -         GET  login 405   405   405   405   405   405   405   405   405
@@ -88,6 +92,13 @@ intake:clear_flag                    -         POST login 403   403   404   404 
 intake:decide                        -         GET  login 405   405   405   405   405   405   405   405   405
 intake:decide                        -         POST login 422   422   404   404   404   404   404   422   422
 intake:letter                        -         GET  login 200   200   404   404   404   404   404   200   200
+intake:attach_letter                 -         GET  login 302   302   404   404   404   404   404   302   302
+intake:attach_letter                 -         POST login 422   422   404   404   404   404   404   422   422
+intake:authorization                 -         GET  login 405   405   405   405   405   405   405   405   405
+intake:authorization                 -         POST login 302*  403   404   404   404   404   404   403   403
+intake:status_letter                 -         GET  302   302   302   302   302   302   302   302   302   302
+intake:status_letter                 -         POST 404   404   404   404   404   404   404   404   404   404
+intake:status_letter                 proven    POST 422   422   422   422   422   422   422   422   422   422
 
 # route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
 agencies:list                        -         GET  login 403   403   403   403   403   403   403   200   200

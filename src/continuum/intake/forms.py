@@ -295,18 +295,47 @@ AGE_CHOICES = [
     ("90", "Older than 90 days"),
 ]
 SORTS = {
+    "urgency": ("Most urgent, then oldest", ["urgency_rank", "submitted_at"]),
     "newest": ("Newest first", ["-submitted_at"]),
     "oldest": ("Oldest first", ["submitted_at"]),
-    "urgency": ("Most urgent first", ["urgency_rank", "submitted_at"]),
     "agency": ("Agency name", ["agency_name", "-submitted_at"]),
 }
+OPEN, ANY = "open", "all"  # the queue opens on the requests still waiting for a decision
+
+
+def owners():
+    """Who may own a request: the program's active staff."""
+    from continuum.accounts.models import User
+    from continuum.accounts.roles import Role
+
+    return User.objects.filter(is_active=True, role=Role.PROGRAM_STAFF).order_by("first_name", "last_name")
+
+
+class AssignForm(forms.Form):
+    """Assign one request or many (the queue's bulk action) to a program staff member, or to no one."""
+
+    requests = forms.ModelMultipleChoiceField(queryset=Request.objects.none(), label="Requests")
+    owner = forms.ModelChoiceField(queryset=None, required=False, label="Assign to", empty_label="No one")
+
+    def __init__(self, *args, visible=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requests"].queryset = visible if visible is not None else Request.objects.none()
+        self.fields["requests"].error_messages["invalid_choice"] = (
+            "Request %(value)s is not one you can assign: choose requests from the queue."
+        )
+        self.fields["owner"].queryset = owners()
+        self.fields["owner"].error_messages["invalid_choice"] = (
+            "Requests can be assigned only to the program's active staff; choose someone from the list."
+        )
 
 
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label="Search agency, tracking number or text", required=False)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Request.Status.choices]
-    )
+        label="Status", required=False,
+        choices=[(OPEN, "Open: submitted or under review"), (ANY, "Any status"), *Request.Status.choices],
+    )  # fmt: skip
+    owner = forms.ChoiceField(label="Owner", required=False)
     program = forms.ChoiceField(
         label="Program", required=False, choices=[("", "Any program"), *Request.ProgramWanted.choices]
     )
@@ -326,11 +355,18 @@ class QueueFilterForm(forms.Form):
         label="Sort by", required=False, choices=[(key, label) for key, (label, _) in SORTS.items()]
     )
 
-    def __init__(self, *args, internal: bool = False, **kwargs):
+    def __init__(self, *args, internal: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.internal = internal
-        if not internal:  # screening is the program's own business: no filter, no count
+        if not internal:  # screening and ownership are the program's own business: no filter, no count
             del self.fields["flag"]
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].choices = [
+                ("", "Anyone or no one"), ("me", "Assigned to me"), ("none", "Not assigned"),
+                *((str(u.pk), u.get_full_name() or u.email) for u in owners()),
+            ]  # fmt: skip
+        self.user = user
 
     def filter(self, queryset):
         """Returns (requests, counts per status over every filter but the status one)."""
@@ -353,6 +389,13 @@ class QueueFilterForm(forms.Form):
             data.get("flag"),
             Flag.objects.filter(request=OuterRef("pk"), cleared_at__isnull=True),
         )
+        if self.internal and (owner := data.get("owner")):
+            if owner == "me":
+                queryset = queryset.filter(owner=self.user)
+            elif owner == "none":
+                queryset = queryset.filter(owner__isnull=True)
+            else:
+                queryset = queryset.filter(owner_id=owner)
         if flag == "any":
             queryset = queryset.filter(Exists(open_flag))
         elif flag == "none":
@@ -360,8 +403,13 @@ class QueueFilterForm(forms.Form):
         elif flag:
             queryset = queryset.filter(Exists(open_flag.filter(code=flag)))
         counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
-        if status := data.get("status"):
+        status = data.get("status") or OPEN
+        if status == OPEN:
+            queryset = queryset.filter(status__in=Request.OPEN_STATUSES)
+        elif status != ANY:
             queryset = queryset.filter(status=status)
+        first_contact = Contact.objects.filter(request=OuterRef("pk")).order_by("contacted_on")
+        queryset = queryset.annotate(first_contact=Subquery(first_contact.values("contacted_on")[:1]))
         queryset = queryset.annotate(
             urgency_rank=Case(
                 When(urgency=Request.Urgency.URGENT, then=Value(0)), When(urgency=Request.Urgency.SOON, then=Value(1)),
@@ -378,7 +426,17 @@ class QueueFilterForm(forms.Form):
                 .values("n")
             )
             queryset = queryset.annotate(open_flag_count=Coalesce(Subquery(open_flags), 0))
-        order = SORTS.get(data.get("sort") or "newest", SORTS["newest"])[1]
+        order = SORTS.get(data.get("sort") or "urgency", SORTS["urgency"])[1]
         return queryset.order_by(*order), [
             (value, label, counts.get(value, 0)) for value, label in Request.Status.choices
         ]
+
+
+class LetterForm(forms.Form):
+    """A signed authorization letter attached after the request was sent."""
+
+    letter = forms.FileField(
+        label="The chief executive's signed letter (PDF, up to 10 MB)",
+        help_text="On the agency's letterhead, signed by the chief executive, saying they authorize the request.",
+        validators=[validate_letter], widget=forms.FileInput(attrs={"accept": "application/pdf"}),
+    )  # fmt: skip

@@ -70,7 +70,16 @@ class Request(models.Model):
         YES = "yes", "Yes"
         UNKNOWN = "unknown", "I don't know"
 
+    class Authorization(models.TextChoices):
+        NOT_NEEDED = "not_needed", "Not needed: the chief executive asked"
+        MISSING = "missing", "Missing"
+        REQUESTED = "requested", "Sent to the chief executive"
+        LETTER = "letter", "Letter attached"
+        SIGNED = "signed", "Authorized in Continuum"
+        REFUSED = "refused", "Not authorized by the chief executive"
+
     OPEN_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
+    AUTHORIZED = (Authorization.NOT_NEEDED, Authorization.LETTER, Authorization.SIGNED)
 
     tracking_number = models.CharField(
         max_length=20, unique=True, default=new_tracking_number, editable=False
@@ -97,6 +106,14 @@ class Request(models.Model):
     requester_is_chief_executive = models.BooleanField("I am the agency's chief executive")
     chief_executive_name = models.CharField("chief executive's name", max_length=200, blank=True)
     authorization_letter = models.FileField(upload_to=letter_path, blank=True)
+    # The chief executive's written authorization: their own request, a letter, or their sign-off in Continuum.
+    authorization = models.CharField(
+        "written authorization", max_length=20, choices=Authorization.choices, default=Authorization.MISSING
+    )
+    authorized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    authorized_at = models.DateTimeField(null=True, blank=True)
 
     program_wanted = models.CharField("program", max_length=40, choices=ProgramWanted.choices)
     ta_kind = models.CharField("kind of assistance", max_length=30, choices=TAKind.choices)
@@ -111,6 +128,14 @@ class Request(models.Model):
     asked_for = models.TextField("what you are asking for")
     asks_for_costs = models.BooleanField("the request includes paying for agency personnel or equipment")
 
+    # The program staff member who looks after the request until it is decided (None: not yet assigned).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_requests",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -148,6 +173,11 @@ class Request(models.Model):
     def __str__(self) -> str:
         return f"{self.tracking_number} — {self.agency_name}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.authorization == self.Authorization.MISSING:
+            self.authorization = self.initial_authorization()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("intake:detail", args=[self.pk])
 
@@ -159,6 +189,16 @@ class Request(models.Model):
     def agency_place(self) -> str:
         state = self.get_agency_state_display()
         return f"{self.agency_city}, {state}" if self.agency_city else state
+
+    @property
+    def is_authorized(self) -> bool:
+        return self.authorization in self.AUTHORIZED
+
+    def initial_authorization(self) -> str:
+        """At submission: the chief's own request needs nothing more; a liaison's needs a letter or sign-off."""
+        if self.requester_is_chief_executive:
+            return self.Authorization.NOT_NEEDED
+        return self.Authorization.LETTER if self.authorization_letter else self.Authorization.MISSING
 
     @property
     def open_flags(self):

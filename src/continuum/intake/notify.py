@@ -56,3 +56,19 @@ def urgent(request: Request) -> None:
 def status_changed(request: Request) -> None:
     _send(request, "intake/email/status_changed.txt",
           f"Your request {request.tracking_number} is now {request.get_status_display().lower()}")  # fmt: skip
+
+
+def authorization_asked(request: Request, chiefs: list[str]) -> None:
+    """The agency's chief executive is asked to authorize a liaison's request, with the link to do it."""
+    if not chiefs:
+        return
+    body = render_to_string(
+        "intake/email/authorization_asked.txt",
+        {"request": request, "link": f"{settings.SITE_URL}{request.get_absolute_url()}"},
+    )
+    send_mail(f"Please authorize request {request.tracking_number} for your agency", body, None, chiefs)
+
+
+def authorization_decided(request: Request) -> None:
+    _send(request, "intake/email/authorization_decided.txt",
+          f"Your request {request.tracking_number}: {request.get_authorization_display().lower()}")  # fmt: skip

@@ -2,7 +2,7 @@
 
 import rules
 
-from continuum.accounts.rules import is_agency_user, is_program_side, is_provider_user
+from continuum.accounts.rules import is_agency_executive, is_agency_user, is_program_side, is_provider_user
 from continuum.sites.rules import is_site_team
 
 
@@ -28,3 +28,16 @@ rules.add_perm("intake.view_internal", is_program_side)
 rules.add_perm("intake.view_letter", is_program_side | is_request_agency)
 rules.add_perm("intake.triage_request", is_program_side)
 rules.add_perm("intake.withdraw_request", is_request_agency)
+
+
+@rules.predicate
+def is_request_chief(user, request) -> bool:
+    """The chief executive of the request's own agency: the one person whose word authorizes it."""
+    return is_agency_executive(user) and is_request_agency(user, request)
+
+
+# The written authorization: asked for and a letter attached by staff or the agency; signed by its chief.
+rules.add_perm("intake.ask_authorization", is_program_side | is_request_agency)
+rules.add_perm("intake.attach_letter", is_program_side | is_request_agency)
+rules.add_perm("intake.authorize_request", is_request_chief)
+rules.add_perm("intake.assign_request", is_program_side)

@@ -35,6 +35,8 @@ def submit(
                     request.authorization_letter.save("authorization.pdf", File(handle), save=True)
             elif letter is not None:  # sent with this post
                 request.authorization_letter.save("authorization.pdf", letter, save=True)
+            request.authorization = request.initial_authorization()
+            request.save(update_fields=["authorization"])
             record(user, request, AuditEvent.Action.CREATED, to_state=request.status,
                    reason=f"Submitted by {request.requester_name} <{request.requester_email}>")  # fmt: skip
             apply_screening(request, user)

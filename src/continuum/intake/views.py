@@ -1,6 +1,7 @@
 import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -17,13 +20,18 @@ from continuum.accounts.access import PUBLIC, access, authorize
 from continuum.audit.log import form_columns, history, record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.portal.pagination import page_of
+from continuum.portal.spreadsheets import csv_response
 from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 
-from . import letters, notify, ratelimit, submission, transitions
+from . import assignment, authorization, letters, notify, ratelimit, submission, transitions
 from .forms import (
+    ANY,
+    OPEN,
     AcceptForm,
+    AssignForm,
     ClearFlagForm,
     ContactForm,
+    LetterForm,
     NoteForm,
     QueueFilterForm,
     RequestForm,
@@ -33,6 +41,7 @@ from .forms import (
 )
 from .models import Flag, Note, Request
 from .screening import apply_screening
+from .service import service_level
 
 SUBMITTED_KEY = "intake_submitted"  # tracking numbers this browser session submitted
 PROOF_SALT, PROOF_SECONDS = "continuum.intake.submitted", 3600  # the confirmation's own proof, for an hour
@@ -179,14 +188,59 @@ def status(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
         _remember(http_request, STATUS_KEY, tracking_number)
         return redirect("intake:status", tracking_number=tracking_number)
     request = _status_request(http_request, tracking_number)
+    return TemplateResponse(http_request, "intake/status.html", _status_context(request))
+
+
+def _status_context(request: Request, **forms) -> dict:
+    can_attach = request.is_open and "attach_letter" in _authorization_steps_from(request)
+    return {
+        "request": request,
+        "withdraw_form": forms.get("withdraw_form") or step_form("withdraw"),
+        "indicator": workflow.indicator(transitions.LIFECYCLE, request),
+        "letter_form": (forms.get("letter_form") or LetterForm()) if can_attach else None,
+        "chief_has_account": authorization.chief_executives(request).exists(),
+    }
+
+
+def _authorization_steps_from(request: Request) -> set[str]:
+    """The authorization steps the request's state allows, whoever takes them."""
+    state = request.authorization
+    return {step.name for step in authorization.AUTHORIZATION.steps if state in step.sources}
+
+
+@access(PUBLIC)
+@csrf_exempt  # only so the size limit is in place before the body is read: _status_letter checks CSRF
+def status_letter(http_request: HttpRequest, tracking_number: str) -> HttpResponse:
+    """The requester attaches the chief executive's letter later, from the status page (no account needed)."""
+    if http_request.method != "POST":
+        return redirect("intake:status", tracking_number=tracking_number)
+    return _status_letter(
+        http_request, tracking_number, limit_uploads(http_request, letters.MAX_LETTER_BYTES)
+    )
+
+
+@csrf_protect
+def _status_letter(http_request: HttpRequest, tracking_number: str, limit: SizeLimitHandler) -> HttpResponse:
+    request = _status_request(http_request, tracking_number)
+    form = LetterForm(http_request.POST, http_request.FILES)
+    valid = form.is_valid()
+    if limit.refused:
+        form.add_error("letter", letters.too_large(limit.refused[0]))
+        valid = False
+    if valid:
+        try:
+            authorization.attach_letter(
+                request, http_request.user, form.cleaned_data["letter"], verified_requester=True
+            )
+        except authorization.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                http_request, "The letter was attached. Program staff can now go on with the request."
+            )
+            return redirect("intake:status", tracking_number=tracking_number)
     return TemplateResponse(
-        http_request,
-        "intake/status.html",
-        {
-            "request": request,
-            "withdraw_form": step_form("withdraw"),
-            "indicator": workflow.indicator(transitions.LIFECYCLE, request),
-        },
+        http_request, "intake/status.html", _status_context(request, letter_form=form), status=422
     )
 
 
@@ -206,32 +260,99 @@ def status_withdraw(http_request: HttpRequest, tracking_number: str) -> HttpResp
             messages.success(http_request, "Your request was withdrawn.")
         return redirect("intake:status", tracking_number=tracking_number)
     return TemplateResponse(
-        http_request,
-        "intake/status.html",
-        {
-            "request": request,
-            "withdraw_form": form,
-            "indicator": workflow.indicator(transitions.LIFECYCLE, request),
-        },
-        status=422,
+        http_request, "intake/status.html", _status_context(request, withdraw_form=form), status=422
     )
 
 
 @access("intake.list_requests")
 def queue(http_request: HttpRequest) -> HttpResponse:
-    internal = http_request.user.has_perm("intake.view_internal")
-    form = QueueFilterForm(http_request.GET or None, internal=internal)
-    visible = Request.objects.visible_to(http_request.user)
-    requests, counts = form.filter(visible)
+    form, requests, counts = _queue(http_request)
     total = sum(n for _, _, n in counts)
-    status = form.cleaned_data.get("status") if form.is_valid() else None
-    matching = next((n for value, _, n in counts if value == status), total)  # the counts say it already
+    status = (form.cleaned_data.get("status") if form.is_valid() else None) or OPEN
+    open_count = sum(n for value, _, n in counts if value in Request.OPEN_STATUSES)
+    per_status = {OPEN: open_count, ANY: total, **{value: n for value, _, n in counts}}
+    matching = per_status.get(status, 0)
+    page = page_of(http_request, requests, QUEUE_PER_PAGE, count=matching)
+    for request in page:
+        request.service = (
+            service_level(request.submitted_at, request.first_contact) if request.is_open else None
+        )
     context = {
-        "form": form, "requests": page_of(http_request, requests, QUEUE_PER_PAGE, count=matching),
-        "counts": counts, "total": total, "internal": internal,
+        "form": form, "requests": page, "counts": counts, "total": total, "internal": form.internal,
+        "assign_form": AssignForm() if http_request.user.has_perm("intake.assign_request") else None,
+        "export_query": http_request.GET.urlencode(),
     }  # fmt: skip
     template = "intake/queue.html#results" if http_request.htmx else "intake/queue.html"
     return TemplateResponse(http_request, template, context)
+
+
+def _queue(http_request):
+    internal = http_request.user.has_perm("intake.view_internal")
+    form = QueueFilterForm(http_request.GET or None, internal=internal, user=http_request.user)
+    requests, counts = form.filter(Request.objects.visible_to(http_request.user).select_related("owner"))
+    return form, requests, counts
+
+
+@access("intake.list_requests")
+def queue_export(http_request: HttpRequest) -> HttpResponse:
+    """The queue as filtered, every page, as CSV (values a spreadsheet would run are defused)."""
+    form, requests, _ = _queue(http_request)
+    internal = form.internal
+    header = ["Tracking number", "Agency", "State", "Program", "Kind of assistance", "Urgency", "Status",
+              "Written authorization", "Submitted", "Age (days)", "First contact"]  # fmt: skip
+    if internal:
+        header += ["Owner", "Contact target", "Service level", "Open flags"]
+    today = timezone.localdate()
+    rows = []
+    for request in requests.iterator(chunk_size=500):
+        row = [
+            request.tracking_number, request.agency_name, request.agency_state,
+            request.get_program_wanted_display(), request.get_ta_kind_display(), request.get_urgency_display(),
+            request.get_status_display(), request.get_authorization_display(),
+            timezone.localtime(request.submitted_at).date().isoformat(),
+            (today - timezone.localtime(request.submitted_at).date()).days,
+            request.first_contact.isoformat() if request.first_contact else "",
+        ]  # fmt: skip
+        if internal:
+            level = service_level(request.submitted_at, request.first_contact)
+            owner = request.owner.get_full_name() or request.owner.email if request.owner else ""
+            row += [owner, level.due.isoformat(), level.label if request.is_open or request.first_contact else "",
+                    request.open_flag_count]  # fmt: skip
+        rows.append(row)
+    return csv_response(f"requests-{today.isoformat()}.csv", header, rows)
+
+
+@access("intake.list_requests")
+@require_POST
+def assign(http_request: HttpRequest) -> HttpResponse:
+    """Assign the requests ticked in the queue (or the one on its page) to a program staff member."""
+    authorize(http_request.user, "intake.assign_request", None)
+    form = AssignForm(http_request.POST, visible=Request.objects.visible_to(http_request.user))
+    back = _safe_back(http_request)
+    if not form.is_valid():
+        messages.error(http_request, workflow.first_error(form))
+        return redirect(back)
+    try:
+        changed = assignment.assign(
+            form.cleaned_data["requests"], form.cleaned_data["owner"], http_request.user
+        )
+    except assignment.AssignmentError as error:
+        messages.error(http_request, str(error))
+        return redirect(back)
+    owner = form.cleaned_data["owner"]
+    who = (owner.get_full_name() or owner.email) if owner else "no one"
+    messages.success(http_request, f"{changed} request{'s' if changed != 1 else ''} assigned to {who}.")
+    return redirect(back)
+
+
+def _safe_back(http_request) -> str:
+    """Back to the queue (with its filters) or the request the form was on; never to another site."""
+    back = http_request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={http_request.get_host()}) and back.startswith(
+        "/"
+    ):
+        return back
+    return reverse("intake:queue")
 
 
 def _visible_request(http_request, pk: int) -> Request:
@@ -260,12 +381,27 @@ def _detail_context(http_request, request: Request, **forms) -> dict:
         "can_view_letter": bool(request.authorization_letter)
         and user.has_perm("intake.view_letter", request),
         "withdraw_form": forms.get("withdraw_form") or step_form("withdraw"),
-    }
+        "authorization_offers": workflow.offers(
+            authorization.AUTHORIZATION, request, user,
+            lambda name: reverse("intake:authorization", args=[request.pk, name]),
+            bound=forms.get("authorization_form"),
+        ),
+        "letter_form": forms.get("letter_form") or LetterForm(),
+        "can_attach_letter": request.is_open
+        and "attach_letter" in _authorization_steps_from(request)
+        and user.has_perm("intake.attach_letter", request),
+        "chief_has_account": authorization.chief_executives(request).exists(),
+    }  # fmt: skip
     if internal:
         context.update(
             flags=request.flags.select_related("cleared_by"),
             contacts=request.contacts.select_related("logged_by"),
             notes=Note.objects.filter(request=request).select_related("author"),
+            service=service_level(request.submitted_at, _first_contact(request)),
+            contact_target_days=settings.CONTACT_TARGET_BUSINESS_DAYS,
+            assign_form=AssignForm(initial={"owner": request.owner_id})
+            if user.has_perm("intake.assign_request", request) and request.is_open
+            else None,
             events=history(request),
             contact_form=forms.get("contact_form") or ContactForm(prefix="contact"),
             note_form=forms.get("note_form") or NoteForm(prefix="note"),
@@ -279,6 +415,11 @@ def _detail_context(http_request, request: Request, **forms) -> dict:
     if internal and request.agency and user.has_perm("accounts.invite", request.agency):
         context.update(_invitation_context(user, request))
     return context
+
+
+def _first_contact(request: Request):
+    first = request.contacts.order_by("contacted_on").first()
+    return first.contacted_on if first else None
 
 
 def _invitation_context(user, request: Request) -> dict:
@@ -444,3 +585,49 @@ def letter(http_request: HttpRequest, pk: int) -> HttpResponse:
         as_attachment=True,
         filename=f"{request.tracking_number}-authorization.pdf",
     )
+
+
+@access("intake.list_requests")
+@require_POST
+def authorization_step(http_request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Sending the request to the chief executive, and the chief's authorization or refusal."""
+    request = _visible_request(http_request, pk)
+    if name == "attach_letter":
+        raise Http404  # it has its own form, with the file
+    saved, form = workflow.post(http_request, authorization.AUTHORIZATION, request, name)
+    if saved is None:
+        return _rerender(
+            http_request, request, status=409 if form.is_valid() else 422, authorization_form=form
+        )
+    messages.success(http_request, f"Written authorization: {saved.get_authorization_display().lower()}.")
+    return redirect(saved)
+
+
+@access("intake.list_requests")
+@csrf_exempt  # only so the size limit is in place before the body is read: _attach_letter checks CSRF
+def attach_letter(http_request: HttpRequest, pk: int) -> HttpResponse:
+    if http_request.method != "POST":
+        return redirect(_visible_request(http_request, pk))
+    return _attach_letter(http_request, pk, limit_uploads(http_request, letters.MAX_LETTER_BYTES))
+
+
+@csrf_protect
+def _attach_letter(http_request: HttpRequest, pk: int, limit: SizeLimitHandler) -> HttpResponse:
+    request = _visible_request(http_request, pk)
+    authorize(http_request.user, "intake.attach_letter", request)  # before the form: a refusal, not advice
+    form = LetterForm(http_request.POST, http_request.FILES, prefix=None)
+    valid = form.is_valid()
+    if limit.refused:
+        form.add_error("letter", letters.too_large(limit.refused[0]))
+        valid = False
+    if valid:
+        try:
+            authorization.attach_letter(request, http_request.user, form.cleaned_data["letter"])
+        except authorization.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                http_request, "The letter was attached and the requester-authority flag cleared."
+            )
+            return redirect(request)
+    return _rerender(http_request, request, letter_form=form)

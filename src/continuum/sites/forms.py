@@ -1,13 +1,12 @@
 from django import forms
-from django.db.models import Q
 
 from continuum.accounts.models import User
-from continuum.accounts.roles import Role
 from continuum.agencies.geography import STATES_AND_TERRITORIES
 from continuum.agencies.models import ProviderOrganization
 from continuum.catalog.models import Program, Topic
 from continuum.portal.fields import RecordChoiceField, RecordsChoiceField
 
+from . import team
 from .models import Site, SiteMember
 
 
@@ -30,20 +29,37 @@ class SiteForm(forms.ModelForm):
         return data
 
 
-class MemberForm(forms.ModelForm):
-    class Meta:
-        model = SiteMember
-        fields = ["user", "role"]
-        labels = {"user": "Person"}
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return team.label(user)
+
+
+class MemberForm(forms.Form):
+    """The team picker: the roster first; another organization's SME only with a confirmation and a statement."""
+
+    user = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Person",
+        help_text="Program staff, the provider's people and the program's SMEs.",
+    )
+    role = forms.ChoiceField(label="Role on the site", choices=SiteMember.SiteRole.choices)
+    other_organization = forms.BooleanField(
+        required=False,
+        label="I confirm adding an SME of another organization than the site's provider",
+        help_text="They will see this site, its documents and its data.",
+    )
+    conflict_statement = forms.CharField(
+        required=False, label="Their conflict-of-interest statement", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for an SME of another organization: any tie to the agency, its officers or the matter.",
+    )  # fmt: skip
 
     def __init__(self, *args, site: Site, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = Q(role__in=[Role.PROGRAM_STAFF, Role.SME]) | Q(
-            role=Role.PROVIDER_STAFF, organization=site.provider_id
-        )
-        self.fields["user"].queryset = User.objects.filter(allowed, is_active=True).exclude(
-            site_memberships__site=site
-        )
+        self.site = site
+        self.fields["user"].queryset = team.roster(site) | team.other_smes(site)
+        self.others = team.other_smes(site)
+        if not self.others.exists():
+            del self.fields["other_organization"], self.fields["conflict_statement"]
 
 
 class SiteFilterForm(forms.Form):

@@ -112,6 +112,11 @@ class SiteMember(models.Model):
     )
     role = models.CharField("role on the site", max_length=30, choices=SiteRole.choices)
     added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Recorded when an SME of another organization than the site's provider is added (confirmed by staff).
+    conflict_statement = models.TextField("conflict-of-interest statement", blank=True)
 
     class Meta:
         ordering = ["role", "user__last_name"]

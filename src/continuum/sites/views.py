@@ -12,7 +12,7 @@ from continuum.accounts.access import access, authorize
 from continuum.audit.log import delete_audited, form_columns, history, record, save_audited
 from continuum.audit.models import AuditEvent
 
-from . import extensions, transitions
+from . import extensions, team, transitions
 from .forms import MemberForm, SiteFilterForm, SiteForm
 from .models import Site, SiteMember
 
@@ -119,18 +119,18 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     site = visible_site(request, pk, "sites.manage_site")
     form = MemberForm(request.POST, site=site)
-    if form.is_valid():
-        member = form.save(commit=False)
-        member.site = site
-        with transaction.atomic():
-            member.save()
-            record(request.user, site, AuditEvent.Action.UPDATED, changes={"team": [None, str(member)]})
-        messages.success(request, f"{member.user} joined the team.")
+    if not form.is_valid():
+        messages.error(request, "Choose a person and a role: " + workflow.first_error(form))
+        return redirect(site)
+    data = form.cleaned_data
+    try:
+        member = team.add_member(site, data["user"], data["role"], request.user,
+                                 confirmed=data.get("other_organization", False),
+                                 conflict_statement=data.get("conflict_statement", ""))  # fmt: skip
+    except team.TeamError as error:
+        messages.error(request, str(error))
     else:
-        messages.error(
-            request,
-            "Choose a person and a role: " + "; ".join(e for errs in form.errors.values() for e in errs),
-        )
+        messages.success(request, f"{member.user} joined the team.")
     return redirect(site)
 
 

@@ -36,11 +36,18 @@ def test_filters_search_sort_and_counts(client, users, login, new_request):
         "referred": 0,
         "withdrawn": 0,
     }
-    assert _names(everything) == ["Dayton PD", "Bangor PD", "Aurora PD", "Camden PD"]  # newest first
+    # The queue opens on open requests, most urgent first, then the oldest: the urgent one leads, the decided
+    # one is left out.
+    assert _names(everything) == ["Aurora PD", "Camden PD", "Bangor PD"]
+    assert everything.context["requests"].paginator.count == 3
+    newest = client.get("/requests/", {"status": "all", "sort": "newest"})
+    assert _names(newest) == ["Dayton PD", "Bangor PD", "Aurora PD", "Camden PD"]
+    assert _names(client.get("/requests/", {"status": "declined"})) == ["Dayton PD"]
 
     assert _names(client.get("/requests/", {"status": "submitted", "sort": "urgency"}))[0] == "Aurora PD"
     assert _names(client.get("/requests/", {"flag": "costs"})) == ["Bangor PD"]
-    assert set(_names(client.get("/requests/", {"flag": "none"}))) == {"Aurora PD", "Camden PD", "Dayton PD"}
+    none = client.get("/requests/", {"flag": "none", "status": "all"})
+    assert set(_names(none)) == {"Aurora PD", "Camden PD", "Dayton PD"}
     assert _names(client.get("/requests/", {"flag": "any"})) == ["Bangor PD"]
     assert _names(client.get("/requests/", {"program": "cri_tac"})) == ["Bangor PD"]
     assert _names(client.get("/requests/", {"state": "NJ"})) == ["Camden PD"]
@@ -48,7 +55,7 @@ def test_filters_search_sort_and_counts(client, users, login, new_request):
     assert _names(client.get("/requests/", {"q": "pursuits"})) == ["Camden PD"]
     assert _names(client.get("/requests/", {"q": urgent.tracking_number})) == ["Aurora PD"]
     assert _names(client.get("/requests/", {"urgency": "urgent"})) == ["Aurora PD"]
-    assert _names(client.get("/requests/", {"sort": "agency"})) == [
+    assert _names(client.get("/requests/", {"sort": "agency", "status": "all"})) == [
         "Aurora PD",
         "Bangor PD",
         "Camden PD",

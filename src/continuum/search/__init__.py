@@ -1,0 +1,1 @@
+"""Search across the records a signed-in user may see."""
