@@ -318,6 +318,7 @@ class AssignForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=None, required=False, label="Assign to", empty_label="No one")
 
     def __init__(self, *args, visible=None, **kwargs):
+        kwargs.setdefault("auto_id", "assign_%s")  # the queue's filters have their own "owner" field
         super().__init__(*args, **kwargs)
         self.fields["requests"].queryset = visible if visible is not None else Request.objects.none()
         self.fields["requests"].error_messages["invalid_choice"] = (
