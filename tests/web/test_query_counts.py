@@ -127,7 +127,9 @@ def test_lists_come_a_page_at_a_time(client, orgs, users, login):
     second = client.get("/requests/", {"page": 2, "sort": "oldest", "status": "all"})
     assert len(second.context["requests"]) == 50
     assert "Page 2 of 4" in second.text and 'href="?page=3&amp;sort=oldest&amp;status=all"' in second.text
-    first_pks = {r.pk for r in client.get("/requests/", {"sort": "oldest", "status": "all"}).context["requests"]}
+    first_pks = {
+        r.pk for r in client.get("/requests/", {"sort": "oldest", "status": "all"}).context["requests"]
+    }
     assert not first_pks & {r.pk for r in second.context["requests"]}
     public = Site.objects.public().filter(status=Site.Status.CLOSED).count()
     closed = client.get("/sites/closed/").context["sites"]
