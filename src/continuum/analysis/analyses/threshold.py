@@ -333,6 +333,18 @@ def summarize(cells: Cells, per_group: np.ndarray, reference: str) -> dict[str, 
     return out
 
 
+def summarize_cells(cells: Cells, per_cell: np.ndarray) -> list[dict]:
+    """Each group and district's threshold (OPP's ``add_thresholds``, with the interval beside the mean)."""
+    out = []
+    for i, r in cells.frame.iterrows():
+        est = interval(per_cell[..., i])
+        out.append(
+            {"group": r["group"], "geography": r["geo"], "threshold": est["mean"], "ci95": est["ci95"]}
+            | {"stops": int(r["n"]), "searches": int(r["searches"]), "hits": int(r["hits"])}
+        )
+    return out
+
+
 def caveats_for(e: Eligibility, conv: Convergence, min_searches: int, min_geographies: int, geo: str) -> list:
     """What the numbers rest on; the convergence caveat comes first when the fit is not a result."""
     out = []
@@ -356,14 +368,14 @@ def caveats_for(e: Eligibility, conv: Convergence, min_searches: int, min_geogra
     ]
 
 
-def threshold_tables(cells: Cells, by_group: dict | None, conv: Convergence, group: str) -> list[Table]:
+def threshold_tables(cells: Cells, found: dict | None, conv: Convergence, group: str) -> list[Table]:
     """The thresholds (when converged) and the fit's diagnostics, always."""
     diag = Table(
         "convergence (a result needs R-hat <= 1.01, ESS >= 400, no divergences)",
         ["converged", "max R-hat", "min ESS", "lowest-ESS quantity", "divergences"],
         [[conv.converged, conv.max_r_hat, conv.min_ess, conv.worst, conv.divergences]],
     )
-    if by_group is None:
+    if found is None:
         rows = [[g, c["stops"], c["searches"], c["hits"]] for g, c in group_counts(cells).items()]
         return [
             Table(
@@ -371,10 +383,17 @@ def threshold_tables(cells: Cells, by_group: dict | None, conv: Convergence, gro
             ),
             diag,
         ]
+    columns = ["threshold", "low", "high", "stops", "searches", "hits"]
     rows = [
-        [g, e["threshold"], *e["ci95"], e["stops"], e["searches"], e["hits"]] for g, e in by_group.items()
+        [g, e["threshold"], *e["ci95"], *[e[k] for k in columns[3:]]] for g, e in found["thresholds"].items()
     ]
-    return [Table("thresholds", [group, "threshold", "low", "high", "stops", "searches", "hits"], rows), diag]
+    cell_rows = [[c["group"], c["geography"], c["threshold"], *c["ci95"], *[c[k] for k in columns[3:]]]
+                 for c in found["by_geography"]]  # fmt: skip
+    return [
+        Table("thresholds", [group, *columns], rows),
+        Table("thresholds by group and geography", [group, "geography", *columns], cell_rows),
+        diag,
+    ]
 
 
 def threshold_test(
@@ -408,7 +427,12 @@ def threshold_test(
     per_cell = cell_thresholds(f)
     per_group = group_thresholds(cells, per_cell)
     conv = diagnose(f, reported_quantities(cells, per_group, per_cell, reference))
-    by_group = summarize(cells, per_group, reference) if conv.converged else None
+    found = None
+    if conv.converged:
+        found = {
+            "thresholds": summarize(cells, per_group, reference),
+            "by_geography": summarize_cells(cells, per_cell),
+        }
     params = {
         "group": group,
         "geography": geography,
@@ -424,10 +448,10 @@ def threshold_test(
         "chains": chains,
         "seed": seed,
     }
-    return present(data, e, cells, f, conv, by_group, params, geo_label)
+    return present(data, e, cells, f, conv, found, params, geo_label)
 
 
-def present(data, e, cells, f, conv, by_group, params, geo_label) -> Result:  # type: ignore[no-untyped-def]
+def present(data, e, cells, f, conv, found, params, geo_label) -> Result:  # type: ignore[no-untyped-def]
     """The result: thresholds only when the fit converged; diagnostics always; the warning first when not."""
     group = params["group"]
     warnings = headline_warnings(e, params["reference"], geo_label)
@@ -436,7 +460,8 @@ def present(data, e, cells, f, conv, by_group, params, geo_label) -> Result:  # 
     estimates = {
         "finding": conv.converged,
         "converged": conv.converged,
-        "thresholds": by_group,
+        "thresholds": found and found["thresholds"],
+        "by_geography": found and found["by_geography"],
         "counts_by_group": group_counts(cells),
         "diagnostics": conv.to_dict()
         | {"chains": params["chains"], "draws": params["draws"], "warmup": params["warmup"]}
@@ -447,13 +472,13 @@ def present(data, e, cells, f, conv, by_group, params, geo_label) -> Result:  # 
             Chart(
                 f"search threshold by {group}",
                 "probability of contraband needed to search",
-                [(g, v["threshold"], *v["ci95"]) for g, v in by_group.items()],
+                [(g, v["threshold"], *v["ci95"]) for g, v in found["thresholds"].items()],
             )
         ]
-        if by_group
+        if found
         else []
     )
-    tables = threshold_tables(cells, by_group, conv, group)
+    tables = threshold_tables(cells, found, conv, group)
     tables.append(Table("eligibility: what each OPP filter dropped", STEP_COLUMNS, decisions_table_rows(e)))
     return finish(
         data,
