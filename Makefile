@@ -99,6 +99,7 @@ audit: install
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.threshold
 
 # Load: demo + bulk data (10,000 sites, 50,000 requests) on a throwaway PostgreSQL database, gunicorn, 50 locust
 # clients on 127.0.0.1; at most 10 minutes in all. LOAD_ARGS="--run-time 60 --users 20" to change the run.
