@@ -15,7 +15,7 @@ from . import extensions, usmap
 from .forms import PublicSiteFilterForm
 from .models import Site
 
-PER_PAGE = 25
+PER_PAGE = 24
 FILTERS = tuple(PublicSiteFilterForm.base_fields)
 
 
