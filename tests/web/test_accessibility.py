@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 PUBLIC_PAGES = [
     "/", "/accounts/login/", "/accounts/password/reset/", "/programs/", "/programs/cri-tac/",
     "/programs/critical-response/", "/programs/organizational-assessment/", "/faq/", "/contact/",
+    "/sites/", "/sites/closed/", "/reports/", "/reports/recommendations/",
 ]  # fmt: skip
 
 

@@ -102,7 +102,8 @@ def test_demo_sites_at_their_stages(db, monkeypatch, settings, tmp_path):
         assert site.members.exists() or site.status in {"work_plan", "agency_review"}
     columbus = Site.objects.get(agency__name__startswith="Columbus")
     assert [p.version for p in columbus.plans.all()] == [2, 1] and plans.approved(columbus).version == 1
-    assert not Site.objects.get(agency__name="Boston Police Department").is_public
+    boston = Site.objects.get(agency__name="Boston Police Department")
+    assert boston.is_public and boston.announced_on and boston.agency_consent  # announced, as the program did
     assert Site.objects.filter(agency__name__in=SEED_AGENCIES, status="closed", is_public=True).count() == 2
 
 
@@ -120,3 +121,52 @@ def test_demo_has_an_organizational_assessment_in_implementation(db, monkeypatch
     assert published.count() == 2
     first, second = (report.snapshot["counts"] for report in published)
     assert second["complete"] > first["complete"]
+
+
+def test_demo_reads_like_a_real_program(client, db, monkeypatch, settings, tmp_path):
+    """Issue 19, item 5: the named sites announced and listed in their true states (Boston active), each with
+    topics and its program's type of TA, and two years of history in the order the program works."""
+    import datetime
+
+    from django.utils import timezone
+
+    from continuum.assessment.models import ProgressReport
+    from continuum.intake.models import Request
+    from continuum.reports.models import Report
+    from continuum.sites.models import Site
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
+    call_command("load_demo", quiet=True, throwaway_database=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)
+    today = timezone.localdate()
+    active = client.get("/sites/").content.decode()
+    assert "Boston Police Department" in active and "Human resources" in active
+    assert "Indianapolis Metropolitan Police Department" in client.get("/sites/closed/").content.decode()
+    for site in Site.objects.select_related("agency"):
+        assert site.topics.exists(), site
+        assert (site.ta_type == "organizational_assessment") == (
+            site.program == "organizational_assessment"
+        ), site
+        if site.is_public:
+            assert site.announced_on and site.announced_on <= today, site
+    spokane = Site.objects.get(program="organizational_assessment")
+    assert spokane.get_ta_type_display() == "Organizational Assessment"
+    for site in Site.objects.filter(agency__name__in=SEED_AGENCIES):
+        request = Request.objects.get(site=site)
+        steps = [
+            request.submitted_at.date(),
+            request.decided_at.date(),
+            site.created_at.date(),
+            site.announced_on,
+        ]
+        plan = site.plans.order_by("version").first()
+        steps += [d.date() for d in (plan.sent_at, plan.approved_at) if d]
+        steps += [r.published_at.date() for r in site.reports.filter(status="published")]
+        steps += [site.closed_on] if site.closed_on else []
+        assert steps == sorted(steps) and steps[-1] <= today, (site, steps)
+    first = min(Request.objects.filter(site__isnull=False).values_list("submitted_at", flat=True))
+    assert today - first.date() > datetime.timedelta(days=600)  # two years of history, not one day
+    report = Report.objects.get(site=spokane, status="published")
+    for progress in ProgressReport.objects.filter(site=spokane, state="published"):
+        assert report.published_at.date() < progress.as_of < progress.published_at.date() <= today, progress

@@ -140,7 +140,7 @@ def test_critical_response_from_request_to_closure(users, orgs):
     invariants(site)
     assert (report.status, site.status) == (Report.Status.PUBLISHED, Site.Status.PUBLISHED)
 
-    assert [s.name for s in sites.LIFECYCLE.available(site, staff)] == ["close", "suspend"]
+    assert [s.name for s in sites.LIFECYCLE.available(site, staff)] == ["announce", "close", "suspend"]
     with pytest.raises(TransitionError, match="message to the agency"):
         take(sites.LIFECYCLE, "close", site, staff, reason="Done")
     site = take(sites.LIFECYCLE, "close", site, staff, reason="Done", message="No post-report monitoring.")

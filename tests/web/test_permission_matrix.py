@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 173 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 201
-entries with the object variants, 269 rows with the methods) x 10 roles = 2690 cells, against 24 kinds of
+Size: 176 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 204
+entries with the object variants, 272 rows with the methods) x 10 roles = 2720 cells, against 24 kinds of
 object in the world.
 """
 
@@ -61,6 +61,7 @@ portal:programs                      -         GET  200   200   200   200   200 
 portal:program                       -         GET  200   200   200   200   200   200   200   200   200   200
 portal:faq                           -         GET  200   200   200   200   200   200   200   200   200   200
 portal:contact                       -         GET  200   200   200   200   200   200   200   200   200   200
+portal:feed                          -         GET  200   200   200   200   200   200   200   200   200   200
 
 # route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
 intake:form                          -         GET  200   200   200   200   200   200   200   200   200   200
@@ -194,6 +195,8 @@ delivery:milestone_done              -         POST login 403   403   404   404 
 
 # route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
 public_reports:list                  -         GET  200   200   200   200   200   200   200   200   200   200
+public_reports:library               -         GET  200   200   200   200   200   200   200   200   200   200
+public_reports:library_csv           -         GET  200   200   200   200   200   200   200   200   200   200
 public_reports:detail                published GET  200   200   200   200   200   200   200   200   200   200
 public_reports:detail                review    GET  404   404   404   404   404   404   404   404   404   404
 public_reports:detail                draft     GET  404   404   404   404   404   404   404   404   404   404

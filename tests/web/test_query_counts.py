@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from continuum.accounts.models import User
 from continuum.accounts.roles import Role
-from continuum.assessment.models import ProgressReport
+from continuum.assessment.models import Implementation, ProgressReport
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 from continuum.catalog.models import Topic
 from continuum.datasets.models import DataRequest
 from continuum.delivery.models import Communication
 from continuum.demo import bulk
-from continuum.reports.models import Report
+from continuum.reports.models import Finding, Recommendation, Report
 from continuum.sites.models import Site, SiteMember
 
 SMALL, LARGE = 3, 30
@@ -30,6 +30,20 @@ PAGES = {
     "public active sites": (False, lambda site: "/sites/", True),
     "public closed sites": (False, lambda site: "/sites/closed/", True),
     "public reports": (False, lambda site: "/reports/", True),
+    "public report search": (False, lambda site: "/reports/?q=report", True),
+    "public filtered sites": (
+        False,
+        lambda site: "/sites/?program=organizational_assessment&state=OH",
+        False,
+    ),
+    "public library": (False, lambda site: "/reports/recommendations/", True),
+    "public library search": (
+        False,
+        lambda site: "/reports/recommendations/?q=recommend&topic=use-of-force",
+        True,
+    ),
+    "public library CSV": (False, lambda site: "/reports/recommendations.csv", True),
+    "public feed": (False, lambda site: "/feed/", True),
     "public site page": (False, lambda site: site.get_public_url(), True),
     "public program page": (False, lambda site: "/programs/organizational-assessment/", True),
     "staff triage queue": (True, lambda site: "/requests/", True),
@@ -41,9 +55,10 @@ PAGES = {
 def shown_site(orgs) -> Site:
     """A public Organizational Assessment site (so its page lists progress reports too)."""
     return Site.objects.create(
-        agency=orgs["agency_a"], program="organizational_assessment", ta_type="technical_assistance",
+        agency=orgs["agency_a"], program="organizational_assessment", ta_type="organizational_assessment",
         provider=orgs["provider_a"], title="Columbus assessment", description="Asked for an assessment.",
         public_summary="The intent of the assessment is …", is_public=True, status=Site.Status.PUBLISHED,
+        announced_on=datetime.date(2025, 1, 6),
     )  # fmt: skip
 
 
@@ -63,6 +78,7 @@ def grow(site: Site, n: int, author: User) -> None:
     """`n` more of everything the site's pages list: team, topics, communications, reports, progress
     reports, data requests and timeline events."""
     today = timezone.localdate()
+    force = Topic.objects.get(slug="use-of-force")
     topics = Topic.objects.exclude(sites=site)[:n]
     site.topics.add(*topics)
     version = Report.objects.filter(site=site).count()
@@ -76,8 +92,15 @@ def grow(site: Site, n: int, author: User) -> None:
         SiteMember.objects.create(site=site, user=member, role=SiteMember.SiteRole.PROVIDER_STAFF)
         Communication.objects.create(site=site, occurred_on=today - datetime.timedelta(days=i), kind="call",
                                      participants="The chief", summary="Weekly call.", logged_by=author)  # fmt: skip
-        Report.objects.create(site=site, version=version + i + 1, title=f"Report v{version + i + 1}",
-                              created_by=author, status="published", published_at=timezone.now())  # fmt: skip
+        report = Report.objects.create(site=site, version=version + i + 1, title=f"Report v{version + i + 1}",
+                                       created_by=author)  # fmt: skip
+        finding = Finding.objects.create(report=report, title=f"Finding {k}")
+        rec = Recommendation.objects.create(
+            finding=finding, text=f"Recommendation {k}.", responsible_party="Chief"
+        )
+        rec.topics.add(force)
+        Implementation.objects.create(site=site, recommendation=rec, number=str(k))
+        Report.objects.filter(pk=report.pk).update(status="published", published_at=timezone.now())
         ProgressReport.objects.create(site=site, number=progress + i + 1, as_of=today, narrative="On track.",
                                       state="published", published_at=timezone.now(), created_by=author)  # fmt: skip
         DataRequest.objects.create(site=site, title=f"Stops {k}", table_type="stops", created_by=author)

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
+from continuum.portal.caching import clear_public_pages
 from continuum.sites import notify
+from continuum.sites.extensions import Publication
 from continuum.sites.models import Site
 
 from .models import ProgressReport
@@ -69,6 +71,7 @@ def publish(report: ProgressReport, actor) -> ProgressReport:
         record(actor, locked, AuditEvent.Action.TRANSITION, from_state="draft", to_state="published")
         record(actor, locked.site, AuditEvent.Action.UPDATED,
                changes={"progress reports": [None, str(locked)]}, reason="Published")  # fmt: skip
+        transaction.on_commit(clear_public_pages)
         transaction.on_commit(lambda: notify.send(
             locked.site, f"{locked.site.title}: progress report {locked.number} published",
             "assessment/email/published.txt", report=locked,
@@ -81,4 +84,15 @@ def history(site: Site) -> list[dict]:
     return [
         {"label": f"{r.as_of:%b %Y}", "counts": r.snapshot.get("counts", {})}
         for r in site.progress_reports.filter(state=ProgressReport.State.PUBLISHED).order_by("as_of")
+    ]
+
+
+def site_publications(site_ids: list[int]) -> list[Publication]:
+    """The published progress reports of these public sites, for the public list of sites (one query)."""
+    reports = ProgressReport.objects.filter(
+        site_id__in=site_ids, site__is_public=True, state=ProgressReport.State.PUBLISHED
+    ).only("site_id", "number", "as_of", "published_at")
+    return [
+        Publication(r.site_id, str(r), r.get_public_url(), timezone.localdate(r.published_at), "progress")
+        for r in reports
     ]

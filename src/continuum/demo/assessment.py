@@ -70,7 +70,7 @@ def _site(staff: User) -> Site:
     site, _ = Site.objects.get_or_create(
         agency=agency, program="organizational_assessment",
         defaults={
-            "ta_type": "technical_assistance", "provider": provider, "title": "Spokane Police Department: "
+            "ta_type": "organizational_assessment", "provider": provider, "title": "Spokane Police Department: "
             "organizational assessment", "description": "A comprehensive assessment requested by the chief.",
             "public_summary": "The COPS Office in conjunction with the National Policing Institute conducted an "
             "organizational assessment of the Spokane Police Department. The intent of the assessment was to "
@@ -79,6 +79,11 @@ def _site(staff: User) -> Site:
             "started_on": timezone.localdate() - datetime.timedelta(days=720),
         },
     )  # fmt: skip
+    if (
+        site.ta_type != Site.TAType.ORGANIZATIONAL_ASSESSMENT or not site.topics.exists()
+    ):  # an older demo's record
+        Site.objects.filter(pk=site.pk).update(ta_type=Site.TAType.ORGANIZATIONAL_ASSESSMENT)
+        site.topics.set(Topic.objects.filter(name__in=[topic for topic, _, _ in FINDINGS]))
     return site
 
 

@@ -43,7 +43,7 @@ PROVIDER_NAMES = ["Jensen Hughes", "National Policing Institute", "International
 TA_FOR_PROGRAM = {
     Program.CRITICAL_RESPONSE: [Site.TAType.ISSUE_SPECIFIC_REVIEW, Site.TAType.AFTER_ACTION_REVIEW],
     Program.CRI_TAC: [Site.TAType.TECHNICAL_ASSISTANCE, Site.TAType.IMMEDIATE_TA, Site.TAType.DATA_ANALYSIS],
-    Program.ORGANIZATIONAL_ASSESSMENT: [Site.TAType.TECHNICAL_ASSISTANCE, Site.TAType.DATA_ANALYSIS],
+    Program.ORGANIZATIONAL_ASSESSMENT: [Site.TAType.ORGANIZATIONAL_ASSESSMENT],
 }
 # Most sites are under way; a third are done (published or closed); few are suspended.
 STATUS_WEIGHTS = {
@@ -188,7 +188,10 @@ class _Builder:
                     f"{agency.name}. The intent of the review is to assess policies, training and supervision, "
                     "and recommend ways to strengthen accountability and community trust."
                 ),
-                is_public=status != Site.Status.WORK_PLAN and self.rng.random() < 0.8,
+                is_public=(public := status != Site.Status.WORK_PLAN and self.rng.random() < 0.8),
+                announced_on=started - timedelta(days=20) if public else None,
+                intent="To assess policies, training and supervision, and recommend ways to strengthen "
+                "accountability and community trust.",
                 started_on=started, target_end_on=started + timedelta(days=365),
                 closed_on=started + timedelta(days=self.rng.randint(200, 700)) if status == Site.Status.CLOSED else None,
             ))  # fmt: skip

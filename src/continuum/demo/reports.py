@@ -4,7 +4,7 @@ closed by the time this runs; the reports are made through the real editing func
 The analysis numbers are demonstration data, and say so. Idempotent: a site that has its report is skipped."""
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from continuum.accounts.models import User
@@ -22,6 +22,8 @@ from continuum.reports.models import (
     TimelineEntry,
 )
 from continuum.sites.models import Site
+
+from . import chronology
 
 INDIANAPOLIS = "Indianapolis Metropolitan Police Department"
 FARGO = "Fargo (ND) Police Department"
@@ -48,7 +50,7 @@ def _result() -> dict:
         },
         "input_sha256": hashlib.sha256(b"continuum demo: Indianapolis use of force 2019-2023").hexdigest(),
         "engine_version": "0.1.0",
-        "run_on": "2026-11-20",
+        "run_on": (chronology.day(INDIANAPOLIS, "published") - timedelta(days=45)).isoformat(),
         "tables": [
             {
                 "title": "Use-of-force incidents per 1,000 arrests, by subject race (demonstration data)",

@@ -2,7 +2,8 @@
 
 Fargo and Indianapolis are closed (their reports are out; `finish` closes them once the reports are published
 and the sites have followed); Columbus is in delivery with a second plan version being drafted; Philadelphia is
-drafting its report; Cleveland's plan is with the agency; Boston is planning.
+drafting its report; Cleveland's plan is with the agency; Boston is planning. All of them, and Spokane's
+assessment, were announced by the program (`announce`), so all are listed publicly, Boston too.
 """
 
 from datetime import timedelta
@@ -17,6 +18,8 @@ from continuum.sites.models import Site
 from continuum.workflow import take
 from continuum.workplans import plans
 from continuum.workplans.models import Activity, Assignment, Deliverable, Objective
+
+from .chronology import day
 
 SUMMARIES = {
     "Columbus (OH) Division of Police": (
@@ -54,6 +57,23 @@ SUMMARIES = {
     ),
 }
 
+# What each review examines and why, as the public list shows it beside the announcement.
+INTENTS = {
+    "Columbus (OH) Division of Police": "To assess use-of-force policy, training, supervision and reporting, analyze "
+    "force data, and recommend ways to reduce force and strengthen accountability.",
+    "Philadelphia Police Department": "To identify the causes of crashes involving department vehicles and "
+    "recommend policy, training and supervision changes that prevent them.",
+    "Cleveland (OH) Division of Police": "To help the division build lasting partnerships with residents and a "
+    "workforce that reflects the city.",
+    "Fargo (ND) Police Department": "To document the response to the July 14, 2023 ambush, and share lessons "
+    "learned and promising practices with the field.",
+    "Indianapolis Metropolitan Police Department": "To analyze officer-involved shootings and the use of deadly "
+    "force over several years and recommend changes to policy, training and investigations.",
+    "Boston Police Department": "To review how the department hires, promotes, assigns and disciplines personnel.",
+    "Spokane (WA) Police Department": "To review the department's policies, practices and community relations, "
+    "recommend improvements and follow their implementation.",
+}
+
 # Where each seed site stands; "public" marks those the program lists.
 STAGES = {
     "Columbus (OH) Division of Police": ("delivery", True),
@@ -61,7 +81,7 @@ STAGES = {
     "Cleveland (OH) Division of Police": ("agency_review", True),
     "Fargo (ND) Police Department": ("closed", True),
     "Indianapolis Metropolitan Police Department": ("closed", True),
-    "Boston Police Department": ("work_plan", False),
+    "Boston Police Department": ("work_plan", True),
 }
 ORDER = ["work_plan", "agency_review", "delivery", "report_drafting", "report_review", "published", "closed"]
 REPORT_TITLES = {"Philadelphia Police Department": "Police Vehicle Crashes in Philadelphia: Findings and "
@@ -75,6 +95,20 @@ def finish(staff: User) -> None:
             take(transitions.LIFECYCLE, "close", site, staff, reason="Engagement complete",
                  message="The final report is published. Critical Response has no post-report monitoring; "
                  "the program remains available for further assistance.")  # fmt: skip
+
+
+def announce(staff: User) -> None:
+    """Announce every named site the program lists, through the site's own step, on the date its chronology
+    gives, with the press-release text and the chief's consent on record."""
+    for site in Site.objects.filter(agency__name__in=INTENTS, announced_on__isnull=True).select_related(
+        "agency"
+    ):
+        if site.agency.name in STAGES and not STAGES[site.agency.name][1]:
+            continue
+        chief = site.agency.chief_executive_name or "the chief executive"
+        take(transitions.LIFECYCLE, "announce", site, staff, announced_on=day(site.agency.name, "announced"),
+             announcement=site.public_summary, intent=INTENTS[site.agency.name],
+             agency_consent=f"{chief} agreed to the announcement in writing before the press release.")  # fmt: skip
 
 
 def _chief(site: Site) -> User:
@@ -91,9 +125,8 @@ def _chief(site: Site) -> User:
     return user
 
 
-def _draft(site: Site, staff: User, sme: User, provider_user: User | None, months_ago: int) -> None:
+def _draft(site: Site, staff: User, sme: User, provider_user: User | None, start) -> None:
     plan = plans.open_draft(site, staff)
-    start = timezone.localdate() - timedelta(days=30 * months_ago)
     topic = ", ".join(t.name.lower() for t in site.topics.all())
     for text in [
         f"Understand the department's current policies, training and practice on {topic}.",
@@ -136,7 +169,7 @@ def load(staff: User) -> None:
         site.save()
         target = ORDER.index(stage)
         provider_user = _provider_user(site)
-        _draft(site, staff, sme, provider_user, months_ago=12 if stage == "closed" else 4)
+        _draft(site, staff, sme, provider_user, start=day(site.agency.name, "approved"))
         plan = plans.latest(site)
         if target >= ORDER.index("agency_review"):
             plans.comment(plan, _chief(site), "Please add a session with our civilian oversight board.", "")

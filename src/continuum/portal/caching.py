@@ -10,6 +10,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import QueryDict
 from django.views.decorators.cache import cache_page
 
@@ -39,3 +40,9 @@ def public_page(view=None, *, params=("page",)):
         return cached(seconds)(request, *args, **kwargs)
 
     return wrapper
+
+
+def clear_public_pages() -> None:
+    """Forget every cached public page, so an announcement or a publication shows at once (in this web process;
+    the others see it within PUBLIC_PAGE_CACHE_SECONDS)."""
+    caches["pages"].clear()

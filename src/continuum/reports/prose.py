@@ -4,10 +4,11 @@ reaches a page or a PDF. Footnote references [^key] become numbered links to the
 
 import re
 from collections.abc import Mapping
+from html import unescape
 
 import markdown
 import nh3
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -80,3 +81,12 @@ def render_inline(text: str, notes: Mapping[str, int] | None = None) -> SafeStri
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)
+
+
+def plain(text: str) -> str:
+    """Markdown as the reader sees it, without markup: for excerpts and feeds, never the source's `**` or
+    `[^note]`."""
+    if not text or not text.strip():
+        return ""
+    html = str(render(FOOTNOTE_REF.sub("", text)))
+    return " ".join(unescape(strip_tags(html)).split())

@@ -2,22 +2,25 @@
 Word document. Only published versions (and the versions they corrected) are ever reachable here."""
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from continuum.accounts.access import PUBLIC, access
+from continuum.assessment.models import ProgressReport
 from continuum.portal.caching import public_page
 from continuum.portal.pagination import page_of
 from continuum.sites.models import Site
 
-from . import document, editing
+from . import document, editing, library
 from .forms import PublicFilterForm
-from .models import Finding, Recommendation, Report
+from .models import Recommendation, Report
 from .views import download
 
 PER_PAGE = 20
+PROGRESS_SHOWN = 10
+LIBRARY_PER_PAGE = 25
 FILTER_CHOICES_KEY, FILTER_CHOICES_SECONDS = "reports:public-filter-choices", 300
 
 
@@ -34,15 +37,7 @@ def search(params) -> tuple[PublicFilterForm, QuerySet[Report]]:
     if form.is_valid():
         data = form.cleaned_data
         if q := data["q"].strip():
-            in_findings = Finding.objects.filter(
-                Q(title__icontains=q) | Q(recommendations__text__icontains=q), report=OuterRef("pk")
-            )
-            reports = reports.filter(
-                Q(title__icontains=q)
-                | Q(executive_summary__icontains=q)
-                | Q(site__agency__name__icontains=q)
-                | Exists(in_findings)
-            )
+            reports = library.report_matches(reports, q)
         if agency := data["agency"].strip():
             reports = reports.filter(site__agency__name__icontains=agency)
         if data["state"]:
@@ -83,7 +78,56 @@ def _filter_choices(published) -> tuple[list[str], list[int]]:
 def report_list(request: HttpRequest) -> HttpResponse:
     form, reports = search(request.GET)
     template = "reports/public_list.html#results" if request.htmx else "reports/public_list.html"
-    return TemplateResponse(request, template, {"form": form, "reports": page_of(request, reports, PER_PAGE)})
+    progress = progress_matches(form)
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "form": form, "reports": page_of(request, reports, PER_PAGE),
+            "progress_reports": progress[:PROGRESS_SHOWN], "progress_count": progress.count(),
+        },
+    )  # fmt: skip
+
+
+def progress_matches(form: PublicFilterForm) -> QuerySet[ProgressReport]:
+    """The published progress reports (of public sites) that match the same filters, newest first."""
+    found = ProgressReport.objects.filter(state=ProgressReport.State.PUBLISHED, site__is_public=True)
+    if form.is_valid():
+        data = form.cleaned_data
+        if q := data["q"].strip():
+            fields = ["narrative", "site__agency__name", "site__title"]
+            topics = Site.topics.through.objects.filter(site=OuterRef("site"), topic__name__icontains=q)
+            found = library.annotated(found, fields).filter(library.text_matches(q, fields) | Exists(topics))
+        if agency := data["agency"].strip():
+            found = found.filter(site__agency__name__icontains=agency)
+        if data["state"]:
+            found = found.filter(site__agency__state=data["state"])
+        if data["topic"]:
+            found = found.filter(
+                Exists(Site.topics.through.objects.filter(site=OuterRef("site"), topic=data["topic"]))
+            )
+        if data["program"]:
+            found = found.filter(site__program=data["program"])
+        if data["year"]:
+            found = found.filter(published_at__year=data["year"])
+    return found.select_related("site__agency").order_by("-published_at", "-pk")
+
+
+@access(PUBLIC)
+@public_page(params=(*library.LibraryForm.base_fields, "page"))
+def recommendation_library(request: HttpRequest) -> HttpResponse:
+    form, recs = library.search(request.GET)
+    page = page_of(request, recs, LIBRARY_PER_PAGE)
+    template = "reports/library.html#results" if request.htmx else "reports/library.html"
+    return TemplateResponse(request, template, {"form": form, "page": page, "entries": library.entries(page)})
+
+
+@access(PUBLIC)
+def recommendation_csv(request: HttpRequest) -> HttpResponse:
+    _, recs = library.search(request.GET)
+    response = HttpResponse(library.to_csv(library.entries(recs)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="recommendations.csv"'
+    return response
 
 
 @access(PUBLIC)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
+from continuum.portal.caching import clear_public_pages
 from continuum.sites.transitions import follow
 from continuum.workflow import Lifecycle, Move, Step, TransitionError, take
 
@@ -168,6 +169,7 @@ def _published(report: Report, move: Move) -> None:
 
     report.published_at, report.published_by = timezone.now(), move.actor
     transaction.on_commit(lambda: cache.delete(FILTER_CHOICES_KEY))
+    transaction.on_commit(clear_public_pages)
     if report.corrects_id:
         previous = Report.objects.select_for_update().get(pk=report.corrects_id)
         if previous.status == R.PUBLISHED:

@@ -80,3 +80,35 @@ class SiteFilterForm(forms.Form):
     overdue = forms.BooleanField(
         label="Only sites that are overdue (silent or with late milestones)", required=False
     )
+
+
+class PublicSiteFilterForm(forms.Form):
+    """The public list's filters, read from the address so a filtered list can be linked and shared."""
+
+    program = forms.ChoiceField(
+        label="Program", required=False, choices=[("", "Any program"), *Program.choices]
+    )
+    ta_type = forms.ChoiceField(
+        label="Type of TA", required=False, choices=[("", "Any type"), *Site.TAType.choices]
+    )
+    topic = RecordChoiceField(
+        Topic.objects.all(), label="Topic", required=False, empty_label="Any topic", to_field_name="slug"
+    )
+    state = forms.ChoiceField(
+        label="State or territory", required=False, choices=[("", "Any state"), *STATES_AND_TERRITORIES]
+    )
+
+    def apply(self, sites, *, state: bool = True):
+        """The sites that match; `state=False` leaves the state out (the map shows every state's count)."""
+        if not self.is_valid():
+            return sites
+        data = self.cleaned_data
+        if data["program"]:
+            sites = sites.filter(program=data["program"])
+        if data["ta_type"]:
+            sites = sites.filter(ta_type=data["ta_type"])
+        if data["topic"]:
+            sites = sites.filter(topics=data["topic"])
+        if state and data["state"]:
+            sites = sites.filter(agency__state=data["state"])
+        return sites

@@ -1,6 +1,7 @@
 """A site (engagement): the work with one agency in one program, from work plan to closure."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -28,6 +29,10 @@ class SiteQuerySet(models.QuerySet):
     def public(self) -> "SiteQuerySet":
         return self.filter(is_public=True)
 
+    def announced(self) -> "SiteQuerySet":
+        """Sites the program announced: listed publicly from their announcement on."""
+        return self.public().filter(announced_on__isnull=False)
+
     def active(self) -> "SiteQuerySet":
         return self.exclude(status=Site.Status.CLOSED)
 
@@ -50,6 +55,7 @@ class Site(models.Model):
         AFTER_ACTION_REVIEW = "after_action_review", "After-Action Review"
         DATA_ANALYSIS = "data_analysis", "Data Analysis"
         IMMEDIATE_TA = "immediate_ta", "Immediate TA"
+        ORGANIZATIONAL_ASSESSMENT = "organizational_assessment", "Organizational Assessment"
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="sites")
     program = models.CharField(max_length=40, choices=Program.choices)
@@ -65,7 +71,19 @@ class Site(models.Model):
         help_text="As published: “The COPS Office in conjunction with <provider> is conducting … "
         "The intent of the review is …”",
     )
+    intent = models.TextField(
+        blank=True, help_text="As published: what the review examines and why, in a sentence or two."
+    )
     is_public = models.BooleanField("listed publicly", default=False)
+    announced_on = models.DateField("announced on", null=True, blank=True)
+    announcement = models.TextField(
+        blank=True, help_text="The public announcement, as the program released it."
+    )
+    agency_consent = models.TextField(
+        "agency's consent",
+        blank=True,
+        help_text="Who agreed to the announcement for the agency, when and how.",
+    )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.WORK_PLAN, db_index=True)
     status_before_suspension = models.CharField(max_length=30, choices=Status.choices, blank=True)
     suspension_reason = models.TextField(blank=True)
@@ -94,6 +112,18 @@ class Site(models.Model):
 
     def get_public_url(self) -> str:
         return reverse("public_sites:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """An Organizational Assessment is its own type of TA, and no other program's site is one."""
+        super().clean()
+        assessment = self.program == Program.ORGANIZATIONAL_ASSESSMENT
+        if (
+            assessment != (self.ta_type == self.TAType.ORGANIZATIONAL_ASSESSMENT)
+            and self.program
+            and self.ta_type
+        ):
+            raise ValidationError({"ta_type": "An Organizational Assessment site, and only one, has the type "
+                                   "“Organizational Assessment”."})  # fmt: skip
 
 
 class SiteMember(models.Model):

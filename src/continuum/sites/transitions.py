@@ -10,9 +10,14 @@ closed once its deliveries are recorded and feedback requested."""
 
 from collections.abc import Callable
 
+from django import forms
+from django.db import transaction
 from django.utils import timezone
 
+from continuum.audit.log import record
+from continuum.audit.models import AuditEvent
 from continuum.catalog.models import Program
+from continuum.portal.caching import clear_public_pages
 from continuum.workflow import Lifecycle, Move, Step, TransitionError, take
 
 from . import notify
@@ -65,9 +70,48 @@ def _resumed(site: Site, move: Move) -> None:
     site.suspension_reason = ""
 
 
+def _unannounced(site: Site, actor) -> None:
+    if site.announced_on is not None:
+        raise TransitionError(f"The site was announced on {site.announced_on:%B %-d, %Y}.")
+
+
+def _announced(site: Site, move: Move) -> None:
+    """From its announcement on, the site is listed publicly with its announcement, intent and the agency's
+    recorded consent; the public pages (cached) show it at once."""
+    inputs = move.inputs
+    day = inputs.get("announced_on") or timezone.localdate()
+    if day > timezone.localdate():
+        raise TransitionError("Announce on the day of the press release, not before it.")
+    site.announced_on, site.is_public = day, True
+    site.announcement = (inputs.get("announcement") or "").strip()
+    site.agency_consent = (inputs.get("agency_consent") or "").strip()
+    if not site.announcement or not site.agency_consent:
+        raise TransitionError("Give the announcement and how the agency consented to it.")
+    site.public_summary = site.public_summary or site.announcement
+    site.intent = (inputs.get("intent") or "").strip() or site.intent
+    changes = {"announced on": [None, day.isoformat()], "agency's consent": [None, site.agency_consent]}
+    record(move.actor, site, AuditEvent.Action.UPDATED, reason="Announced publicly", changes=changes)
+    transaction.on_commit(clear_public_pages)
+
+
+ANNOUNCE_FIELDS = (
+    ("announced_on", forms.DateField(label="Announced on", widget=forms.DateInput(attrs={"type": "date"}),
+                                     help_text="The date of the program's press release.")),
+    ("announcement", forms.CharField(
+        label="Announcement", widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="As released: “The COPS Office in conjunction with … is conducting …”")),
+    ("intent", forms.CharField(label="Intent of the review", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text="What the review examines and why, shown in the list of sites.")),
+    ("agency_consent", forms.CharField(
+        label="Agency's consent", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Who agreed to the announcement for the agency, when and how (e.g. the chief's letter).")),
+)  # fmt: skip
+
+
 def _notify(site: Site, move: Move) -> None:
-    """A step people take is e-mailed; an automatic one is told by the plan's or report's own e-mail."""
-    if not move.step.automatic:
+    """A step people take is e-mailed; an automatic one is told by the plan's or report's own e-mail; an
+    announcement changes no state and the agency consented to it beforehand."""
+    if not move.step.automatic and move.before != move.after:
         notify.status_changed(site, move.before, move.message)
 
 
@@ -103,6 +147,9 @@ LIFECYCLE = Lifecycle(
              actor="Program staff", **AUTO),
         Step("report_published", "Report published", (S.DELIVERY, S.REPORT_DRAFTING, S.REPORT_REVIEW),
              _after_report, actor="A second program staff member", **AUTO),
+        Step("announce", "Announce publicly", (*ACTIVE, S.CLOSED), lambda site: site.status, "sites.manage_site",
+             reason="", checks=(_unannounced,), apply=_announced, fields=ANNOUNCE_FIELDS,
+             when=lambda site: site.announced_on is None),
         Step("close", "Close the site", (S.DELIVERY, S.PUBLISHED, S.IMPLEMENTATION), S.CLOSED,
              "sites.manage_site", reason="optional", message="required", checks=(_closable,), apply=_closed,
              when=lambda site: site.status != S.DELIVERY or site.program == Program.CRI_TAC),

@@ -1,52 +1,6 @@
 """The public list: only published reports, searchable, filtered by agency, state, topic, program and year."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
-
-from continuum.catalog.models import Topic
-from continuum.reports import editing
-from continuum.reports.models import Report
-from continuum.sites.models import Site
-
-from .conftest import fill, publish
-
-
-@pytest.fixture
-def catalogue(report, users, orgs):
-    """Columbus (OH, Critical Response, 2026, use of force), Fargo (ND, CRI-TAC, 2024, staffing), and an
-    unpublished draft that must never show."""
-    columbus = publish(report, users)
-    fargo_site = Site.objects.create(
-        agency=orgs["agency_b"],
-        program="cri_tac",
-        ta_type="technical_assistance",
-        provider=orgs["provider_a"],
-        title="Fargo staffing",
-        description="x",
-        is_public=True,
-        status="delivery",
-    )
-    fargo_site.topics.add(Topic.objects.get(name="Staffing"))
-    fargo = editing.create_report(fargo_site, users["staff"], title="Fargo patrol staffing study")
-    fill(fargo, users["staff"])
-    for rec in fargo.findings.first().recommendations.all():
-        editing.set_topics(fargo, users["staff"], rec, [])
-    for rec in fargo.findings.last().recommendations.all():
-        editing.set_topics(fargo, users["staff"], rec, [])
-    fargo = publish(fargo, users)
-    Report.objects.filter(pk=fargo.pk).update(published_at=timezone.make_aware(datetime.datetime(2024, 5, 1)))
-    draft_site = Site.objects.create(
-        agency=orgs["agency_a"],
-        program="critical_response",
-        ta_type="after_action_review",
-        title="Draft",
-        description="x",
-        status="delivery",
-    )
-    editing.create_report(draft_site, users["staff"], title="Unpublished draft about use of force")
-    return columbus, fargo
 
 
 def _titles(client, **params):

@@ -2,6 +2,7 @@
 
 from django import template
 
+from .. import prose
 from ..models import Report
 
 register = template.Library()
@@ -26,3 +27,9 @@ def public_reports(site):
             Report.objects.filter(site=site, status=Report.Status.PUBLISHED).order_by("-published_at")
         )
     }
+
+
+@register.filter
+def plain_text(text: str) -> str:
+    """Report Markdown as rendered text, for excerpts: `{{ report.executive_summary|plain_text|truncatewords:40 }}`."""
+    return prose.plain(text)
