@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sites", "0003_site_closing_note_alter_site_status_and_more"),
+        ("sites", "0004_announcement_intent_and_assessment_type"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
