@@ -6,6 +6,7 @@ the agency, which the requester reads on the status page and in the e-mail."""
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -161,6 +162,10 @@ def accept(
         raise TransitionError("Choose the program the site will run in.")
     if ta_type not in Site.TAType.values:
         raise TransitionError("Choose the type of technical assistance.")
+    try:  # the site's own rule: an Organizational Assessment is its own type of TA
+        Site(program=program, ta_type=ta_type).clean()
+    except ValidationError as error:
+        raise TransitionError(" ".join(error.messages)) from error
     return take(LIFECYCLE, "accept", request, actor, reason=reason, message=message,
                 program=program, ta_type=ta_type, title=title, provider=provider)  # fmt: skip
 

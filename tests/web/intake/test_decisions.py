@@ -154,3 +154,15 @@ def test_decisions_through_the_page(client, users, login, new_request):
     page = client.get(f"/requests/{request.pk}/").content.decode()
     assert site.get_absolute_url() in page
     assert client.post(f"/requests/{request.pk}/decide/nonsense/", {}).status_code == 404
+
+
+def test_accepting_into_an_assessment_needs_the_assessment_type(users, new_request):
+    request = new_request(program_wanted="organizational_assessment")
+    with pytest.raises(transitions.TransitionError, match="Organizational Assessment"):
+        transitions.accept(request, users["staff"], "Fits", program="organizational_assessment",
+                           ta_type="technical_assistance")  # fmt: skip
+    request.refresh_from_db()
+    assert request.status == Request.Status.SUBMITTED and request.site is None
+    accepted = transitions.accept(request, users["staff"], "Fits", program="organizational_assessment",
+                                  ta_type="organizational_assessment")  # fmt: skip
+    assert accepted.site.ta_type == "organizational_assessment"
