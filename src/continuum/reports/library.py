@@ -9,8 +9,6 @@ import io
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -19,6 +17,8 @@ from continuum.assessment.models import ProgressReport
 from continuum.catalog.models import Program, Topic
 from continuum.portal.fields import RecordChoiceField
 from continuum.portal.spreadsheets import formula_safe
+from continuum.portal.textsearch import annotated
+from continuum.portal.textsearch import matches as text_matches
 from continuum.sites.extensions import Publication
 from continuum.sites.models import Site
 
@@ -32,25 +32,6 @@ SIZES = {
     "large": ("250 to 999 sworn officers", 250, 999),
     "very_large": ("1,000 or more sworn officers", 1000, None),
 }
-CONFIG = "english"
-
-
-def text_matches(q: str, fields: list[str]) -> Q:
-    """Rows whose `fields` match the words of `q`: PostgreSQL's full-text search (stemmed, so “trained” finds
-    “training”); elsewhere a case-insensitive substring match on any field. Needs `annotated(...)` first on
-    PostgreSQL."""
-    if connection.vendor == "postgresql":
-        return Q(document=SearchQuery(q, search_type="websearch", config=CONFIG))
-    match = Q()
-    for name in fields:
-        match |= Q(**{f"{name}__icontains": q})
-    return match
-
-
-def annotated(queryset: QuerySet, fields: list[str]) -> QuerySet:
-    if connection.vendor == "postgresql":
-        return queryset.annotate(document=SearchVector(*fields, config=CONFIG))
-    return queryset
 
 
 def _topic_named(q: str) -> QuerySet:

@@ -1,21 +1,18 @@
 """Search for signed-in users across requests, sites, agencies, documents and reports, each source scoped by the
 same `visible_to` rules as its own list, so search never shows what the lists would not.
 
-PostgreSQL ranks with its full-text search (English stemming, web-search syntax: quotes, OR, -word); SQLite,
-the development default, falls back to every word matching some field (case-insensitive). One query per
+The matching is `portal.textsearch`'s (PostgreSQL full text; SQLite: every word in some field). One query per
 source, whatever the data size."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
-from operator import and_, or_
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from continuum.agencies.models import Agency
 from continuum.delivery.models import Document
 from continuum.intake.models import Request
+from continuum.portal import textsearch
 from continuum.reports.models import Report
 from continuum.sites.models import Site
 
@@ -55,22 +52,6 @@ SOURCES = (
 )  # fmt: skip
 
 
-def _matching(queryset: QuerySet, fields: tuple[str, ...], q: str) -> QuerySet:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector(*fields, config="english")
-        query = SearchQuery(q, search_type="websearch", config="english")
-        return (
-            queryset.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(search=query)
-            .order_by("-rank", "-pk")
-        )
-    words = q.split()
-    any_field = [reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words]
-    return queryset.filter(reduce(and_, any_field)).order_by("-pk")
-
-
 @dataclass(frozen=True)
 class Group:
     label: str
@@ -84,6 +65,6 @@ def search(user, q: str) -> list[Group]:
         return []
     groups = []
     for source in SOURCES:
-        found = list(_matching(source.queryset(user), source.fields, q)[:PER_SOURCE])
+        found = list(textsearch.ranked(source.queryset(user), source.fields, q)[:PER_SOURCE])
         groups.append(Group(source.label, [(source.describe(o), o.get_absolute_url()) for o in found]))
     return groups
