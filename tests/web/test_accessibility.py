@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 PUBLIC_PAGES = [
     "/", "/accounts/login/", "/accounts/password/reset/", "/programs/", "/programs/cri-tac/",
     "/programs/critical-response/", "/programs/organizational-assessment/", "/faq/", "/contact/",
+    "/methods/", "/methods/veil-of-darkness/", "/methods/use-of-force/", "/methods/staffing/",
 ]  # fmt: skip
 
 

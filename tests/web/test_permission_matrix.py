@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 167 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 194
-entries with the object variants, 258 rows with the methods) x 10 roles = 2580 cells, against 24 kinds of
+Size: 169 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 197
+entries with the object variants, 261 rows with the methods) x 10 roles = 2610 cells, against 24 kinds of
 object in the world.
 """
 
@@ -61,6 +61,11 @@ portal:programs                      -         GET  200   200   200   200   200 
 portal:program                       -         GET  200   200   200   200   200   200   200   200   200   200
 portal:faq                           -         GET  200   200   200   200   200   200   200   200   200   200
 portal:contact                       -         GET  200   200   200   200   200   200   200   200   200   200
+
+# route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
+methods:index                        -         GET  200   200   200   200   200   200   200   200   200   200
+methods:detail                       -         GET  200   200   200   200   200   200   200   200   200   200
+methods:detail                       unknown   GET  404   404   404   404   404   404   404   404   404   404
 
 # route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
 intake:form                          -         GET  200   200   200   200   200   200   200   200   200   200
