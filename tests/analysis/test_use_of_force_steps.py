@@ -10,9 +10,11 @@ import pytest
 
 from continuum.analysis.analyses.use_of_force import (
     count_distinct,
+    count_estimates,
     group_disparities,
     injury_estimates,
     monthly_trend,
+    officer_estimates,
     prepare_force,
     rate_estimates,
     reduce_reports,
@@ -176,3 +178,29 @@ def test_weapon_share_by_and_monthly_trend():
     assert months["2021-01"] == {"reports": 4, "days": 16, "per_day": 0.25}
     assert months["2021-02"]["days"] == 28
     assert trend["periods"] == 2 and trend["rate_ratio_per_period"] is None  # too few months to fit
+
+
+def test_count_estimates_grain(tmp_path):
+    """Three dated rows in two incidents, one report id used twice: reports count rows, the grain says so."""
+    p = tmp_path / "uof.csv"
+    p.write_text(
+        "report_id,incident_id,date,force_level\nr1,i1,2021-01-02,1\nr1,i1,2021-01-03,4\nr3,i2,2021-02-01,4\n"
+    )
+    with load_table(p, table="use_of_force") as data:
+        fc = prepare_force(data.columns)
+        subjects = pd.DataFrame({"severity": [1, 4], "n": [1, 2]})
+        est, grain = count_estimates(DuckDBReducer(data.con), data.table, fc, 3, subjects, 3, 0)
+    assert est == {"reports": 3, "subjects": 3, "incidents": 2}
+    assert "3 rows, each counted as one officer's report (they hold 2 distinct report_id" in grain
+
+
+def test_officer_estimates_flags_the_officer_far_above_peers():
+    """Six officers in one assignment, five with 2 reports and one with 20: only that one is flagged."""
+    rows = [("a", "unit")] * 20 + [(o, "unit") for o in "bcdef" for _ in range(2)]
+    tab = pd.DataFrame(rows, columns=["officer", "assignment"]).assign(n=1)
+    est, caveat = officer_estimates(tab, min_peers=5, fdr=0.05)
+    flagged = est["officers_far_above_peers"]
+    assert [f["officer_id_hash"] for f in flagged] == ["a"] and flagged[0]["peer_mean"] == pytest.approx(2.0)
+    # Gini = sum |x_i - x_j| / (2 n^2 mean) = (2 x 5 x 18) / (2 x 36 x 5)
+    assert est["concentration"]["gini"] == pytest.approx(0.5) and "at least 5 officers" in caveat
+    assert officer_estimates(tab, min_peers=7, fdr=0.05)[0]["officers_far_above_peers"] == []

@@ -108,22 +108,21 @@ def staffing(
     )
     missed = missed_hours(workload, staffed, target)
     est, counts_q = _estimates(q, grid, overall, relief, shifts, staffed, total, missed, target, max_hours)
-    caveats = [
-        "Obligated workload: community-generated calls, each unit's time from "
-        f"{'dispatch' if 'dispatched' in cad.cols else 'receipt'} "
-        "to clear; self-initiated activity is counted as proactive time, not obligated.",
-        f"Workload per hour is the mean number of officers busy on calls in that hour of the week over the "
-        f"{len(grid.days)} days observed; on duty = workload / (1 - {target}).",
-        f"Each shift is staffed at the {policy} need of its hours on its busiest weekday; hours below the "
-        "target under that staffing are listed.",
-        f"Shift relief factor = 365 x {shift_hours:g} h / ({work_hours:g} - {relief['leave_hours']:g}) "
-        f"available hours ({relief['source']}).",
-        f"Data rules: duplicates, rows with no start and negative durations are dropped; missing clear times and "
-        f"durations of {max_hours:g} h or more are replaced by the call type's mean valid handling time.",
-    ]
+    params = {
+        "target": target,
+        "shift_hours": shift_hours,
+        "shift_starts": starts,
+        "policy": policy,
+        "work_hours": work_hours,
+        "leave_hours": relief["leave_hours"],
+        "on_duty": given,
+        "max_hours": max_hours,
+        "min_on_duty": min_on_duty,
+    }
     warnings = []
     if assumed:
         est["call_volume"] = volume
+        params["service_minutes"] = service_minutes
         warnings.append(_assumed_warning(service_minutes, "no row has a valid cleared time"))
     return finish(
         data,
@@ -131,40 +130,48 @@ def staffing(
         est,
         q.n_used,
         q.excluded,
-        {
-            "target": target,
-            "shift_hours": shift_hours,
-            "shift_starts": starts,
-            "policy": policy,
-            "work_hours": work_hours,
-            "leave_hours": relief["leave_hours"],
-            "on_duty": given,
-            "max_hours": max_hours,
-            "min_on_duty": min_on_duty,
-            **({"service_minutes": service_minutes} if assumed else {}),
-        },
-        caveats=caveats,
+        params,
+        caveats=_caveats(cad, len(grid.days), params, relief),
         warnings=warnings,
         charts=_charts(workload, est["workload_by_month"]),
-        tables=[
-            _workload_table(workload),
-            Table(
-                "officers per shift",
-                ["shift", "on duty needed", "on duty", "officers (x relief factor)"],
-                [[k, v["on_duty_needed"], v["on_duty"], v["officers_needed"]] for k, v in shifts.items()],
-            ),
-            Table(
-                "hours when the proactive target is missed",
-                ["weekday", "hour", "workload", "on duty", "proactive share"],
-                [
-                    [m["weekday"], m["hour"], m["workload"], m["on_duty"], m["proactive_share"]]
-                    for m in missed
-                ],
-            ),
-            Table("CAD data problems", ["problem", "rows"], [[k, v] for k, v in counts_q.items()]),
-        ],
+        tables=_tables(workload, shifts, missed, counts_q),
         counts=counts_q,
     )
+
+
+def _caveats(cad: CadColumns, n_days: int, p: dict, relief: dict) -> list[str]:
+    """Present step: what the full model's figures assume."""
+    return [
+        "Obligated workload: community-generated calls, each unit's time from "
+        f"{'dispatch' if 'dispatched' in cad.cols else 'receipt'} "
+        "to clear; self-initiated activity is counted as proactive time, not obligated.",
+        f"Workload per hour is the mean number of officers busy on calls in that hour of the week over the "
+        f"{n_days} days observed; on duty = workload / (1 - {p['target']}).",
+        f"Each shift is staffed at the {p['policy']} need of its hours on its busiest weekday; hours below the "
+        "target under that staffing are listed.",
+        f"Shift relief factor = 365 x {p['shift_hours']:g} h / ({p['work_hours']:g} - {relief['leave_hours']:g}) "
+        f"available hours ({relief['source']}).",
+        f"Data rules: duplicates, rows with no start and negative durations are dropped; missing clear times and "
+        f"durations of {p['max_hours']:g} h or more are replaced by the call type's mean valid handling time.",
+    ]
+
+
+def _tables(workload: pd.DataFrame, shifts: dict, missed: list[dict], counts_q: dict) -> list[Table]:
+    """Present step: workload, officers per shift, hours below target, data problems."""
+    return [
+        _workload_table(workload),
+        Table(
+            "officers per shift",
+            ["shift", "on duty needed", "on duty", "officers (x relief factor)"],
+            [[k, v["on_duty_needed"], v["on_duty"], v["officers_needed"]] for k, v in shifts.items()],
+        ),
+        Table(
+            "hours when the proactive target is missed",
+            ["weekday", "hour", "workload", "on duty", "proactive share"],
+            [[m["weekday"], m["hour"], m["workload"], m["on_duty"], m["proactive_share"]] for m in missed],
+        ),
+        Table("CAD data problems", ["problem", "rows"], [[k, v] for k, v in counts_q.items()]),
+    ]
 
 
 @dataclass(frozen=True)

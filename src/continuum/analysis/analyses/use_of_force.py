@@ -124,21 +124,10 @@ def use_of_force(
     subjects, subject_entries, subjects_without_id = reduce_subjects(red, data.table, fc)
     by_type = reduce_incident_types(red, data.table, fc) if "incident_type" in cols else None
     officer_tab = reduce_officers(red, data.table, fc) if "officer_id_hash" in cols else None
-    n_incidents = count_distinct(red, data.table, fc, "incident_id", "incident id missing")
-    n_report_ids = count_distinct(red, data.table, fc, "report_id", "report id missing")
-    distinct_subjects = int(subjects["n"].sum())
-    est: dict = {"reports": n_reports, "subjects": distinct_subjects, "incidents": n_incidents}
-    if "subject_id" in cols:
-        est["subject_entries"] = subject_entries
-    row_grain = _grain(n_reports, n_report_ids, distinct_subjects, subject_entries, n_incidents, cols)
-    if subjects_without_id:
-        row_grain += f" {subjects_without_id:,} subject entries with no subject id are each counted once."
-    caveats = [
-        "A report is one officer's use of force; an incident with several officers has several reports. Subject "
-        "entries are read in position across the subject lists; a list shorter than the others leaves that "
-        "subject's field missing.",
-        LEVEL_CAVEAT if fc.by_level else TYPE_CAVEAT,
-    ]
+    est, row_grain = count_estimates(
+        red, data.table, fc, n_reports, subjects, subject_entries, subjects_without_id
+    )
+    caveats = [REPORT_CAVEAT, LEVEL_CAVEAT if fc.by_level else TYPE_CAVEAT]
     est["rates"], rate_caveat = rate_estimates(n_reports, arrests, calls, officers, officer_tab, alpha)
     caveats += rate_caveat
     est["severity"] = severity_estimates(t, n_reports, fc, alpha)
@@ -158,32 +147,15 @@ def use_of_force(
         est["by_resistance"] = {RESISTANCE_LABELS.get(int(k), "not recorded"): v for k, v in by_res.items()}
     first, last = red.extent(data.table, "date")
     est["by_month"], est["trend"] = monthly_trend(t, first, last, alpha)
-    caveats.append(
-        "Trend: Poisson regression of monthly reports on month, days observed as exposure; partial "
-        "first/last months weigh by their days."
-    )
+    caveats.append(TREND_CAVEAT)
     if officer_tab is not None and len(officer_tab):
-        per = officer_tab.groupby("officer")["n"].sum()
-        est["concentration"] = concentration(per.to_numpy())
-        est["officers_far_above_peers"] = _peer_outliers(officer_tab, min_peers, fdr)
-        caveats.append(
-            f"Officers far above peers: within an assignment with at least {min_peers} officers in the data, an "
-            "officer's count against a Poisson with the mean of the other officers there (one-sided), "
-            f"Benjamini-Hochberg at {fdr}. Officers with no reports are not in the data, so peer means are high "
-            "and the test is conservative; exposure (shifts, arrests) is not adjusted for."
-        )
+        officer_est, peer_caveat = officer_estimates(officer_tab, min_peers, fdr)
+        est.update(officer_est)
+        caveats.append(peer_caveat)
     warnings = [level_warning(fc, levels_descending)] if fc.by_level else []
     months = est["by_month"]
-    params = {
-        "arrests": arrests,
-        "calls": calls,
-        "officers": officers,
-        "reference": reference,
-        "min_peers": min_peers,
-        "fdr": fdr,
-        "alpha": alpha,
-        "benchmark": benchmark or None,
-    }
+    params = {"arrests": arrests, "calls": calls, "officers": officers, "reference": reference}
+    params |= {"min_peers": min_peers, "fdr": fdr, "alpha": alpha, "benchmark": benchmark or None}
     if fc.by_level:
         params["levels_descending"] = levels_descending
     return finish(
@@ -202,15 +174,40 @@ def use_of_force(
     )
 
 
+REPORT_CAVEAT = (
+    "A report is one officer's use of force; an incident with several officers has several reports. Subject "
+    "entries are read in position across the subject lists; a list shorter than the others leaves that "
+    "subject's field missing."
+)
 TYPE_CAVEAT = (
     "Severity level is that of the most severe force type on the report: 1 physical control/takedown, "
     "2 strikes, 3 less-lethal weapons (impact, chemical, CED, canine), 4 firearm; reports listing only "
     "'other' force are unclassified."
 )
+TREND_CAVEAT = (
+    "Trend: Poisson regression of monthly reports on month, days observed as exposure; partial "
+    "first/last months weigh by their days."
+)
 LEVEL_CAVEAT = (
     "Severity level is the agency's own force level on the report (1-4, 4 the most severe); levels outside "
     "1-4 or missing are unclassified. 'weapon_or_firearm_share' is then the share at level 3 or 4."
 )
+
+
+def officer_estimates(officer_tab: pd.DataFrame, min_peers: int, fdr: float) -> tuple[dict, str]:
+    """Concentration of reports across officers (Gini, Lorenz) and officers far above their peers."""
+    per = officer_tab.groupby("officer")["n"].sum()
+    est = {
+        "concentration": concentration(per.to_numpy()),
+        "officers_far_above_peers": _peer_outliers(officer_tab, min_peers, fdr),
+    }
+    caveat = (
+        f"Officers far above peers: within an assignment with at least {min_peers} officers in the data, an "
+        "officer's count against a Poisson with the mean of the other officers there (one-sided), "
+        f"Benjamini-Hochberg at {fdr}. Officers with no reports are not in the data, so peer means are high "
+        "and the test is conservative; exposure (shifts, arrests) is not adjusted for."
+    )
+    return est, caveat
 
 
 def level_warning(fc: ForceColumns, descending: bool) -> str:
@@ -321,6 +318,28 @@ def count_distinct(red: Reducer, table: str, fc: ForceColumns, column: str, miss
             ),
         ).table
     )
+
+
+def count_estimates(
+    red: Reducer,
+    table: str,
+    fc: ForceColumns,
+    n_reports: int,
+    subjects: pd.DataFrame,
+    subject_entries: int,
+    subjects_without_id: int,
+) -> tuple[dict, str]:
+    """Reports, subjects and incidents, each at its own grain, and the row grain in words."""
+    n_incidents = count_distinct(red, table, fc, "incident_id", "incident id missing")
+    n_report_ids = count_distinct(red, table, fc, "report_id", "report id missing")
+    distinct_subjects = int(subjects["n"].sum())
+    est: dict = {"reports": n_reports, "subjects": distinct_subjects, "incidents": n_incidents}
+    if "subject_id" in fc.cols:
+        est["subject_entries"] = subject_entries
+    row_grain = _grain(n_reports, n_report_ids, distinct_subjects, subject_entries, n_incidents, fc.cols)
+    if subjects_without_id:
+        row_grain += f" {subjects_without_id:,} subject entries with no subject id are each counted once."
+    return est, row_grain
 
 
 def rate_estimates(
@@ -580,19 +599,9 @@ def _tables(est: dict, disp: dict, inj: dict, n_reports: int) -> list[Table]:
                 ],
             )
         )
-    inj_rows = []
-    if "officer_injury_rate" in inj:
-        v = inj["officer_injury_rate"]
-        inj_rows.append(["officers injured (per report)", v["injured"], v["reports"], v["rate"], *v["ci95"]])
-    if "subject_injury_rate" in inj:
-        v = inj["subject_injury_rate"]
-        inj_rows.append(
-            ["subjects injured (per subject)", v["injured"], v["subjects"], v["rate"], *v["ci95"]]
-        )
-        v = inj["reports_with_subject_injury"]
-        inj_rows.append(["reports with a subject injured", v["reports"], n_reports, v["share"], *v["ci95"]])
-    if inj_rows:
-        tables.append(Table("injuries", ["measure", "count", "of", "rate", "low", "high"], inj_rows))
+    injuries = _injury_table(inj, n_reports)
+    if injuries is not None:
+        tables.append(injuries)
     return tables
 
 
@@ -637,6 +646,19 @@ def per_subject(subjects: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         one["arrest_known"] = (by["arrest_known"].sum() > 0).astype("float64")
     table = pd.concat([one.reset_index(drop=True), loose.drop(columns="subject")], ignore_index=True)
     return table, int(loose["n"].sum())
+
+
+def _injury_table(inj: dict, n_reports: int) -> Table | None:
+    rows = []
+    if "officer_injury_rate" in inj:
+        v = inj["officer_injury_rate"]
+        rows.append(["officers injured (per report)", v["injured"], v["reports"], v["rate"], *v["ci95"]])
+    if "subject_injury_rate" in inj:
+        v = inj["subject_injury_rate"]
+        rows.append(["subjects injured (per subject)", v["injured"], v["subjects"], v["rate"], *v["ci95"]])
+        v = inj["reports_with_subject_injury"]
+        rows.append(["reports with a subject injured", v["reports"], n_reports, v["share"], *v["ci95"]])
+    return Table("injuries", ["measure", "count", "of", "rate", "low", "high"], rows) if rows else None
 
 
 def _peer_outliers(tab: pd.DataFrame, min_peers: int, fdr: float) -> list[dict]:
