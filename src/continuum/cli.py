@@ -65,7 +65,7 @@ def analyze(
         str,
         typer.Argument(
             help="rates | veil-of-darkness | outcome-test | threshold-test | officer-benchmark | use-of-force"
-            " | arrests | ois | crashes | staffing | personnel"
+            " | arrests | ois | crashes | staffing | personnel (how each works: continuum methods ANALYSIS)"
         ),
     ],
     file: Annotated[
@@ -95,7 +95,11 @@ def analyze(
         Path | None, typer.Option(help="with spark and --mapping: where the mapped table is staged for Spark")
     ] = None,
 ) -> None:
-    """Run one analysis and write DIR/result.json and DIR/report.html."""
+    """Run one analysis and write DIR/result.json and DIR/report.html.
+
+    How each analysis works (model, defaults, caveats and warnings): `continuum methods ANALYSIS`, the page
+    docs/methods/<module>.md in the repository, or /methods/ANALYSIS/ on the platform.
+    """
     from continuum.analysis.analyses import ANALYSES, TABLE_OF
     from continuum.analysis.load import load_table
     from continuum.analysis.render import report_page
@@ -154,6 +158,39 @@ def analyze(
             out.print(result.caveats[0], highlight=False, soft_wrap=True)
         else:
             out.print(f"is_dark coef {d['coef']:.4f} (se {d['se']:.4f}), odds ratio {d['odds_ratio']:.3f}")
+
+
+def methods_dir() -> Path:
+    """docs/methods of the checkout this package runs from, or CONTINUUM_METHODS_DIR."""
+    import os
+
+    import continuum
+
+    default = Path(continuum.__file__).resolve().parents[2] / "docs" / "methods"
+    return Path(os.environ.get("CONTINUUM_METHODS_DIR") or default)
+
+
+@app.command()
+def methods(
+    analysis: Annotated[str | None, typer.Argument(help="an analysis; without one, list the pages")] = None,
+) -> None:
+    """How an analysis works: its methods page (model, defaults, literature, what each warning means)."""
+    from rich.markdown import Markdown
+
+    from continuum.analysis.analyses import ANALYSES
+
+    where = methods_dir()
+    if analysis is None:
+        for name, fn in ANALYSES.items():
+            page = where / f"{fn.__module__.rsplit('.', 1)[-1]}.md"
+            out.print(f"{name}: {page if page.is_file() else 'no methods page yet'}", highlight=False)
+        return
+    if analysis not in ANALYSES:
+        _fail(InputError(f"unknown analysis {analysis!r}; choose from {sorted(ANALYSES)}"))
+    page = where / f"{ANALYSES[analysis].__module__.rsplit('.', 1)[-1]}.md"
+    if not page.is_file():
+        _fail(InputError(f"no methods page for {analysis}", file=str(page)))
+    out.print(Markdown(page.read_text(encoding="utf-8")))
 
 
 @data_app.command("profile")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("workspace/sites/<id:site_pk>/implementation/", include("continuum.assessment.urls")),
     path("workspace/sites/<id:site_pk>/", include("continuum.delivery.urls")),
     path("reports/", include("continuum.reports.public_urls")),
+    path("methods/", include("continuum.datasets.methods_urls")),
     path("workspace/sites/<id:site_pk>/reports/", include("continuum.reports.urls")),
     path("workspace/sites/<id:site_pk>/data/", include("continuum.datasets.urls")),
     path("", include("continuum.critac.urls")),

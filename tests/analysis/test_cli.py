@@ -197,3 +197,24 @@ def test_rates_with_benchmark_population(ri_path, tmp_path):
     assert black["stop_rate"]["per_1000"] == 1000 * black["stops"] / 60000
     assert out["params"]["benchmark"] == {"white": 800000.0, "black": 60000.0}
     assert "stops per 1,000" in (tmp_path / "o" / "report.html").read_text()
+
+
+def test_analyze_help_points_to_the_methods_pages():
+    result = run("analyze", "--help")
+    assert result.exit_code == 0
+    assert "continuum methods ANALYSIS" in result.output and "docs/methods" in result.output
+
+
+def test_methods_prints_an_analysis_page_and_lists_them_all():
+    from continuum.analysis.analyses import ANALYSES
+
+    page = run("methods", "staffing")
+    assert page.exit_code == 0, page.output
+    assert "Wilson & Weiss" in page.output and "Service times assumed" in page.output
+    listing = run("methods")
+    assert listing.exit_code == 0
+    lines = listing.output.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == list(ANALYSES)
+    assert any(line.startswith("veil-of-darkness:") and line.endswith("veil.md") for line in lines)
+    unknown = run("methods", "nope")
+    assert unknown.exit_code == 2 and "unknown analysis" in unknown.output

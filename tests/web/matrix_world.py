@@ -267,6 +267,7 @@ def url_kwargs(w: World, route: str, variant: str = "") -> dict:
     }
     table = {
         "portal:program": {"slug": "critical-response"},
+        "methods:detail": {"analysis": "no-such-analysis" if variant == "unknown" else "veil-of-darkness"},
         "intake:submitted": {"tracking_number": tracking},
         "intake:status": {"tracking_number": tracking},
         "intake:status_withdraw": {"tracking_number": tracking},

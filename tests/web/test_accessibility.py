@@ -11,6 +11,7 @@ PUBLIC_PAGES = [
     "/", "/accounts/login/", "/accounts/password/reset/", "/programs/", "/programs/cri-tac/",
     "/programs/critical-response/", "/programs/organizational-assessment/", "/faq/", "/contact/",
     "/sites/", "/sites/closed/", "/reports/", "/reports/recommendations/",
+    "/methods/", "/methods/veil-of-darkness/", "/methods/use-of-force/", "/methods/staffing/",
 ]  # fmt: skip
 
 

@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 176 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 204
-entries with the object variants, 272 rows with the methods) x 10 roles = 2720 cells, against 24 kinds of
+Size: 178 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 207
+entries with the object variants, 275 rows with the methods) x 10 roles = 2750 cells, against 24 kinds of
 object in the world.
 """
 
@@ -62,6 +62,11 @@ portal:program                       -         GET  200   200   200   200   200 
 portal:faq                           -         GET  200   200   200   200   200   200   200   200   200   200
 portal:contact                       -         GET  200   200   200   200   200   200   200   200   200   200
 portal:feed                          -         GET  200   200   200   200   200   200   200   200   200   200
+
+# route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
+methods:index                        -         GET  200   200   200   200   200   200   200   200   200   200
+methods:detail                       -         GET  200   200   200   200   200   200   200   200   200   200
+methods:detail                       unknown   GET  404   404   404   404   404   404   404   404   404   404
 
 # route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
 intake:form                          -         GET  200   200   200   200   200   200   200   200   200   200

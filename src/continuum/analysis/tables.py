@@ -94,6 +94,11 @@ USE_OF_FORCE_COLUMNS: tuple[Column, ...] = (
     _c("subject_injury_type", "text", multi=True),
     _c("subject_medical_treatment", "text", multi=True),
     _c("force_type", "category", FORCE_TYPES, multi=True),
+    _c(
+        "force_level",
+        "float",
+        doc="the agency's own force level (1-4) when it publishes levels, not types: severity without force_type",
+    ),
     _c("resistance", "category", RESISTANCE, multi=True),
     _c("subject_actions", "text", multi=True),
     _c("video", "bool"),

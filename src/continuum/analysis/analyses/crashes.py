@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..load import StopData
-from ..reduce import Reducer, Reduction
+from ..reduce import Reduced, Reducer, Reduction
 from ..results import Chart, Result
 from ..stats import poisson_exact, wilson
 from .common import as_float, finish, reducer_for, require
@@ -48,9 +48,76 @@ def crashes(
     alpha: float = 0.05,
     reducer: Reducer | None = None,
 ) -> Result:
+    """Reduce (crashes by month, unit, assignment, time of day), fit (flag shares, injuries, rates against
+    exposure, shares by group, trend), present."""
     require(data, "crashes", "date")
-    cols = data.columns
     miles, vehicles = as_float(miles), as_float(vehicles)
+    red = reduce_crashes(reducer_for(data, reducer), data.table, data.columns)
+    t = red.table
+    n = red.n_used
+    est: dict = {"crashes": n, **flag_shares(t, n, alpha)}
+    charts, tables = [], []
+    flag_pts = [(f, e["share"], *e["ci95"]) for f in FLAGS if f in est and (e := est[f])["recorded"]]
+    if flag_pts:
+        charts.append(
+            Chart(
+                "share of crashes: pursuit, emergency response, officer injured, preventable",
+                "share of crashes",
+                flag_pts,
+            )
+        )
+    est["rates"] = fleet_rates(n, miles, vehicles, alpha)
+    for g in ("unit", "assignment", "time_of_day"):
+        if g in t:
+            sh = shares(t, g, alpha, "preventable" if "preventable" in t else None)
+            est[f"by_{g}"] = sh
+            charts.append(share_chart(f"share of crashes by {g.replace('_', ' ')}", sh))
+            tables.append(share_table(f"crashes by {g.replace('_', ' ')}", g, sh))
+    caveats = [
+        "Shares of pursuit, emergency response, injury and preventability use crashes where each was recorded."
+    ]
+    if exposure is not None:
+        ex = read_exposure(exposure)
+        by = str(ex["by"].iloc[0])
+        if by in t:
+            est[f"rates_by_{by}"] = out = rates_by_group(t, ex, by, alpha)
+            pts = [
+                (g, e["per_100k_miles"]["rate"], *e["per_100k_miles"]["ci95"])
+                for g, e in out.items()
+                if "per_100k_miles" in e
+            ]
+            if pts:
+                charts.insert(
+                    0, Chart(f"crashes per 100,000 miles by {by}", "crashes per 100,000 miles", pts)
+                )
+        else:
+            caveats.append(f"Exposure is by {by}, which the crash data does not have: no rates by {by}.")
+    m = monthly(data, t, alpha, reducer=reducer)
+    est.update(m)
+    charts.append(month_chart("crashes per 30 days, by month", m))
+    params = {
+        "miles": miles,
+        "vehicles": vehicles,
+        "exposure": str(exposure) if exposure else None,
+        "alpha": alpha,
+    }
+    return finish(
+        data,
+        "crashes",
+        est,
+        n,
+        red.excluded,
+        params,
+        caveats=caveats,
+        charts=charts,
+        tables=tables,
+        counts={"crashes_by_month": {k: v["count"] for k, v in m["by_month"].items()}},
+    )
+
+
+def reduce_crashes(red: Reducer, table: str, cols: frozenset[str]) -> Reduced:
+    """Reduce step: crashes by month, unit, assignment and six-hour time of day, with each flag's yes and
+    recorded counts and injuries."""
     keys = {"month": "strftime(date, '%Y-%m')"}
     for g in ("unit", "assignment"):
         if g in cols:
@@ -68,14 +135,14 @@ def crashes(
     if "injuries" in cols:
         sums["injuries"] = "coalesce(injuries, 0)"
         sums["injury_crash"] = "CAST(coalesce(injuries, 0) > 0 AS INTEGER)"
-    red = reducer_for(data, reducer).reduce(
-        data.table,
-        Reduction(keys=keys, sums=sums, exclusions=[("date missing or unparsable", "date IS NULL")]),
+    return red.reduce(
+        table, Reduction(keys=keys, sums=sums, exclusions=[("date missing or unparsable", "date IS NULL")])
     )
-    t = red.table
-    n = red.n_used
-    est: dict = {"crashes": n}
-    charts, tables = [], []
+
+
+def flag_shares(t: pd.DataFrame, n: int, alpha: float) -> dict:
+    """Each flag's share among crashes where it was recorded; people injured and crashes with an injury."""
+    est: dict = {}
     for f in FLAGS:
         if f in t:
             k, m = float(t[f].sum()), float(t[f"{f}_known"].sum())
@@ -89,78 +156,31 @@ def crashes(
         est["people_injured"] = float(t["injuries"].sum())
         k = float(t["injury_crash"].sum())
         est["crashes_with_injury"] = {"count": int(k), "share": k / n, "ci95": list(wilson(k, n, alpha))}
-    flag_pts = [(f, e["share"], *e["ci95"]) for f in FLAGS if f in est and (e := est[f])["recorded"]]
-    if flag_pts:
-        charts.append(
-            Chart(
-                "share of crashes: pursuit, emergency response, officer injured, preventable",
-                "share of crashes",
-                flag_pts,
-            )
-        )
+    return est
+
+
+def fleet_rates(n: int, miles: float | None, vehicles: float | None, alpha: float) -> dict:
+    """Crashes per 100,000 miles and per vehicle over the fleet, exact Poisson intervals."""
     lo, hi = poisson_exact(n, alpha)
     rates = {}
     if miles:
         rates["per_100k_miles"] = {"rate": 1e5 * n / miles, "ci95": [1e5 * lo / miles, 1e5 * hi / miles]}
     if vehicles:
         rates["per_vehicle"] = {"rate": n / vehicles, "ci95": [lo / vehicles, hi / vehicles]}
-    est["rates"] = rates
-    for g in ("unit", "assignment", "time_of_day"):
-        if g in t:
-            sh = shares(t, g, alpha, "preventable" if "preventable" in t else None)
-            est[f"by_{g}"] = sh
-            charts.append(share_chart(f"share of crashes by {g.replace('_', ' ')}", sh))
-            tables.append(share_table(f"crashes by {g.replace('_', ' ')}", g, sh))
-    caveats = [
-        "Shares of pursuit, emergency response, injury and preventability use crashes where each was recorded."
-    ]
-    if exposure is not None:
-        ex = read_exposure(exposure)
-        by = str(ex["by"].iloc[0])
-        if by in t:
-            cnt = t.groupby(by)["n"].sum()
-            out = {}
-            for r in ex.itertuples():
-                k = float(cnt.get(r.group, 0))
-                a, b = poisson_exact(k, alpha)
-                e: dict = {"crashes": int(k)}
-                if "miles" in ex and r.miles:
-                    e["per_100k_miles"] = {
-                        "rate": 1e5 * k / r.miles,
-                        "ci95": [1e5 * a / r.miles, 1e5 * b / r.miles],
-                    }
-                if "vehicles" in ex and r.vehicles:
-                    e["per_vehicle"] = {"rate": k / r.vehicles, "ci95": [a / r.vehicles, b / r.vehicles]}
-                out[str(r.group)] = e
-            est[f"rates_by_{by}"] = out
-            pts = [
-                (g, e["per_100k_miles"]["rate"], *e["per_100k_miles"]["ci95"])
-                for g, e in out.items()
-                if "per_100k_miles" in e
-            ]
-            if pts:
-                charts.insert(
-                    0, Chart(f"crashes per 100,000 miles by {by}", "crashes per 100,000 miles", pts)
-                )
-        else:
-            caveats.append(f"Exposure is by {by}, which the crash data does not have: no rates by {by}.")
-    m = monthly(data, t, alpha, reducer=reducer)
-    est.update(m)
-    charts.append(month_chart("crashes per 30 days, by month", m))
-    return finish(
-        data,
-        "crashes",
-        est,
-        n,
-        red.excluded,
-        {
-            "miles": miles,
-            "vehicles": vehicles,
-            "exposure": str(exposure) if exposure else None,
-            "alpha": alpha,
-        },
-        caveats=caveats,
-        charts=charts,
-        tables=tables,
-        counts={"crashes_by_month": {k: v["count"] for k, v in m["by_month"].items()}},
-    )
+    return rates
+
+
+def rates_by_group(t: pd.DataFrame, ex: pd.DataFrame, by: str, alpha: float) -> dict:
+    """Per unit or assignment of the exposure file: crashes per 100,000 miles and per vehicle."""
+    cnt = t.groupby(by)["n"].sum()
+    out = {}
+    for r in ex.itertuples():
+        k = float(cnt.get(r.group, 0))
+        a, b = poisson_exact(k, alpha)
+        e: dict = {"crashes": int(k)}
+        if "miles" in ex and r.miles:
+            e["per_100k_miles"] = {"rate": 1e5 * k / r.miles, "ci95": [1e5 * a / r.miles, 1e5 * b / r.miles]}
+        if "vehicles" in ex and r.vehicles:
+            e["per_vehicle"] = {"rate": k / r.vehicles, "ci95": [a / r.vehicles, b / r.vehicles]}
+        out[str(r.group)] = e
+    return out

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..load import StopData
-from ..reduce import Reducer, Reduction
+from ..reduce import Reduced, Reducer, Reduction
 from ..results import Chart, Result, Table
 from ..sql import ident
 from ..stats import poisson_exact, ratio_ci, wilson
@@ -53,19 +53,11 @@ def rates(
     alpha: float = 0.05,
     reducer: Reducer | None = None,
 ) -> Result:
+    """Reduce (stops and recorded outcomes by group), fit (outcome rates, stop rates against the benchmark),
+    present (charts and tables)."""
     require(data, "rates", group)
     flags = {k: c for k, c in OUTCOME_FLAGS.items() if c in data.columns}
-    sums: dict[str, str] = {}
-    for name, col in flags.items():
-        sums[f"{name}_k"] = f"CAST({ident(col)} AS INTEGER)"
-        sums[f"{name}_n"] = f"CAST({ident(col)} IS NOT NULL AS INTEGER)"
-    spec = Reduction(
-        keys={"group": ident(group)},
-        sums=sums,
-        exclusions=[(f"{group} missing or unmapped", f"{ident(group)} IS NULL")],
-        columns=(group, *flags.values()),
-    )
-    red = reducer_for(data, reducer).reduce(data.table, spec)
+    red = reduce_outcomes(reducer_for(data, reducer), data.table, group, flags)
     if isinstance(benchmark, str | Path):
         benchmark = read_benchmark(benchmark, group)
     caveats = [
@@ -76,8 +68,44 @@ def rates(
         "log-normal (Katz) for ratios.",
     ]
     caveats += [f"{c} is not in the data: no {k}." for k, c in OUTCOME_FLAGS.items() if k not in flags]
-    estimates: dict[str, dict] = {}
     t = red.table.set_index("group")
+    estimates = outcome_rates(t, flags, reference, alpha)
+    if benchmark:
+        caveats += stop_rates(estimates, benchmark, reference, alpha)
+    charts, tables = _present(estimates, flags, group, bool(benchmark))
+    return finish(
+        data,
+        "rates",
+        estimates,
+        red.n_used,
+        red.excluded,
+        {"group": group, "reference": reference, "alpha": alpha, "benchmark": benchmark or None},
+        caveats=caveats,
+        charts=charts,
+        tables=tables,
+        counts={"stops_by_group": {str(g): int(r["n"]) for g, r in t.iterrows()}},
+    )
+
+
+def reduce_outcomes(red: Reducer, table: str, group: str, flags: dict[str, str]) -> Reduced:
+    """Reduce step: stops by group, and for each outcome flag in the data how many were yes and recorded."""
+    sums: dict[str, str] = {}
+    for name, col in flags.items():
+        sums[f"{name}_k"] = f"CAST({ident(col)} AS INTEGER)"
+        sums[f"{name}_n"] = f"CAST({ident(col)} IS NOT NULL AS INTEGER)"
+    spec = Reduction(
+        keys={"group": ident(group)},
+        sums=sums,
+        exclusions=[(f"{group} missing or unmapped", f"{ident(group)} IS NULL")],
+        columns=(group, *flags.values()),
+    )
+    return red.reduce(table, spec)
+
+
+def outcome_rates(t: pd.DataFrame, flags: dict[str, str], reference: str, alpha: float) -> dict[str, dict]:
+    """Per group (the index of ``t``): each outcome's rate among stops where it was recorded, Wilson interval,
+    and ratio to the reference group (Katz interval)."""
+    estimates: dict[str, dict] = {}
     ref_row = t.loc[reference] if reference in t.index else None
     for g, row in t.iterrows():
         e: dict = {"stops": int(row["n"])}
@@ -98,34 +126,48 @@ def rates(
                 est["ratio_to_reference"] = {"ratio": rr, "ci95": [rlo, rhi]}
             e[name] = est
         estimates[str(g)] = e
-    if benchmark:
-        for g, e in estimates.items():
-            pop = benchmark.get(g)
-            if not pop:
-                continue
-            lo, hi = poisson_exact(e["stops"], alpha)
-            e["stop_rate"] = {
-                "per_1000": 1000 * e["stops"] / pop,
-                "ci95": [1000 * lo / pop, 1000 * hi / pop],
-                "population": pop,
-            }
-            if g != reference and reference in estimates and benchmark.get(reference):
-                rr, rlo, rhi = ratio_ci(
-                    e["stops"],
-                    pop,
-                    estimates[reference]["stops"],
-                    benchmark[reference],
-                    binomial=False,
-                    alpha=alpha,
-                )
-                e["stop_rate"]["ratio_to_reference"] = {"ratio": rr, "ci95": [rlo, rhi]}
-        missing = sorted(set(estimates) - set(benchmark))
-        if missing:
-            caveats.append(f"No benchmark population for {missing}: no stop rate for them.")
-        caveats.append(
-            "Stop rates against residential population assume the population at risk of being "
-            "stopped is the residents; drivers and visitors differ (the benchmark problem)."
-        )
+    return estimates
+
+
+def stop_rates(
+    estimates: dict[str, dict], benchmark: dict[str, float], reference: str, alpha: float
+) -> list[str]:
+    """Adds stops per 1,000 of the benchmark population to each group that has one (exact Poisson interval,
+    ratio to the reference group); returns the caveats that go with it."""
+    for g, e in estimates.items():
+        pop = benchmark.get(g)
+        if not pop:
+            continue
+        lo, hi = poisson_exact(e["stops"], alpha)
+        e["stop_rate"] = {
+            "per_1000": 1000 * e["stops"] / pop,
+            "ci95": [1000 * lo / pop, 1000 * hi / pop],
+            "population": pop,
+        }
+        if g != reference and reference in estimates and benchmark.get(reference):
+            rr, rlo, rhi = ratio_ci(
+                e["stops"],
+                pop,
+                estimates[reference]["stops"],
+                benchmark[reference],
+                binomial=False,
+                alpha=alpha,
+            )
+            e["stop_rate"]["ratio_to_reference"] = {"ratio": rr, "ci95": [rlo, rhi]}
+    caveats = []
+    missing = sorted(set(estimates) - set(benchmark))
+    if missing:
+        caveats.append(f"No benchmark population for {missing}: no stop rate for them.")
+    caveats.append(
+        "Stop rates against residential population assume the population at risk of being "
+        "stopped is the residents; drivers and visitors differ (the benchmark problem)."
+    )
+    return caveats
+
+
+def _present(
+    estimates: dict[str, dict], flags: dict[str, str], group: str, benchmark: bool
+) -> tuple[list[Chart], list[Table]]:
     charts, tables = [], []
     for name in flags:
         pts = [(g, e[name]["rate"], *e[name]["ci95"]) for g, e in estimates.items() if e[name]["n"]]
@@ -147,15 +189,4 @@ def rates(
             if "stop_rate" in e
         ]
         charts.insert(0, Chart(f"stops per 1,000 population by {group}", "stops per 1,000", pts))
-    return finish(
-        data,
-        "rates",
-        estimates,
-        red.n_used,
-        red.excluded,
-        {"group": group, "reference": reference, "alpha": alpha, "benchmark": benchmark or None},
-        caveats=caveats,
-        charts=charts,
-        tables=tables,
-        counts={"stops_by_group": {str(g): int(r["n"]) for g, r in t.iterrows()}},
-    )
+    return charts, tables

@@ -21,3 +21,13 @@ def site_data(site, user) -> dict:
         "latest": list(latest.values()),
         "can_run": user.has_perm("datasets.run_analysis", site),
     }
+
+
+@register.simple_tag
+def methods_url(analysis: str) -> str:
+    """The methods page of an analysis, or "" when it has none (the link is then left out, not broken)."""
+    from django.urls import reverse
+
+    from continuum.datasets.methods import page_for
+
+    return reverse("methods:detail", args=[analysis]) if page_for(analysis) else ""
