@@ -42,10 +42,37 @@ def officer_benchmark(
     alternative: str = "greater",
     reducer: Reducer | None = None,
 ) -> Result:
+    """Prepare the matching cells, reduce to officer x cell counts, benchmark, flag, present."""
     minorities = as_list(minority)
-    keys_wanted = [k for k in as_list(match) if k in MATCH_SQL]
     require(data, "officer-benchmark", "officer_id_hash", "subject_race")
-    keys_used = [k for k in keys_wanted if all(c in data.columns for c in MATCH_SQL[k][1])]
+    keys_wanted = [k for k in as_list(match) if k in MATCH_SQL]
+    keys_used = matching_keys(data, keys_wanted)
+    red = reducer_for(data, reducer).reduce(data.table, reduction(keys_used, minorities))
+    table, excluded = benchmark_table(red.table, keys_used, min_stops, alternative)
+    officers = officer_rows(flag(table, fdr))
+    flagged = [o for o in officers if o["flagged"]]
+    estimates = {
+        "n_officers": len(officers),
+        "n_flagged": len(flagged),
+        "flagged": flagged,
+        "officers": officers,
+    }
+    params = {"minority": minorities, "match": keys_used, "min_stops": min_stops, "fdr": fdr,
+              "alternative": alternative}  # fmt: skip
+    return finish(
+        data, "officer-benchmark", estimates, sum(o["stops"] for o in officers), {**red.excluded, **excluded},
+        params, caveats=caveats(minorities, keys_wanted, keys_used, fdr, alternative),
+        charts=[difference_chart(officers)], tables=[flagged_table(flagged)],
+    )  # fmt: skip
+
+
+def matching_keys(data: StopData, wanted: list[str]) -> list[str]:
+    """The matching cells the data can form: those whose columns it has."""
+    return [k for k in wanted if all(c in data.columns for c in MATCH_SQL[k][1])]
+
+
+def reduction(keys_used: list[str], minorities: list[str]) -> Reduction:
+    """Stops and minority stops per officer and matching cell; a stop missing any key is excluded, by key."""
     exclusions = [
         ("officer_id_hash missing", "officer_id_hash IS NULL"),
         ("subject_race missing", "subject_race IS NULL"),
@@ -55,19 +82,19 @@ def officer_benchmark(
         expr = MATCH_SQL[k][0]
         exclusions.append((f"{k} missing", f"({expr}) IS NULL"))
         keys[k] = expr
-    spec = Reduction(
-        keys=keys,
-        sums={"minority": f"CAST(subject_race IN {in_list(minorities)} AS INTEGER)"},
-        exclusions=exclusions,
-    )
-    red = reducer_for(data, reducer).reduce(data.table, spec)
-    table, excluded = benchmark_table(red.table, keys_used, min_stops, alternative)
+    minority = f"CAST(subject_race IN {in_list(minorities)} AS INTEGER)"
+    return Reduction(keys=keys, sums={"minority": minority}, exclusions=exclusions)
+
+
+def flag(table: pd.DataFrame, fdr: float) -> pd.DataFrame:
+    """Benjamini-Hochberg q-values, and the officers whose q is within the false-discovery rate."""
     q = benjamini_hochberg(table["p_value"].to_numpy()) if len(table) else np.array([])
-    table["q_value"] = q
-    table["flagged"] = table["q_value"] <= fdr
-    n_used = int(table["n"].sum()) if len(table) else 0
-    all_excluded = {**red.excluded, **excluded}
-    officers = [
+    return table.assign(q_value=q, flagged=q <= fdr)
+
+
+def officer_rows(table: pd.DataFrame) -> list[dict]:
+    """One record per benchmarked officer, the largest z first."""
+    return [
         {
             "officer_id_hash": r.officer,
             "stops": int(r.n),
@@ -82,27 +109,27 @@ def officer_benchmark(
         }
         for r in table.sort_values("z", ascending=False).itertuples()
     ]
-    flagged = [o for o in officers if o["flagged"]]
-    estimates = {
-        "n_officers": len(officers),
-        "n_flagged": len(flagged),
-        "flagged": flagged,
-        "officers": officers,
-    }
-    caveats = [
-        f"Minority = {minorities}; matching cells: {keys_used or ['none']} "
-        f"({', '.join(k for k in keys_wanted if k not in keys_used) or 'all requested'} "
-        "unavailable in the data)"
+
+
+def caveats(minorities, keys_wanted, keys_used, fdr: float, alternative: str) -> list[str]:
+    missing = ", ".join(k for k in keys_wanted if k not in keys_used) or "all requested"
+    cells = (
+        f"Minority = {minorities}; matching cells: {keys_used or ['none']} ({missing} unavailable in the data)"
         if set(keys_used) != set(keys_wanted)
-        else f"Minority = {minorities}; matching cells: {keys_used}.",
+        else f"Minority = {minorities}; matching cells: {keys_used}."
+    )
+    return [
+        cells,
         "A cell-exact (saturated) propensity model: an officer's stops in cells no other officer "
-        "worked cannot be "
-        "benchmarked and are excluded.",
+        "worked cannot be benchmarked and are excluded.",
         f"Benjamini-Hochberg FDR at {fdr}; alternative: {alternative}. Stand-out officers warrant review, "
         "not conclusions: assignments within a cell can still differ.",
     ]
-    top = officers[:15]
-    chart = Chart(
+
+
+def difference_chart(officers: list[dict], top: int = 15) -> Chart:
+    """Each of the `top` officers' share minus benchmark, with a 95% interval."""
+    return Chart(
         "officer minority share minus benchmark (top 15 by z)",
         "difference in share",
         [
@@ -112,35 +139,20 @@ def officer_benchmark(
                 o["difference"] - 1.96 * _se(o),
                 o["difference"] + 1.96 * _se(o),
             )
-            for o in top
+            for o in officers[:top]
         ],
         reference=0.0,
     )
-    tab = Table(
+
+
+def flagged_table(flagged: list[dict]) -> Table:
+    return Table(
         "flagged officers",
         ["officer", "stops", "share", "benchmark", "z", "q"],
         [
             [o["officer_id_hash"], o["stops"], o["share"], o["benchmark"], o["z"], o["q_value"]]
             for o in flagged
         ],
-    )
-    params = {
-        "minority": minorities,
-        "match": keys_used,
-        "min_stops": min_stops,
-        "fdr": fdr,
-        "alternative": alternative,
-    }
-    return finish(
-        data,
-        "officer-benchmark",
-        estimates,
-        n_used,
-        all_excluded,
-        params,
-        caveats=caveats,
-        charts=[chart],
-        tables=[tab],
     )
 
 
