@@ -55,6 +55,16 @@ def test_agency_proposes_assessor_verifies(oa_site, users, settings, tmp_path):
     with pytest.raises(tracking.TrackingError, match="Say what evidence is missing"):
         tracking.verify(proposal, users["provider_a"], accept=False)
     tracking.verify(proposal, users["provider_a"], accept=False, reason="Attach the signed directive")
+    proposal.refresh_from_db()
+    assert (proposal.decision, proposal.decided_by, proposal.decision_reason) == (
+        "more_evidence",
+        users["provider_a"],
+        "Attach the signed directive",
+    )
+    asked = [e for e in history(item) if e.action == "updated" and e.actor == users["provider_a"]]
+    assert [(e.changes, e.reason) for e in asked] == [
+        ({"proposal": ["pending", "needs more evidence"]}, "Attach the signed directive")
+    ]
     again = tracking.propose(item, users["liaison_a"], status="complete", evidence="Signed directive",
                              evidence_date=TODAY)  # fmt: skip
     with pytest.raises(PermissionDenied):
@@ -149,3 +159,21 @@ def test_csv_export_escapes_formulas(oa_site, users):
     dangerous = next(r for r in rows if r[2] == "3.2")
     assert dangerous[3].startswith("'=HYPERLINK")
     assert len(rows) == 6
+
+
+def test_the_plan_for_a_recommendation_is_kept_by_its_managers_and_audited(oa_site, users):
+    """Program staff and the site's provider set who is responsible and by when; the agency, and another
+    provider, may not; the change is in the recommendation's history."""
+    _import(oa_site, users)
+    item = Implementation.objects.get(number="1.2")
+    for outsider in ("liaison_a", "executive_a", "provider_b", "sme_a"):
+        with pytest.raises(PermissionDenied):
+            tracking.update_plan(item, users[outsider], responsible="Chief", target_date=TODAY)
+    tracking.update_plan(item, users["provider_a"], responsible="  Deputy chief Ruiz ", target_date=TODAY)
+    item.refresh_from_db()
+    assert (item.responsible, item.target_date) == ("Deputy chief Ruiz", TODAY)
+    tracking.update_plan(item, users["staff"], responsible="Training unit", target_date=None)
+    item.refresh_from_db()
+    assert (item.responsible, item.target_date) == ("Training unit", None)
+    events = [e for e in history(item) if e.reason == "Responsible people and target date"]
+    assert [e.actor for e in events] == [users["staff"], users["provider_a"]]

@@ -5,11 +5,13 @@ version with a change note; the site's own publish step needs a published report
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from continuum.audit.log import history
 from continuum.reports import editing, transitions
-from continuum.reports.models import Finding, Report, ReportLocked
-from continuum.workflow import TransitionError
+from continuum.reports.models import FactualReview, Finding, Report, ReportLocked
+from continuum.sites.models import Site
+from continuum.workflow import MESSAGE_KEY, TransitionError
 
 from .conftest import publish
 
@@ -169,5 +171,32 @@ def test_site_publish_precondition(report, users):
     """The check the site's publish step runs (sites.transitions.publish, check=require_published_report)."""
     with pytest.raises(TransitionError, match="Publish the site's report first"):
         transitions.require_published_report(report.site)
+    # another site's published report is not this site's
+    other = Site.objects.create(
+        agency=report.site.agency, program="critical_response", ta_type="issue_specific_review",
+        provider=report.site.provider, title="Another review", description="Asked for a review.",
+    )  # fmt: skip
+    Report.objects.create(site=other, title="Other", created_by=users["staff"], status="published",
+                          published_at=timezone.now())  # fmt: skip
+    with pytest.raises(TransitionError, match="Publish the site's report first"):
+        transitions.require_published_report(report.site)
     publish(report, users)
     transitions.require_published_report(report.site)
+
+
+def test_returning_a_report_in_the_agencys_review_closes_that_review_as_returned(report, users):
+    """The agency's open review ends when staff take the report back: closed as returned, by them, and the
+    message to the agency is kept with the step."""
+    report = transitions.send_to_agency(transitions.submit(report, users["provider_a"]), users["staff"])
+    report = transitions.return_to_draft(report, users["reviewer"], "Rework finding 2", message="Back soon.")
+    assert report.status == "draft"
+    review = report.factual_reviews.get()
+    assert (review.outcome, review.closed_by, review.comments) == (
+        FactualReview.Outcome.RETURNED,
+        users["reviewer"],
+        "",
+    )
+    assert review.closed_at is not None and transitions.open_review(report) is None
+    step = next(e for e in history(report) if e.action == "transition")
+    assert (step.to_state, step.reason, step.changes) == ("draft", "Rework finding 2",
+                                                          {MESSAGE_KEY: [None, "Back soon."]})  # fmt: skip

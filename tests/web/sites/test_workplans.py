@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from continuum.audit.models import AuditEvent
-from continuum.sites.models import SiteMember
+from continuum.sites.models import Site, SiteMember
 from continuum.workflow import TransitionError
 from continuum.workplans import plans
 from continuum.workplans.models import Activity, Objective, WorkPlan
@@ -208,3 +208,26 @@ def test_the_provider_cannot_put_an_outside_sme_on_the_team(client, users, login
         client.get(f"/workspace/sites/{site.pk}/plan/").context["forms"]["assignment"].fields["user"].queryset
     )
     assert outsider in choices
+
+
+def test_an_item_is_removed_from_its_own_plan_only_and_the_removal_is_audited(site, users, orgs):
+    """An item is named by its kind and number: the number of another site's item must not reach it."""
+    other_site = Site.objects.create(
+        agency=orgs["agency_b"], program="critical_response", ta_type="issue_specific_review",
+        provider=orgs["provider_a"], title="Fargo review", description="Asked for a review.",
+    )  # fmt: skip
+    plan, other = draft_plan(site, users["staff"]), draft_plan(other_site, users["staff"])
+    theirs = other.objectives.get()
+    with pytest.raises(Objective.DoesNotExist):
+        plans.remove_item(plan, users["staff"], "objective", theirs.pk)
+    assert Objective.objects.filter(pk=theirs.pk).exists()
+    ours = plan.objectives.get()
+    plans.remove_item(plan, users["provider_a"], "objective", ours.pk)
+    assert not plan.objectives.exists()
+    removal = (
+        AuditEvent.objects.filter(object_id=str(plan.pk), content_type__model="workplan")
+        .order_by("-pk")
+        .first()
+    )
+    assert removal.actor == users["provider_a"]
+    assert removal.changes == {"objective": [ours.describe(), None]}
