@@ -26,15 +26,6 @@ def is_program_side(user) -> bool:
     return _is_program_side_decision(user)
 
 
-def _is_administrator_decision(user) -> bool:
-    return is_authenticated(user) and user.role == Role.ADMINISTRATOR
-
-
-@rules.predicate
-def is_administrator(user) -> bool:
-    return _is_administrator_decision(user)
-
-
 def _is_agency_user_decision(user) -> bool:
     return is_authenticated(user) and user.is_agency_user
 

@@ -177,3 +177,30 @@ def test_the_plan_for_a_recommendation_is_kept_by_its_managers_and_audited(oa_si
     assert (item.responsible, item.target_date) == ("Training unit", None)
     events = [e for e in history(item) if e.reason == "Responsible people and target date"]
     assert [e.actor for e in events] == [users["staff"], users["provider_a"]]
+
+
+def test_accepted_evidence_dated_today_counts_and_is_audited_for_the_recommendation_and_the_site(
+    oa_site, users
+):
+    _import(oa_site, users)
+    item = Implementation.objects.get(number="2.1")
+    with pytest.raises(tracking.TrackingError, match="Choose one of the implementation statuses"):
+        tracking.propose(item, users["liaison_a"], status="done", evidence="x", evidence_date=TODAY)
+    today = datetime.date.today()
+    proposal = tracking.propose(item, users["executive_a"], status="in_progress", evidence="Training began",
+                                evidence_date=today)  # fmt: skip
+    tracking.verify(proposal, users["staff"], accept=True)
+    item.refresh_from_db()
+    assert (item.status, item.status_changed_on) == ("in_progress", today)
+    step = next(e for e in history(item) if e.action == "transition")
+    assert (step.actor, step.from_state, step.to_state, step.reason) == (
+        users["staff"],
+        "Not started",
+        "In progress",
+        "Evidence verified",
+    )
+    told = next(e for e in history(oa_site) if "recommendation 2.1" in e.changes)
+    assert (told.actor, told.changes["recommendation 2.1"]) == (
+        users["staff"],
+        ["Not started", "In progress"],
+    )

@@ -62,9 +62,27 @@ def test_accept_needs_every_flag_cleared(new_request, users):
     with pytest.raises(transitions.TransitionError, match="Clear the open screening flags"):
         transitions.accept(request, users["staff"], "ok", program="cri_tac", ta_type="technical_assistance")
     assert not Site.objects.exists()
-    transitions.clear_flag(request.flags.get(), users["staff"], "Training costs only")
+    flag = transitions.clear_flag(request.flags.get(), users["staff"], "  Training costs only ")
+    assert (flag.cleared_by, flag.clear_reason) == (users["staff"], "Training costs only")
+    cleared = AuditEvent.objects.get(
+        object_id=str(request.pk), content_type__model="request", reason="Training costs only"
+    )
+    assert (cleared.actor, cleared.reason) == (users["staff"], "Training costs only")
+    assert cleared.changes == {f"flag {flag.code}": ["raised", "cleared"]}
+    with pytest.raises(transitions.TransitionError, match="already cleared"):
+        transitions.clear_flag(flag, users["staff"], "Again")
     transitions.accept(request, users["staff"], "ok", program="cri_tac", ta_type="technical_assistance")
     assert Site.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["liaison_a", "executive_a", "provider_a", "sme_a"])
+def test_only_program_staff_clear_a_flag(new_request, users, who):
+    request = new_request(asks_for_costs=True)
+    with pytest.raises(PermissionDenied):
+        transitions.clear_flag(request.flags.get(), users[who], "Not mine to clear")
+    with pytest.raises(transitions.TransitionError, match="Say why"):
+        transitions.clear_flag(request.flags.get(), users["staff"], "   ")
+    assert request.flags.get().cleared_at is None
 
 
 def test_every_decision_needs_a_reason(new_request, users):
