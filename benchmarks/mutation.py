@@ -5,10 +5,12 @@ script turns its verdicts into a score per module, written to benchmarks/results
 Score = killed / (mutants - equivalent - text-only). Equivalent mutants (a change no test can observe, such as
 clipping a Wilson bound at 2 instead of 1 when it never exceeds 1) are listed, each with its reason, in
 benchmarks/mutation_equivalent.toml; they are reported, not counted. With `exclude_text_only = true` there, a
-surviving mutant that changes only the words inside a string literal (mutmut's "XX...XX" or a change of case in
-a message) is reported as text-only and not counted either: tests pin what a rule decides, not each sentence.
+surviving mutant that changes only the words inside a message (a string literal of several words: mutmut's
+"XX...XX" or a change of case) is reported as text-only and not counted either; a one-word literal (a field,
+column or key name) is not a message and counts: tests pin what a rule decides, not each sentence.
 Not part of `make test`: it takes minutes. `make mutation ARGS="'continuum.intake.screening*'"` runs a subset
-and updates those modules' rows, keeping the others from the last run.
+and updates those mutants' verdicts (benchmarks/results/mutation_verdicts.json), keeping the others from the last
+run; naming the survivors of the last run re-checks just them after new tests.
 """
 
 from __future__ import annotations
@@ -64,10 +66,16 @@ def _shape(lines: list[str]) -> list[tuple[int, str]] | None:
         return None
     text = {tokenize.STRING, tokenize.FSTRING_MIDDLE}
     return [
-        (t.type, "" if t.type in text else t.string)
+        (t.type, "" if t.type in text and _words(t.string) else t.string)
         for t in tokens
         if t.type not in (tokenize.NL, tokenize.NEWLINE)
     ]
+
+
+def _words(literal: str) -> bool:
+    """A message (words with spaces between them), not a name: a field or column name changed (`"corrects"` to
+    `"XXcorrectsXX"`) changes what the code does, and must be killed like any other mutant."""
+    return " " in literal.strip("'\"").strip()
 
 
 def text_only(name: str) -> bool:
@@ -176,11 +184,22 @@ def merged(table: dict[str, dict]) -> dict[str, dict]:
     return dict(sorted({**earlier, **table}.items()))
 
 
+def kept(found: dict[str, str], names: list[str]) -> dict[str, str]:
+    """The verdict on every mutant from the last runs: a run on some mutants (by module, or by name, such as
+    the survivors of the last run after new tests) replaces their verdicts and keeps the others'."""
+    path = RESULTS / "mutation_verdicts.json"
+    earlier = json.loads(path.read_text()) if names and path.exists() else {}
+    now = {name: status for name, status in found.items() if status != "not checked"}
+    every = dict(sorted({**earlier, **now}.items()))
+    path.write_text(json.dumps(every, indent=0, ensure_ascii=False) + "\n")
+    return every
+
+
 def main() -> int:
     names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     seconds = run_mutmut(names) if "--report-only" not in sys.argv else 0.0
     same = equivalent()
-    table = score(verdicts(), same, skip_text=settings().get("exclude_text_only", False))
+    table = score(kept(verdicts(), names), same, skip_text=settings().get("exclude_text_only", False))
     if names:
         table = merged(table)
     write(table, seconds, same)

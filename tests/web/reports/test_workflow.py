@@ -15,6 +15,8 @@ from continuum.workflow import MESSAGE_KEY, TransitionError
 
 from .conftest import publish
 
+OTHER_KIND = next(k for k in Report.Kind.values if k != Report.Kind.FINDINGS)
+
 
 def test_full_review_to_publication(report, users, django_capture_on_commit_callbacks):
     staff, provider, chief = users["staff"], users["provider_a"], users["executive_a"]
@@ -137,8 +139,30 @@ def test_correction_publishes_a_new_version(published, users, client):
         transitions.start_correction(original, users["provider_a"], " ")
     with pytest.raises(PermissionDenied):
         transitions.start_correction(original, users["executive_a"], "Fix")
-    copy = transitions.start_correction(original, users["provider_a"], "Corrects the date in finding 2.")
+    # versions are counted within the site's reports of that kind: another site's, or another kind, don't count
+    other_site = Site.objects.create(
+        agency=original.site.agency, program="critical_response", ta_type="issue_specific_review",
+        provider=original.site.provider, title="Another review", description="Asked for a review.",
+    )  # fmt: skip
+    Report.objects.create(site=other_site, title="Other", created_by=users["staff"], version=7)
+    Report.objects.create(site=original.site, kind=OTHER_KIND, title="Other kind", created_by=users["staff"],
+                          version=5)  # fmt: skip
+    copy = transitions.start_correction(original, users["provider_a"], " Corrects the date in finding 2. ")
     assert (copy.version, copy.status, copy.corrects_id) == (2, "draft", original.pk)
+    assert (copy.change_note, copy.created_by) == ("Corrects the date in finding 2.", users["provider_a"])
+    # what belongs to the published version's own review and publication is not copied
+    assert (copy.approved_at, copy.approved_by, copy.published_at, copy.published_by) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert original.approved_at is not None and original.published_by is not None
+    created = next(e for e in history(copy) if e.action == "created")
+    assert (created.actor, created.reason) == (
+        users["provider_a"],
+        "Correction of version 1: Corrects the date in finding 2.",
+    )
     assert [f.title for f in copy.findings.all()] == [f.title for f in original.findings.all()]
     assert copy.embeds.count() == 1 and copy.embeds.get().finding.report_id == copy.pk
     assert list(copy.findings.first().recommendations.first().topics.values_list("name", flat=True)) == [
