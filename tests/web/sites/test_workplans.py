@@ -231,3 +231,32 @@ def test_an_item_is_removed_from_its_own_plan_only_and_the_removal_is_audited(si
     )
     assert removal.actor == users["provider_a"]
     assert removal.changes == {"objective": [ours.describe(), None]}
+
+
+def test_a_comment_names_an_item_of_its_own_plan_only_and_is_audited(site, users, orgs):
+    other_site = Site.objects.create(
+        agency=orgs["agency_b"], program="critical_response", ta_type="issue_specific_review",
+        provider=orgs["provider_a"], title="Fargo review", description="Asked for a review.",
+    )  # fmt: skip
+    plan, other = draft_plan(site, users["staff"]), draft_plan(other_site, users["staff"])
+    for target in (f"objective:{other.objectives.get().pk}", "objective:first", "milestone:1"):
+        with pytest.raises(TransitionError, match="not part of this version"):
+            plans.comment(plan, users["executive_a"], "About that", target)
+    objective = plan.objectives.get()
+    note = plans.comment(plan, users["executive_a"], " Please add training. ", f"objective:{objective.pk}")
+    assert (note.target, note.target_label, note.text, note.author) == (
+        f"objective:{objective.pk}",
+        objective.describe(),
+        "Please add training.",
+        users["executive_a"],
+    )
+    general = plans.comment(plan, users["liaison_a"], "Looks fine")
+    assert (general.target, general.target_label) == ("", "")
+    events = AuditEvent.objects.filter(
+        object_id=str(plan.pk), content_type__model="workplan", actor__isnull=False
+    )
+    comments = [(e.actor, e.changes) for e in events.order_by("pk") if "comment" in e.changes]
+    assert comments == [
+        (users["executive_a"], {"comment": [None, f"{objective.describe()}: Please add training."]}),
+        (users["liaison_a"], {"comment": [None, "plan: Looks fine"]}),
+    ]
