@@ -5,7 +5,7 @@ knows or the wrong one of two steps would run."""
 import pytest
 
 from continuum.sites.models import Site
-from continuum.workflow import Lifecycle, Step
+from continuum.workflow import Lifecycle, Step, StepForm, first_error
 
 S = Site.Status
 
@@ -54,3 +54,16 @@ def test_the_states_are_read_from_the_field_the_table_names():
     with pytest.raises(ValueError, match="unknown state"):
         Lifecycle(model=Site, noun="site", field="program",
                   steps=(Step("x", "X", (S.DELIVERY,), S.SUSPENDED, "sites.manage_site"),))  # fmt: skip
+
+
+def test_the_first_error_of_a_step_form_names_its_field():
+    """The page a step redirects to says which field was wrong; an error of the whole form is said alone."""
+    step = Step("suspend", "Suspend", (S.DELIVERY,), S.SUSPENDED, "sites.manage_site", reason="required")
+    form = StepForm({}, step=step, prefix="suspend")
+    assert not form.is_valid()
+    assert first_error(form) == "Internal reason: This field is required."
+    whole = StepForm({"suspend-reason": "Because"}, step=step, prefix="suspend")
+    assert whole.is_valid()
+    whole.add_error(None, "The site is suspended: resume it first.")
+    assert first_error(whole) == "The site is suspended: resume it first."
+    assert first_error(StepForm({"suspend-reason": "Because"}, step=step, prefix="suspend")) == ""

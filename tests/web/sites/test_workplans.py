@@ -94,6 +94,10 @@ def test_changes_requested_freeze_the_version_and_a_new_one_is_drafted(site, use
     site.refresh_from_db()
     assert plan.status == "changes_requested" and not plan.is_editable and site.status == "work_plan"
     assert plan.comments.get().text == "Add a community listening session."
+    returned = AuditEvent.objects.get(
+        content_type__model="site", object_id=str(site.pk), to_state="work_plan"
+    )
+    assert (returned.actor, returned.reason) == (users[who], "Changes requested on work plan v1")
     with pytest.raises(TransitionError, match="can't change"):
         plans.add_item(plan, users["staff"], Activity(kind="listening_session", title="Listening session"))
     v2 = plans.open_draft(site, users["staff"])
