@@ -44,8 +44,10 @@ def test_full_review_to_publication(report, users, django_capture_on_commit_call
     assert report.approved_by == staff
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        report = transitions.publish(report, staff, "Final")
+        report = transitions.publish(report, staff, "Final", message="The report is public.")
     assert report.status == "published" and report.published_at
+    published = next(e for e in history(report) if e.to_state == "published")
+    assert (published.reason, published.changes) == ("Final", {MESSAGE_KEY: [None, "The report is public."]})
     recipients = set(mail.outbox[-1].to)
     assert {chief.email, users["liaison_a"].email, users["sme_a"].email} <= recipients
     assert f"/reports/{report.pk}/" in mail.outbox[-1].body
@@ -175,6 +177,8 @@ def test_correction_publishes_a_new_version(published, users, client):
     editing.save_part(copy, users["provider_a"], finding)
     assert client.get(f"/reports/{copy.pk}/").status_code == 404
     copy = publish(copy, users)
+    published = next(e for e in history(copy) if e.to_state == "published")
+    assert (published.reason, published.changes) == ("Publish the report", {})  # no reason, no message given
     original.refresh_from_db()
     assert original.status == "superseded" and copy.status == "published"
     page = client.get(f"/reports/{original.pk}/").content.decode()
