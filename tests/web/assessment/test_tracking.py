@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from continuum.assessment import progress, tracking
 from continuum.assessment.models import Implementation, Proposal
 from continuum.audit.log import history
+from continuum.catalog.models import Topic
 
 TODAY = datetime.date(2026, 11, 1)
 
@@ -47,7 +48,15 @@ def test_agency_proposes_assessor_verifies(oa_site, users, settings, tmp_path):
         tracking.propose(item, users["staff"], status="complete", evidence="x", evidence_date=TODAY)
     proposal = tracking.propose(item, users["liaison_a"], status="complete", evidence="New directive 2.01",
                                 evidence_date=TODAY, upload=pdf)  # fmt: skip
-    assert proposal.document_name == "policy.pdf" and proposal.document.read().startswith(b"%PDF")
+    assert proposal.document_name == "policy.pdf" and proposal.document.name.endswith(".pdf")
+    assert proposal.document.read() == b"%PDF-1.4\n%%EOF\n"  # the whole file, from its first byte
+    assert Proposal.objects.get(pk=proposal.pk).evidence == "New directive 2.01"
+    proposed = next(e for e in history(item) if e.action == "updated")
+    assert (proposed.actor, proposed.reason, proposed.changes) == (
+        users["liaison_a"],
+        "New directive 2.01",
+        {"proposal": ["Not started", "Complete"]},
+    )
     item.refresh_from_db()
     assert item.status == "not_started"  # nothing counts until verified
     with pytest.raises(tracking.TrackingError, match="already awaiting verification"):
@@ -156,6 +165,15 @@ def test_csv_export_escapes_formulas(oa_site, users):
     assert rows[0] == ["Objective", "Finding", "Recommendation number", "Recommendation", "Priority", "Status",
                        "Owner", "Target date", "Status changed on"]  # fmt: skip
     assert rows[1][:3] == ["Use of force", "Use-of-force reporting is incomplete.", "1.1"]
+    assert rows[1][7:] == ["", ""]  # no target date, no change of status yet
+    item = Implementation.objects.get(number="1.1")
+    item.recommendation.topics.add(Topic.objects.exclude(name="Use of force").order_by("name").first())
+    tracking.update_plan(item, users["staff"], responsible="Chief", target_date=datetime.date(2027, 3, 31))
+    Implementation.objects.filter(pk=item.pk).update(status_changed_on=datetime.date(2026, 10, 2))
+    rows = list(csv.reader(io.StringIO(tracking.export_csv(oa_site))))
+    first = next(r for r in rows if r[2] == "1.1")
+    assert len(first[0].split("; ")) == 2 and "Use of force" in first[0].split("; ")
+    assert first[6:] == ["Chief", "2027-03-31", "2026-10-02"]
     dangerous = next(r for r in rows if r[2] == "3.2")
     assert dangerous[3].startswith("'=HYPERLINK")
     assert len(rows) == 6

@@ -42,6 +42,8 @@ def test_full_review_to_publication(report, users, django_capture_on_commit_call
     assert note.is_resolved and note.replies.count() == 2
     report = transitions.approve(report, staff, "Factual review complete")
     assert report.approved_by == staff
+    approved = next(e for e in history(report) if e.to_state == "approved")
+    assert (approved.actor, approved.reason) == (staff, "Factual review complete")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         report = transitions.publish(report, staff, "Final", message="The report is public.")
@@ -228,3 +230,10 @@ def test_returning_a_report_in_the_agencys_review_closes_that_review_as_returned
     step = next(e for e in history(report) if e.action == "transition")
     assert (step.to_state, step.reason, step.changes) == ("draft", "Rework finding 2",
                                                           {MESSAGE_KEY: [None, "Back soon."]})  # fmt: skip
+
+
+def test_an_agency_that_closes_its_review_without_comments_leaves_none(report, users):
+    report = transitions.send_to_agency(transitions.submit(report, users["provider_a"]), users["staff"])
+    report = transitions.close_factual_review(report, users["liaison_a"])
+    review = report.factual_reviews.get()
+    assert (review.outcome, review.closed_by, review.comments) == ("done", users["liaison_a"], "")
