@@ -237,3 +237,16 @@ def test_an_agency_that_closes_its_review_without_comments_leaves_none(report, u
     report = transitions.close_factual_review(report, users["liaison_a"])
     review = report.factual_reviews.get()
     assert (review.outcome, review.closed_by, review.comments) == ("done", users["liaison_a"], "")
+
+
+def test_steps_taken_without_a_reason_or_message_record_none(report, users):
+    """Left out, the reason is the step's own label and no message goes to the agency."""
+    report = transitions.submit(report, users["provider_a"])
+    report = transitions.return_to_draft(report, users["staff"], "Rework")
+    report = transitions.submit(report, users["provider_a"])
+    report = transitions.send_to_agency(report, users["staff"])
+    report = transitions.close_factual_review(report, users["executive_a"])
+    report = transitions.approve(report, users["reviewer"])
+    steps = {e.to_state: (e.reason, e.changes) for e in history(report) if e.action == "transition"}
+    assert steps["draft"] == ("Rework", {})
+    assert steps["approved"] == ("Approve the report", {})
