@@ -31,6 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 EQUIVALENT = ROOT / "benchmarks" / "mutation_equivalent.toml"
+NOTES = (
+    ROOT / "benchmarks" / "mutation_notes.md"
+)  # kept by hand (summary, before/after); put at the top of the .md
 TARGET = 0.95
 # mutmut's name for a mutant: module path, then x_<function> or xǁClassǁmethod, then __mutmut_<n>.
 NAME = re.compile(r"^\s*(?P<name>(?P<module>[\w.]+)\.x[_ǁ].*__mutmut_\d+): (?P<status>[\w ]+)$")
@@ -153,7 +156,9 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
     (RESULTS / "mutation.json").write_text(
         json.dumps({"seconds": round(seconds), "modules": table}, indent=2)
     )
+    notes = [*NOTES.read_text().rstrip().splitlines(), ""] if NOTES.exists() else []
     lines = [
+        *notes,
         f"# Mutation score per module (mutmut; {seconds / 60:.1f} min; target {TARGET:.0%})",
         "",
         "| module | mutants | killed | survived | timeout | equivalent | text-only | score |",
@@ -174,7 +179,7 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
     lines += ["", "## Equivalent (not counted)", ""]
     lines += [f"- `{name}`: {reason}" for name, reason in sorted(same.items())]
     (RESULTS / "mutation.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines[: 4 + len(table)]))
+    print("\n".join(lines[len(notes) : len(notes) + 4 + len(table)]))
 
 
 def merged(table: dict[str, dict]) -> dict[str, dict]:
