@@ -5,10 +5,12 @@ script turns its verdicts into a score per module, written to benchmarks/results
 Score = killed / (mutants - equivalent - text-only). Equivalent mutants (a change no test can observe, such as
 clipping a Wilson bound at 2 instead of 1 when it never exceeds 1) are listed, each with its reason, in
 benchmarks/mutation_equivalent.toml; they are reported, not counted. With `exclude_text_only = true` there, a
-surviving mutant that changes only the words inside a string literal (mutmut's "XX...XX" or a change of case in
-a message) is reported as text-only and not counted either: tests pin what a rule decides, not each sentence.
+surviving mutant that changes only the words inside a message (a string literal of several words: mutmut's
+"XX...XX" or a change of case) is reported as text-only and not counted either; a one-word literal (a field,
+column or key name) is not a message and counts: tests pin what a rule decides, not each sentence.
 Not part of `make test`: it takes minutes. `make mutation ARGS="'continuum.intake.screening*'"` runs a subset
-and updates those modules' rows, keeping the others from the last run.
+and updates those mutants' verdicts (benchmarks/results/mutation_verdicts.json), keeping the others from the last
+run; naming the survivors of the last run re-checks just them after new tests.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import tokenize
 import tomllib
@@ -28,17 +31,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 EQUIVALENT = ROOT / "benchmarks" / "mutation_equivalent.toml"
+NOTES = (
+    ROOT / "benchmarks" / "mutation_notes.md"
+)  # kept by hand (summary, before/after); put at the top of the .md
 TARGET = 0.95
 # mutmut's name for a mutant: module path, then x_<function> or xǁClassǁmethod, then __mutmut_<n>.
 NAME = re.compile(r"^\s*(?P<name>(?P<module>[\w.]+)\.x[_ǁ].*__mutmut_\d+): (?P<status>[\w ]+)$")
 
 
 def run_mutmut(names: list[str]) -> float:
-    """Run mutmut from a clean `mutants/` copy; the engine tests find the shared data through the environment."""
+    """Run mutmut from a clean `mutants/` copy; the engine tests find the shared data through the environment.
+
+    The web tests run once per mutant, and migrating a fresh test database took most of each run (half a
+    minute on a busy machine): the database is migrated once here, and each run starts from a copy of it
+    (tests/conftest.py's django_db_modify_db_settings, with --reuse-db from [tool.mutmut])."""
     env = dict(os.environ, DEBUG="1", CONTINUUM_SHARED_DATA=str((ROOT / ".." / "shared" / "data").resolve()))
     started = time.monotonic()
     subprocess.run(["rm", "-rf", str(ROOT / "mutants")], check=True)
-    subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=ROOT, env=env, check=True)
+    with tempfile.TemporaryDirectory(prefix="continuum-mutation-") as folder:
+        template = Path(folder) / "template.sqlite3"
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, check=True,
+            env=dict(env, PYTHONPATH=str(ROOT / "src"), DATABASE_URL=f"sqlite:///{template}"),
+        )  # fmt: skip
+        env["CONTINUUM_TEST_DB_TEMPLATE"] = str(template)
+        subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=ROOT, env=env, check=True)
     return time.monotonic() - started
 
 
@@ -52,10 +69,16 @@ def _shape(lines: list[str]) -> list[tuple[int, str]] | None:
         return None
     text = {tokenize.STRING, tokenize.FSTRING_MIDDLE}
     return [
-        (t.type, "" if t.type in text else t.string)
+        (t.type, "" if t.type in text and _words(t.string) else t.string)
         for t in tokens
         if t.type not in (tokenize.NL, tokenize.NEWLINE)
     ]
+
+
+def _words(literal: str) -> bool:
+    """A message (words with spaces between them), not a name: a field or column name changed (`"corrects"` to
+    `"XXcorrectsXX"`) changes what the code does, and must be killed like any other mutant."""
+    return " " in literal.strip("'\"").strip()
 
 
 def text_only(name: str) -> bool:
@@ -133,7 +156,9 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
     (RESULTS / "mutation.json").write_text(
         json.dumps({"seconds": round(seconds), "modules": table}, indent=2)
     )
+    notes = [*NOTES.read_text().rstrip().splitlines(), ""] if NOTES.exists() else []
     lines = [
+        *notes,
         f"# Mutation score per module (mutmut; {seconds / 60:.1f} min; target {TARGET:.0%})",
         "",
         "| module | mutants | killed | survived | timeout | equivalent | text-only | score |",
@@ -154,7 +179,7 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
     lines += ["", "## Equivalent (not counted)", ""]
     lines += [f"- `{name}`: {reason}" for name, reason in sorted(same.items())]
     (RESULTS / "mutation.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines[: 4 + len(table)]))
+    print("\n".join(lines[len(notes) : len(notes) + 4 + len(table)]))
 
 
 def merged(table: dict[str, dict]) -> dict[str, dict]:
@@ -164,11 +189,22 @@ def merged(table: dict[str, dict]) -> dict[str, dict]:
     return dict(sorted({**earlier, **table}.items()))
 
 
+def kept(found: dict[str, str], names: list[str]) -> dict[str, str]:
+    """The verdict on every mutant from the last runs: a run on some mutants (by module, or by name, such as
+    the survivors of the last run after new tests) replaces their verdicts and keeps the others'."""
+    path = RESULTS / "mutation_verdicts.json"
+    earlier = json.loads(path.read_text()) if names and path.exists() else {}
+    now = {name: status for name, status in found.items() if status != "not checked"}
+    every = dict(sorted({**earlier, **now}.items()))
+    path.write_text(json.dumps(every, indent=0, ensure_ascii=False) + "\n")
+    return every
+
+
 def main() -> int:
     names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     seconds = run_mutmut(names) if "--report-only" not in sys.argv else 0.0
     same = equivalent()
-    table = score(verdicts(), same, skip_text=settings().get("exclude_text_only", False))
+    table = score(kept(verdicts(), names), same, skip_text=settings().get("exclude_text_only", False))
     if names:
         table = merged(table)
     write(table, seconds, same)

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 
 import pytest
 
@@ -10,6 +11,26 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Mutation testing (benchmarks/mutation.py) runs the tests once per mutant: each run then starts from its
+    own copy of a database migrated once (CONTINUUM_TEST_DB_TEMPLATE, used with --reuse-db) instead of
+    migrating again, which would take most of each run's time."""
+    template = os.environ.get("CONTINUUM_TEST_DB_TEMPLATE")
+    if not template:
+        yield
+        return
+    from django.conf import settings
+
+    copy = f"{template}.{os.getpid()}"
+    shutil.copyfile(template, copy)
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = copy
+    yield
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(copy + suffix)
 
 
 @pytest.fixture(autouse=True)

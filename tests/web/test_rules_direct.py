@@ -5,8 +5,12 @@ ownership half (`approve_plan` as "is a chief executive" instead of "is *this ag
 each rule is asked about agency A's objects by every role of agency A, provider A and the program, and by the
 same roles of agency B and provider B, who must be refused everything."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from continuum.accounts.models import Invitation
 from continuum.intake.models import Request
 from continuum.reports.models import Report
 from continuum.sites.models import Site, SiteMember
@@ -28,10 +32,12 @@ SITE_RULES = {
     "sites.edit_plan": PROGRAM | {"provider_a"},
     "sites.comment_plan": TEAM | AGENCY,
     "sites.approve_plan": {"executive_a"},
+    "sites.return_plan": PROGRAM | {"executive_a"},
     "assessment.view_tracking": TEAM | AGENCY,
     "assessment.propose": AGENCY,
     "assessment.verify": TEAM,
     "assessment.manage": PROGRAM | {"provider_a"},
+    "assessment.publish": PROGRAM,
     "critac.view_deliveries": TEAM | AGENCY,
     "critac.record_delivery": PROGRAM | {"provider_a"},
     "datasets.view_data": TEAM | AGENCY,
@@ -51,12 +57,15 @@ SITE_RULES = {
     "feedback.view_results": TEAM,
     "reports.view_site_reports": TEAM | AGENCY,
     "reports.draft_report": PROGRAM | {"provider_a"},
+    "reports.review_report": PROGRAM,
+    "reports.factual_review": AGENCY,
 }
 # On a report of that site in the agency's factual-accuracy review; a draft is the team's alone.
 REPORT_RULES = {
     "reports.view_report": (TEAM | AGENCY, TEAM),
     "reports.comment_report": (TEAM | AGENCY, TEAM),
     "reports.draft_report": (PROGRAM | {"provider_a"}, PROGRAM | {"provider_a"}),
+    "reports.factual_review": (AGENCY, AGENCY),
 }
 # On agency A itself.
 AGENCY_RULES = {
@@ -131,6 +140,43 @@ def test_request_rules(people, orgs, site_a, perm):
     Request.objects.filter(pk=request.pk).update(site=site_a)
     request.refresh_from_db()
     _check(people, perm, request, REQUEST_RULES[perm])
+
+
+# Invitations and members: who may grant the role in that organization (continuum.accounts.invitations).
+INVITE_RULES = {
+    "agency_a": PROGRAM | {"executive_a"},  # the chief executive invites liaisons; staff, chiefs and liaisons
+    "provider_a": {"admin", "provider_a"},  # the provider's staff invite staff and SMEs; program staff do not
+}
+INVITATION_RULES = {
+    ("agency_a", "agency_liaison"): PROGRAM | {"executive_a"},
+    ("agency_a", "agency_executive"): PROGRAM,
+    ("provider_a", "sme"): {"admin", "provider_a"},
+}
+MEMBER_RULES = {
+    "liaison_a": {"admin", "executive_a"},  # the agency's chief removes its liaisons
+    "executive_a": {"admin"},  # and nobody else, not even themselves
+    "sme_a": {"admin"},
+}
+
+
+@pytest.mark.parametrize("organization", sorted(INVITE_RULES))
+def test_invite_rules(people, orgs, organization):
+    _check(people, "accounts.invite", orgs[organization], INVITE_RULES[organization])
+
+
+@pytest.mark.parametrize("organization,role", sorted(INVITATION_RULES))
+def test_invitation_rules(people, orgs, organization, role):
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        email="new@example.gov", role=role, organization=orgs[organization], token_hash="0" * 64,
+        invited_by=people["admin"], sent_at=now, expires_at=now + timedelta(days=7),
+    )  # fmt: skip
+    _check(people, "accounts.manage_invitation", invitation, INVITATION_RULES[(organization, role)])
+
+
+@pytest.mark.parametrize("member", sorted(MEMBER_RULES))
+def test_member_rules(people, member):
+    _check(people, "accounts.remove_member", people[member], MEMBER_RULES[member])
 
 
 def test_a_request_without_a_site_is_not_the_providers(people, orgs):

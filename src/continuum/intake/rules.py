@@ -1,4 +1,7 @@
-"""Who may see and act on requests for assistance."""
+"""Who may see and act on requests for assistance.
+
+Each predicate only calls its `_..._decision` function: mutation testing (`make mutation`) changes plain
+functions, never decorated ones, and the ownership checks live in these bodies."""
 
 import rules
 
@@ -6,8 +9,7 @@ from continuum.accounts.rules import is_agency_executive, is_agency_user, is_pro
 from continuum.sites.rules import is_site_team
 
 
-@rules.predicate
-def is_request_agency(user, request) -> bool:
+def _is_request_agency_decision(user, request) -> bool:
     return (
         request is not None
         and is_agency_user(user)
@@ -17,9 +19,18 @@ def is_request_agency(user, request) -> bool:
 
 
 @rules.predicate
-def is_request_provider(user, request) -> bool:
+def is_request_agency(user, request) -> bool:
+    return _is_request_agency_decision(user, request)
+
+
+def _is_request_provider_decision(user, request) -> bool:
     """Provider staff and SMEs see a request once the site it became is theirs."""
     return request is not None and request.site_id is not None and is_site_team(user, request.site)
+
+
+@rules.predicate
+def is_request_provider(user, request) -> bool:
+    return _is_request_provider_decision(user, request)
 
 
 rules.add_perm("intake.list_requests", is_program_side | is_agency_user | is_provider_user)

@@ -1,6 +1,9 @@
 """Report permissions, on the report's site. Program staff and the site's provider draft; program staff review,
 approve and publish; the agency reads and comments from its factual-accuracy review on; the public reads only
-published versions (checked by the querysets, not here)."""
+published versions (checked by the querysets, not here).
+
+Each predicate only calls its `_..._decision` function: mutation testing (`make mutation`) changes plain
+functions, never decorated ones, and the ownership checks live in these bodies."""
 
 import rules
 
@@ -12,18 +15,25 @@ def _site(obj):
     return getattr(obj, "site", obj)
 
 
-@rules.predicate
-def _team(user, obj) -> bool:
+def _team_decision(user, obj) -> bool:
     return obj is not None and is_site_team(user, _site(obj))
 
 
 @rules.predicate
-def _drafter(user, obj) -> bool:
+def _team(user, obj) -> bool:
+    return _team_decision(user, obj)
+
+
+def _drafter_decision(user, obj) -> bool:
     return obj is not None and (is_program_side(user) or is_site_provider(user, _site(obj)))
 
 
 @rules.predicate
-def _agency_in_review(user, report) -> bool:
+def _drafter(user, obj) -> bool:
+    return _drafter_decision(user, obj)
+
+
+def _agency_in_review_decision(user, report) -> bool:
     from .models import Report
 
     return (
@@ -35,8 +45,17 @@ def _agency_in_review(user, report) -> bool:
 
 
 @rules.predicate
-def _agency_of_site(user, obj) -> bool:
+def _agency_in_review(user, report) -> bool:
+    return _agency_in_review_decision(user, report)
+
+
+def _agency_of_site_decision(user, obj) -> bool:
     return obj is not None and is_site_agency(user, _site(obj))
+
+
+@rules.predicate
+def _agency_of_site(user, obj) -> bool:
+    return _agency_of_site_decision(user, obj)
 
 
 rules.add_perm("reports.list_reports", is_authenticated)

@@ -1,5 +1,8 @@
 """Site permissions. Program staff: everything. The agency: its own sites, the chief executive alone approves.
-Provider staff: the sites assigned to their organization. SMEs: the sites whose team they are on."""
+Provider staff: the sites assigned to their organization. SMEs: the sites whose team they are on.
+
+Each predicate only calls its `_..._decision` function: mutation testing (`make mutation`) changes plain
+functions, never decorated ones, and the ownership checks live in these bodies."""
 
 import rules
 
@@ -7,13 +10,16 @@ from continuum.accounts.roles import Role
 from continuum.accounts.rules import is_agency_executive, is_agency_user, is_authenticated, is_program_side
 
 
-@rules.predicate
-def is_site_agency(user, site) -> bool:
+def _is_site_agency_decision(user, site) -> bool:
     return site is not None and is_agency_user(user) and site.agency_id == user.organization_id
 
 
 @rules.predicate
-def is_site_provider(user, site) -> bool:
+def is_site_agency(user, site) -> bool:
+    return _is_site_agency_decision(user, site)
+
+
+def _is_site_provider_decision(user, site) -> bool:
     return (
         site is not None
         and is_authenticated(user)
@@ -24,13 +30,22 @@ def is_site_provider(user, site) -> bool:
 
 
 @rules.predicate
-def is_site_sme(user, site) -> bool:
+def is_site_provider(user, site) -> bool:
+    return _is_site_provider_decision(user, site)
+
+
+def _is_site_sme_decision(user, site) -> bool:
     return (
         site is not None
         and is_authenticated(user)
         and user.role == Role.SME
         and site.members.filter(user=user).exists()
     )
+
+
+@rules.predicate
+def is_site_sme(user, site) -> bool:
+    return _is_site_sme_decision(user, site)
 
 
 is_site_team = is_program_side | is_site_provider | is_site_sme

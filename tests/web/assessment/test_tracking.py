@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from continuum.assessment import progress, tracking
 from continuum.assessment.models import Implementation, Proposal
 from continuum.audit.log import history
+from continuum.catalog.models import Topic
 
 TODAY = datetime.date(2026, 11, 1)
 
@@ -47,7 +48,15 @@ def test_agency_proposes_assessor_verifies(oa_site, users, settings, tmp_path):
         tracking.propose(item, users["staff"], status="complete", evidence="x", evidence_date=TODAY)
     proposal = tracking.propose(item, users["liaison_a"], status="complete", evidence="New directive 2.01",
                                 evidence_date=TODAY, upload=pdf)  # fmt: skip
-    assert proposal.document_name == "policy.pdf" and proposal.document.read().startswith(b"%PDF")
+    assert proposal.document_name == "policy.pdf" and proposal.document.name.endswith(".pdf")
+    assert proposal.document.read() == b"%PDF-1.4\n%%EOF\n"  # the whole file, from its first byte
+    assert Proposal.objects.get(pk=proposal.pk).evidence == "New directive 2.01"
+    proposed = next(e for e in history(item) if e.action == "updated")
+    assert (proposed.actor, proposed.reason, proposed.changes) == (
+        users["liaison_a"],
+        "New directive 2.01",
+        {"proposal": ["Not started", "Complete"]},
+    )
     item.refresh_from_db()
     assert item.status == "not_started"  # nothing counts until verified
     with pytest.raises(tracking.TrackingError, match="already awaiting verification"):
@@ -55,6 +64,16 @@ def test_agency_proposes_assessor_verifies(oa_site, users, settings, tmp_path):
     with pytest.raises(tracking.TrackingError, match="Say what evidence is missing"):
         tracking.verify(proposal, users["provider_a"], accept=False)
     tracking.verify(proposal, users["provider_a"], accept=False, reason="Attach the signed directive")
+    proposal.refresh_from_db()
+    assert (proposal.decision, proposal.decided_by, proposal.decision_reason) == (
+        "more_evidence",
+        users["provider_a"],
+        "Attach the signed directive",
+    )
+    asked = [e for e in history(item) if e.action == "updated" and e.actor == users["provider_a"]]
+    assert [(e.changes, e.reason) for e in asked] == [
+        ({"proposal": ["pending", "needs more evidence"]}, "Attach the signed directive")
+    ]
     again = tracking.propose(item, users["liaison_a"], status="complete", evidence="Signed directive",
                              evidence_date=TODAY)  # fmt: skip
     with pytest.raises(PermissionDenied):
@@ -143,9 +162,63 @@ def test_add_months_clamps_to_month_end():
 def test_csv_export_escapes_formulas(oa_site, users):
     _import(oa_site, users)
     rows = list(csv.reader(io.StringIO(tracking.export_csv(oa_site))))
-    assert rows[0][:7] == ["Objective", "Finding", "Recommendation number", "Recommendation", "Priority", "Status",
-                           "Owner"]  # fmt: skip
+    assert rows[0] == ["Objective", "Finding", "Recommendation number", "Recommendation", "Priority", "Status",
+                       "Owner", "Target date", "Status changed on"]  # fmt: skip
     assert rows[1][:3] == ["Use of force", "Use-of-force reporting is incomplete.", "1.1"]
+    assert rows[1][7:] == ["", ""]  # no target date, no change of status yet
+    item = Implementation.objects.get(number="1.1")
+    item.recommendation.topics.add(Topic.objects.exclude(name="Use of force").order_by("name").first())
+    tracking.update_plan(item, users["staff"], responsible="Chief", target_date=datetime.date(2027, 3, 31))
+    Implementation.objects.filter(pk=item.pk).update(status_changed_on=datetime.date(2026, 10, 2))
+    rows = list(csv.reader(io.StringIO(tracking.export_csv(oa_site))))
+    first = next(r for r in rows if r[2] == "1.1")
+    assert len(first[0].split("; ")) == 2 and "Use of force" in first[0].split("; ")
+    assert first[6:] == ["Chief", "2027-03-31", "2026-10-02"]
     dangerous = next(r for r in rows if r[2] == "3.2")
     assert dangerous[3].startswith("'=HYPERLINK")
     assert len(rows) == 6
+
+
+def test_the_plan_for_a_recommendation_is_kept_by_its_managers_and_audited(oa_site, users):
+    """Program staff and the site's provider set who is responsible and by when; the agency, and another
+    provider, may not; the change is in the recommendation's history."""
+    _import(oa_site, users)
+    item = Implementation.objects.get(number="1.2")
+    for outsider in ("liaison_a", "executive_a", "provider_b", "sme_a"):
+        with pytest.raises(PermissionDenied):
+            tracking.update_plan(item, users[outsider], responsible="Chief", target_date=TODAY)
+    tracking.update_plan(item, users["provider_a"], responsible="  Deputy chief Ruiz ", target_date=TODAY)
+    item.refresh_from_db()
+    assert (item.responsible, item.target_date) == ("Deputy chief Ruiz", TODAY)
+    tracking.update_plan(item, users["staff"], responsible="Training unit", target_date=None)
+    item.refresh_from_db()
+    assert (item.responsible, item.target_date) == ("Training unit", None)
+    events = [e for e in history(item) if e.reason == "Responsible people and target date"]
+    assert [e.actor for e in events] == [users["staff"], users["provider_a"]]
+
+
+def test_accepted_evidence_dated_today_counts_and_is_audited_for_the_recommendation_and_the_site(
+    oa_site, users
+):
+    _import(oa_site, users)
+    item = Implementation.objects.get(number="2.1")
+    with pytest.raises(tracking.TrackingError, match="Choose one of the implementation statuses"):
+        tracking.propose(item, users["liaison_a"], status="done", evidence="x", evidence_date=TODAY)
+    today = datetime.date.today()
+    proposal = tracking.propose(item, users["executive_a"], status="in_progress", evidence="Training began",
+                                evidence_date=today)  # fmt: skip
+    tracking.verify(proposal, users["staff"], accept=True)
+    item.refresh_from_db()
+    assert (item.status, item.status_changed_on) == ("in_progress", today)
+    step = next(e for e in history(item) if e.action == "transition")
+    assert (step.actor, step.from_state, step.to_state, step.reason) == (
+        users["staff"],
+        "Not started",
+        "In progress",
+        "Evidence verified",
+    )
+    told = next(e for e in history(oa_site) if "recommendation 2.1" in e.changes)
+    assert (told.actor, told.changes["recommendation 2.1"]) == (
+        users["staff"],
+        ["Not started", "In progress"],
+    )

@@ -8,6 +8,7 @@ from continuum.audit.models import AuditEvent
 from continuum.intake import transitions
 from continuum.intake.models import Request
 from continuum.sites.models import Site
+from continuum.workflow import MESSAGE_KEY
 
 
 def _transitions(request):
@@ -61,9 +62,27 @@ def test_accept_needs_every_flag_cleared(new_request, users):
     with pytest.raises(transitions.TransitionError, match="Clear the open screening flags"):
         transitions.accept(request, users["staff"], "ok", program="cri_tac", ta_type="technical_assistance")
     assert not Site.objects.exists()
-    transitions.clear_flag(request.flags.get(), users["staff"], "Training costs only")
+    flag = transitions.clear_flag(request.flags.get(), users["staff"], "  Training costs only ")
+    assert (flag.cleared_by, flag.clear_reason) == (users["staff"], "Training costs only")
+    cleared = AuditEvent.objects.get(
+        object_id=str(request.pk), content_type__model="request", reason="Training costs only"
+    )
+    assert (cleared.actor, cleared.reason) == (users["staff"], "Training costs only")
+    assert cleared.changes == {f"flag {flag.code}": ["raised", "cleared"]}
+    with pytest.raises(transitions.TransitionError, match="already cleared"):
+        transitions.clear_flag(flag, users["staff"], "Again")
     transitions.accept(request, users["staff"], "ok", program="cri_tac", ta_type="technical_assistance")
     assert Site.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["liaison_a", "executive_a", "provider_a", "sme_a"])
+def test_only_program_staff_clear_a_flag(new_request, users, who):
+    request = new_request(asks_for_costs=True)
+    with pytest.raises(PermissionDenied):
+        transitions.clear_flag(request.flags.get(), users[who], "Not mine to clear")
+    with pytest.raises(transitions.TransitionError, match="Say why"):
+        transitions.clear_flag(request.flags.get(), users["staff"], "   ")
+    assert request.flags.get().cleared_at is None
 
 
 def test_every_decision_needs_a_reason(new_request, users):
@@ -112,7 +131,13 @@ def test_refer_moves_the_request_to_another_program(new_request, users, mailoutb
     with pytest.raises(transitions.TransitionError, match="already asks for that program"):
         transitions.refer(request, users["staff"], "x", to_program="critical_response")
     with django_capture_on_commit_callbacks(execute=True):
-        transitions.refer(request, users["staff"], "Training fits CRI-TAC better", to_program="cri_tac")
+        transitions.refer(
+            request,
+            users["staff"],
+            "Training fits CRI-TAC better",
+            to_program="cri_tac",
+            message="CRI-TAC will call you.",
+        )
     request.refresh_from_db()
     successor = request.referrals.get()
     assert (request.status, request.referred_to) == ("referred", "cri_tac")
@@ -122,6 +147,24 @@ def test_refer_moves_the_request_to_another_program(new_request, users, mailoutb
     assert list(successor.topics.all()) == list(request.topics.all())
     assert not successor.flags.filter(code="duplicate").exists()
     assert {m.subject.split(" ")[-1] for m in mailoutbox} == {"referred", "received"}
+    # the successor is a new request of its own, with none of the old one's decision, and audited as created
+    assert successor.pk != request.pk and successor.referred_from == request
+    assert (successor.referred_to, successor.decision_reason, successor.message_to_agency) == ("", "", "")
+    assert successor.decided_at is None and successor.site is None
+    created = AuditEvent.objects.get(
+        action="created", object_id=str(successor.pk), content_type__model="request"
+    )
+    assert created.actor == users["staff"]
+    assert created.reason == f"Referred from {request.tracking_number}: Training fits CRI-TAC better"
+    referred = AuditEvent.objects.get(action="transition", object_id=str(request.pk), to_state="referred")
+    assert referred.changes == {MESSAGE_KEY: [None, "CRI-TAC will call you."]}
+
+
+def test_a_referral_needs_a_program_of_the_continuum(new_request, users):
+    request = new_request(program_wanted="critical_response")
+    with pytest.raises(transitions.TransitionError, match="Choose the program"):
+        transitions.refer(request, users["staff"], "x", to_program="elsewhere")
+    assert Request.objects.get(pk=request.pk).status == "submitted"
 
 
 def test_agency_user_withdraws_own_open_request_only(new_request, users, orgs):

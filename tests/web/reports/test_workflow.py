@@ -5,13 +5,17 @@ version with a change note; the site's own publish step needs a published report
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from continuum.audit.log import history
 from continuum.reports import editing, transitions
-from continuum.reports.models import Finding, Report, ReportLocked
-from continuum.workflow import TransitionError
+from continuum.reports.models import FactualReview, Finding, Report, ReportLocked
+from continuum.sites.models import Site
+from continuum.workflow import MESSAGE_KEY, TransitionError
 
 from .conftest import publish
+
+OTHER_KIND = next(k for k in Report.Kind.values if k != Report.Kind.FINDINGS)
 
 
 def test_full_review_to_publication(report, users, django_capture_on_commit_callbacks):
@@ -38,10 +42,14 @@ def test_full_review_to_publication(report, users, django_capture_on_commit_call
     assert note.is_resolved and note.replies.count() == 2
     report = transitions.approve(report, staff, "Factual review complete")
     assert report.approved_by == staff
+    approved = next(e for e in history(report) if e.to_state == "approved")
+    assert (approved.actor, approved.reason) == (staff, "Factual review complete")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        report = transitions.publish(report, staff, "Final")
+        report = transitions.publish(report, staff, "Final", message="The report is public.")
     assert report.status == "published" and report.published_at
+    published = next(e for e in history(report) if e.to_state == "published")
+    assert (published.reason, published.changes) == ("Final", {MESSAGE_KEY: [None, "The report is public."]})
     recipients = set(mail.outbox[-1].to)
     assert {chief.email, users["liaison_a"].email, users["sme_a"].email} <= recipients
     assert f"/reports/{report.pk}/" in mail.outbox[-1].body
@@ -135,8 +143,30 @@ def test_correction_publishes_a_new_version(published, users, client):
         transitions.start_correction(original, users["provider_a"], " ")
     with pytest.raises(PermissionDenied):
         transitions.start_correction(original, users["executive_a"], "Fix")
-    copy = transitions.start_correction(original, users["provider_a"], "Corrects the date in finding 2.")
+    # versions are counted within the site's reports of that kind: another site's, or another kind, don't count
+    other_site = Site.objects.create(
+        agency=original.site.agency, program="critical_response", ta_type="issue_specific_review",
+        provider=original.site.provider, title="Another review", description="Asked for a review.",
+    )  # fmt: skip
+    Report.objects.create(site=other_site, title="Other", created_by=users["staff"], version=7)
+    Report.objects.create(site=original.site, kind=OTHER_KIND, title="Other kind", created_by=users["staff"],
+                          version=5)  # fmt: skip
+    copy = transitions.start_correction(original, users["provider_a"], " Corrects the date in finding 2. ")
     assert (copy.version, copy.status, copy.corrects_id) == (2, "draft", original.pk)
+    assert (copy.change_note, copy.created_by) == ("Corrects the date in finding 2.", users["provider_a"])
+    # what belongs to the published version's own review and publication is not copied
+    assert (copy.approved_at, copy.approved_by, copy.published_at, copy.published_by) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert original.approved_at is not None and original.published_by is not None
+    created = next(e for e in history(copy) if e.action == "created")
+    assert (created.actor, created.reason) == (
+        users["provider_a"],
+        "Correction of version 1: Corrects the date in finding 2.",
+    )
     assert [f.title for f in copy.findings.all()] == [f.title for f in original.findings.all()]
     assert copy.embeds.count() == 1 and copy.embeds.get().finding.report_id == copy.pk
     assert list(copy.findings.first().recommendations.first().topics.values_list("name", flat=True)) == [
@@ -149,6 +179,8 @@ def test_correction_publishes_a_new_version(published, users, client):
     editing.save_part(copy, users["provider_a"], finding)
     assert client.get(f"/reports/{copy.pk}/").status_code == 404
     copy = publish(copy, users)
+    published = next(e for e in history(copy) if e.to_state == "published")
+    assert (published.reason, published.changes) == ("Publish the report", {})  # no reason, no message given
     original.refresh_from_db()
     assert original.status == "superseded" and copy.status == "published"
     page = client.get(f"/reports/{original.pk}/").content.decode()
@@ -169,5 +201,52 @@ def test_site_publish_precondition(report, users):
     """The check the site's publish step runs (sites.transitions.publish, check=require_published_report)."""
     with pytest.raises(TransitionError, match="Publish the site's report first"):
         transitions.require_published_report(report.site)
+    # another site's published report is not this site's
+    other = Site.objects.create(
+        agency=report.site.agency, program="critical_response", ta_type="issue_specific_review",
+        provider=report.site.provider, title="Another review", description="Asked for a review.",
+    )  # fmt: skip
+    Report.objects.create(site=other, title="Other", created_by=users["staff"], status="published",
+                          published_at=timezone.now())  # fmt: skip
+    with pytest.raises(TransitionError, match="Publish the site's report first"):
+        transitions.require_published_report(report.site)
     publish(report, users)
     transitions.require_published_report(report.site)
+
+
+def test_returning_a_report_in_the_agencys_review_closes_that_review_as_returned(report, users):
+    """The agency's open review ends when staff take the report back: closed as returned, by them, and the
+    message to the agency is kept with the step."""
+    report = transitions.send_to_agency(transitions.submit(report, users["provider_a"]), users["staff"])
+    report = transitions.return_to_draft(report, users["reviewer"], "Rework finding 2", message="Back soon.")
+    assert report.status == "draft"
+    review = report.factual_reviews.get()
+    assert (review.outcome, review.closed_by, review.comments) == (
+        FactualReview.Outcome.RETURNED,
+        users["reviewer"],
+        "",
+    )
+    assert review.closed_at is not None and transitions.open_review(report) is None
+    step = next(e for e in history(report) if e.action == "transition")
+    assert (step.to_state, step.reason, step.changes) == ("draft", "Rework finding 2",
+                                                          {MESSAGE_KEY: [None, "Back soon."]})  # fmt: skip
+
+
+def test_an_agency_that_closes_its_review_without_comments_leaves_none(report, users):
+    report = transitions.send_to_agency(transitions.submit(report, users["provider_a"]), users["staff"])
+    report = transitions.close_factual_review(report, users["liaison_a"])
+    review = report.factual_reviews.get()
+    assert (review.outcome, review.closed_by, review.comments) == ("done", users["liaison_a"], "")
+
+
+def test_steps_taken_without_a_reason_or_message_record_none(report, users):
+    """Left out, the reason is the step's own label and no message goes to the agency."""
+    report = transitions.submit(report, users["provider_a"])
+    report = transitions.return_to_draft(report, users["staff"], "Rework")
+    report = transitions.submit(report, users["provider_a"])
+    report = transitions.send_to_agency(report, users["staff"])
+    report = transitions.close_factual_review(report, users["executive_a"])
+    report = transitions.approve(report, users["reviewer"])
+    steps = {e.to_state: (e.reason, e.changes) for e in history(report) if e.action == "transition"}
+    assert steps["draft"] == ("Rework", {})
+    assert steps["approved"] == ("Approve the report", {})

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from continuum.audit.models import AuditEvent
-from continuum.sites.models import SiteMember
+from continuum.sites.models import Site, SiteMember
 from continuum.workflow import TransitionError
 from continuum.workplans import plans
 from continuum.workplans.models import Activity, Objective, WorkPlan
@@ -94,6 +94,10 @@ def test_changes_requested_freeze_the_version_and_a_new_one_is_drafted(site, use
     site.refresh_from_db()
     assert plan.status == "changes_requested" and not plan.is_editable and site.status == "work_plan"
     assert plan.comments.get().text == "Add a community listening session."
+    returned = AuditEvent.objects.get(
+        content_type__model="site", object_id=str(site.pk), to_state="work_plan"
+    )
+    assert (returned.actor, returned.reason) == (users[who], "Changes requested on work plan v1")
     with pytest.raises(TransitionError, match="can't change"):
         plans.add_item(plan, users["staff"], Activity(kind="listening_session", title="Listening session"))
     v2 = plans.open_draft(site, users["staff"])
@@ -208,3 +212,55 @@ def test_the_provider_cannot_put_an_outside_sme_on_the_team(client, users, login
         client.get(f"/workspace/sites/{site.pk}/plan/").context["forms"]["assignment"].fields["user"].queryset
     )
     assert outsider in choices
+
+
+def test_an_item_is_removed_from_its_own_plan_only_and_the_removal_is_audited(site, users, orgs):
+    """An item is named by its kind and number: the number of another site's item must not reach it."""
+    other_site = Site.objects.create(
+        agency=orgs["agency_b"], program="critical_response", ta_type="issue_specific_review",
+        provider=orgs["provider_a"], title="Fargo review", description="Asked for a review.",
+    )  # fmt: skip
+    plan, other = draft_plan(site, users["staff"]), draft_plan(other_site, users["staff"])
+    theirs = other.objectives.get()
+    with pytest.raises(Objective.DoesNotExist):
+        plans.remove_item(plan, users["staff"], "objective", theirs.pk)
+    assert Objective.objects.filter(pk=theirs.pk).exists()
+    ours = plan.objectives.get()
+    plans.remove_item(plan, users["provider_a"], "objective", ours.pk)
+    assert not plan.objectives.exists()
+    removal = (
+        AuditEvent.objects.filter(object_id=str(plan.pk), content_type__model="workplan")
+        .order_by("-pk")
+        .first()
+    )
+    assert removal.actor == users["provider_a"]
+    assert removal.changes == {"objective": [ours.describe(), None]}
+
+
+def test_a_comment_names_an_item_of_its_own_plan_only_and_is_audited(site, users, orgs):
+    other_site = Site.objects.create(
+        agency=orgs["agency_b"], program="critical_response", ta_type="issue_specific_review",
+        provider=orgs["provider_a"], title="Fargo review", description="Asked for a review.",
+    )  # fmt: skip
+    plan, other = draft_plan(site, users["staff"]), draft_plan(other_site, users["staff"])
+    for target in (f"objective:{other.objectives.get().pk}", "objective:first", "milestone:1"):
+        with pytest.raises(TransitionError, match="not part of this version"):
+            plans.comment(plan, users["executive_a"], "About that", target)
+    objective = plan.objectives.get()
+    note = plans.comment(plan, users["executive_a"], " Please add training. ", f"objective:{objective.pk}")
+    assert (note.target, note.target_label, note.text, note.author) == (
+        f"objective:{objective.pk}",
+        objective.describe(),
+        "Please add training.",
+        users["executive_a"],
+    )
+    general = plans.comment(plan, users["liaison_a"], "Looks fine")
+    assert (general.target, general.target_label) == ("", "")
+    events = AuditEvent.objects.filter(
+        object_id=str(plan.pk), content_type__model="workplan", actor__isnull=False
+    )
+    comments = [(e.actor, e.changes) for e in events.order_by("pk") if "comment" in e.changes]
+    assert comments == [
+        (users["executive_a"], {"comment": [None, f"{objective.describe()}: Please add training."]}),
+        (users["liaison_a"], {"comment": [None, "plan: Looks fine"]}),
+    ]
