@@ -79,6 +79,10 @@ REQUEST_RULES = {
     "intake.withdraw_request": AGENCY,
     "intake.view_internal": PROGRAM,
     "intake.triage_request": PROGRAM,
+    "intake.ask_authorization": PROGRAM | AGENCY,
+    "intake.attach_letter": PROGRAM | AGENCY,
+    "intake.authorize_request": {"executive_a"},
+    "intake.assign_request": PROGRAM,
 }
 
 

@@ -41,10 +41,14 @@ rules.add_perm("intake.triage_request", is_program_side)
 rules.add_perm("intake.withdraw_request", is_request_agency)
 
 
+def _is_request_chief_decision(user, request) -> bool:
+    """The chief executive of the request's own agency: the one person whose word authorizes it."""
+    return is_agency_executive(user) and _is_request_agency_decision(user, request)
+
+
 @rules.predicate
 def is_request_chief(user, request) -> bool:
-    """The chief executive of the request's own agency: the one person whose word authorizes it."""
-    return is_agency_executive(user) and is_request_agency(user, request)
+    return _is_request_chief_decision(user, request)
 
 
 # The written authorization: asked for and a letter attached by staff or the agency; signed by its chief.
