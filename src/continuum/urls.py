@@ -25,6 +25,7 @@ urlpatterns = [
     path("workspace/sites/<id:site_pk>/data/", include("continuum.datasets.urls")),
     path("", include("continuum.critac.urls")),
     path("", include("continuum.feedback.urls")),
+    path("", include("continuum.notifications.urls")),
     path("workspace/metrics/", include("continuum.metrics.urls")),
     path("api/", api.urls),
     path("workspace/api-tokens/", include("continuum.api.urls")),

@@ -1,5 +1,7 @@
-"""The primary navigation: one list, each entry shown only to those whose permission allows it."""
+"""The primary navigation: one list, each entry shown only to those whose permission allows it, some with a
+count (what needs the user, unread notifications) that the app owning it registers in COUNTS."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -12,6 +14,12 @@ class NavItem:
     label: str
     url_name: str
     permission: str
+    count: str = ""  # the name of a COUNTS entry shown next to the label
+    count_label: str = ""  # what the count counts, for screen readers
+
+
+# name -> function(request) -> int, registered by the apps built on the portal in their AppConfig.ready()
+COUNTS: dict[str, Callable] = {}
 
 
 PRIMARY = [
@@ -21,7 +29,17 @@ PRIMARY = [
     NavItem("Sites", "public_sites:active", PUBLIC),
     NavItem("CRI-TAC topics", "critac:catalog", PUBLIC),
     NavItem("Reports", "public_reports:list", PUBLIC),
-    NavItem("Workspace", "portal:workspace", "accounts.use_workspace"),
+    NavItem(
+        "Workspace",
+        "portal:workspace",
+        "accounts.use_workspace",
+        count="attention",
+        count_label="need your attention",
+    ),
+    NavItem(
+        "Notifications", "notifications:list", "accounts.use_workspace", count="unread", count_label="unread"
+    ),
+    NavItem("Deadlines", "notifications:deadlines", "accounts.use_workspace"),
     NavItem("Requests", "intake:queue", "intake.list_requests"),
     NavItem("My sites", "sites:list", "sites.list_sites"),
     NavItem("Agencies", "agencies:list", "agencies.list_agencies"),
@@ -29,8 +47,9 @@ PRIMARY = [
 ]
 
 
-def items_for(user, current_path: str) -> list[dict]:
-    """The entries this user may see; the current one is the longest URL the path is under."""
+def items_for(user, current_path: str, request=None) -> list[dict]:
+    """The entries this user may see, with their counts; the current one is the longest URL the path is
+    under."""
     items = []
     for item in PRIMARY:
         if item.permission != PUBLIC and not user.has_perm(item.permission):
@@ -39,7 +58,17 @@ def items_for(user, current_path: str) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "current": False})
+        counter = COUNTS.get(item.count) if request is not None else None
+        count = counter(request) if counter else 0
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "current": False,
+                "count": count,
+                "count_label": item.count_label,
+            }
+        )
     matches = [
         i
         for i in items

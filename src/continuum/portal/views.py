@@ -18,10 +18,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "portal/home.html", {"response_center_phone": RESPONSE_CENTER_PHONE})
 
 
+# function(request) -> dict added to the workspace page's context, registered by the apps built on the portal
+# (continuum.notifications: what needs the user, their e-mail choice)
+WORKSPACE_CONTEXT: list = []
+
+
 @access("accounts.use_workspace")
 def workspace(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {"user_agency": None, "agency_count": None}
+    for extra in WORKSPACE_CONTEXT:
+        context.update(extra(request))
     if user.is_agency_user:
         context["user_agency"] = Agency.objects.visible_to(user).first()
     if user.is_program_side:

@@ -1,0 +1,11 @@
+from django import forms
+
+from .models import EmailChoice
+
+
+class EmailChoiceForm(forms.ModelForm):
+    class Meta:
+        model = EmailChoice
+        fields = ["when"]
+        widgets = {"when": forms.RadioSelect}
+        help_texts = {"when": "Only what needs your action is e-mailed; everything is listed on this page."}
