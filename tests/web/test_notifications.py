@@ -90,7 +90,7 @@ def test_the_daily_digest_sends_what_accumulated_once(site, users, django_captur
         plans.send_for_review(plan, users["provider_a"])
     ours = lambda: [
         m for m in mail.outbox if m.subject.endswith("your action") or "Needs your action" in m.subject
-    ]  # noqa: E731
+    ]
     assert not ours(), "no e-mail at once for who chose the digest"
     call_command("send_digests", stdout=io.StringIO())
     [digest] = ours()

@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 167 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 194
-entries with the object variants, 258 rows with the methods) x 10 roles = 2580 cells, against 24 kinds of
+Size: 175 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 203
+entries with the object variants, 271 rows with the methods) x 10 roles = 2710 cells, against 26 kinds of
 object in the world.
 """
 
@@ -61,6 +61,21 @@ portal:programs                      -         GET  200   200   200   200   200 
 portal:program                       -         GET  200   200   200   200   200   200   200   200   200   200
 portal:faq                           -         GET  200   200   200   200   200   200   200   200   200   200
 portal:contact                       -         GET  200   200   200   200   200   200   200   200   200   200
+
+# route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
+notifications:list                   -         GET  login 200   200   200   200   200   200   200   200   200
+notifications:open                   -         GET  login 302   404   404   404   404   404   404   404   404
+notifications:mark_read              -         GET  login 405   405   405   405   405   405   405   405   405
+notifications:mark_read              -         POST login 302   302   302   302   302   302   302   302   302
+notifications:email_choice           -         GET  login 405   405   405   405   405   405   405   405   405
+notifications:email_choice           -         POST login 302   302   302   302   302   302   302   302   302
+notifications:deadlines              -         GET  login 200   200   200   200   200   200   200   200   200
+notifications:issue_feed             -         GET  login 405   405   405   405   405   405   405   405   405
+notifications:issue_feed             -         POST login 200*  200*  200*  200*  200*  200*  200*  200*  200*
+notifications:revoke_feed            -         GET  login 405   405   405   405   405   405   405   405   405
+notifications:revoke_feed            -         POST login 302*  302   302   302   302   302   302   302   302
+notifications:feed                   -         GET  200   200   200   200   200   200   200   200   200   200
+notifications:feed                   bad       GET  404   404   404   404   404   404   404   404   404   404
 
 # route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
 intake:form                          -         GET  200   200   200   200   200   200   200   200   200   200
