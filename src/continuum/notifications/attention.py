@@ -52,8 +52,8 @@ class Item:
         return self.due_on is not None and self.due_on < self.today
 
     @property
-    def days_left(self) -> int | None:
-        return None if self.due_on is None else (self.due_on - self.today).days
+    def days_late(self) -> int:
+        return max(0, (self.today - self.due_on).days) if self.due_on is not None else 0
 
 
 def add_business_days(day: datetime.date, days: int) -> datetime.date:

@@ -8,4 +8,6 @@ class EmailChoiceForm(forms.ModelForm):
         model = EmailChoice
         fields = ["when"]
         widgets = {"when": forms.RadioSelect}
-        help_texts = {"when": "Only what needs your action is e-mailed; everything is listed on this page."}
+        help_texts = {
+            "when": "Only what needs your action is e-mailed; everything else is listed on your notifications page."
+        }

@@ -39,7 +39,6 @@ PRIMARY = [
     NavItem(
         "Notifications", "notifications:list", "accounts.use_workspace", count="unread", count_label="unread"
     ),
-    NavItem("Deadlines", "notifications:deadlines", "accounts.use_workspace"),
     NavItem("Requests", "intake:queue", "intake.list_requests"),
     NavItem("My sites", "sites:list", "sites.list_sites"),
     NavItem("Agencies", "agencies:list", "agencies.list_agencies"),
