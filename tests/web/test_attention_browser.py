@@ -63,7 +63,8 @@ def test_an_invited_chief_finds_the_plan_waiting_and_approves_it(browser, users,
     plan = plans.open_draft(site, provider)
     plans.add_item(plan, provider, Objective(text="Reconstruct the two nights' command decisions."))
     plans.add_item(plan, provider, Activity(kind="interview", title="Command staff interviews"))
-    plans.add_item(plan, provider, Deliverable(title="Draft report", due_on=timezone.localdate() + datetime.timedelta(days=60)))  # fmt: skip
+    in_60_days = timezone.localdate() + datetime.timedelta(days=60)
+    plans.add_item(plan, provider, Deliverable(title="Draft report", due_on=in_60_days))
     plans.send_for_review(plan, provider, message="The plan for your approval.")
 
     page.reload()
@@ -118,7 +119,8 @@ def test_an_invited_chief_finds_the_plan_waiting_and_approves_it(browser, users,
     late = plans.open_draft(other, provider)
     plans.add_item(late, provider, Objective(text="Review the use-of-force policy."))
     plans.add_item(late, provider, Activity(kind="site_visit", title="Site visit"))
-    plans.add_item(late, provider, Deliverable(title="Inception memo", due_on=timezone.localdate() - datetime.timedelta(days=3)))  # fmt: skip
+    three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
+    plans.add_item(late, provider, Deliverable(title="Inception memo", due_on=three_days_ago))
     plans.send_for_review(late, provider)
     plans.approve(late, users["executive_a"])
     page = browser.open_page("/workspace/", user=staff)
