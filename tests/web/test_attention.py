@@ -161,3 +161,20 @@ def test_the_deadlines_page_and_the_calendar_feed(world, users, login, client):
     chief.is_active = False
     chief.save()
     assert Client().get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_the_demo_gives_every_role_something_to_attend_to(db, monkeypatch, settings, tmp_path):
+    from django.core.management import call_command
+
+    from continuum.accounts.models import User
+    from continuum.demo import data
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
+    call_command("load_demo", quiet=True, throwaway_database=True)
+    call_command("load_demo", quiet=True, throwaway_database=True)  # idempotent: nothing sent twice
+    shown = {person.email: kinds(User.objects.get(email=person.email)) for person in data.USERS}
+    assert all(shown.values()), shown
+    assert {"Work plan to approve", "Data to send"} <= shown["chief@columbus.example.gov"]
+    assert "Request: urgent, unassigned, past the contact target" in shown["staff@continuum.example.gov"]
+    assert "Overdue milestone" in shown["provider@jensenhughes.example.com"]

@@ -20,7 +20,7 @@ from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganizatio
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
-from . import assessment, critac, datasets, delivery, feedback, reports, requests, sites
+from . import assessment, attention, critac, datasets, delivery, feedback, reports, requests, sites
 
 PROGRAM_OFFICE = "Office of Community Oriented Policing Services (COPS Office)"
 
@@ -152,4 +152,5 @@ def _load() -> list[DemoUser]:
     critac.load(staff)
     feedback.load(staff)
     datasets.load(staff)
+    attention.load(staff)
     return USERS
