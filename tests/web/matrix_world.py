@@ -359,6 +359,7 @@ def url_kwargs(w: World, route: str, variant: str = "") -> dict:
         "feedback:site": {"site_pk": critac},
         "api_tokens:revoke": {"pk": o["token_executive_a"].pk},
         "notifications:open": {"pk": o["notification"].pk},
+        "portal:nav_count": {"name": "attention"},
         "notifications:feed": {"token": "no-such-feed" if variant == "bad" else FEED_TOKEN},
         "audit:history": {"app_label": "sites", "model": "site", "pk": str(cr)},
         "api:public_site": {"site_id": oa if variant == "public" else cr},

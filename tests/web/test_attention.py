@@ -140,7 +140,7 @@ def test_the_deadlines_page_and_the_calendar_feed(world, users, login, client):
     assert "Inception memo" in page.text and "Use-of-force incidents" in page.text
     issued = staff_client.post("/workspace/deadlines/feed/")
     token = issued.context["feed_url"].rsplit("/", 1)[1].removesuffix(".ics")
-    assert CalendarFeed.objects.get(user=chief).token_hash != token and token not in str(
+    assert CalendarFeed.objects.get(user=chief, revoked_at=None).token_hash != token and token not in str(
         list(CalendarFeed.objects.values_list("token_hash", flat=True))
     )
     assert AuditEvent.objects.filter(to_state="calendar_feed_issued", actor=chief).exists()

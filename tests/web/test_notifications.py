@@ -118,16 +118,34 @@ def test_the_list_marks_read_and_opens_the_record(sent_plan, users, login):
     assert not liaison_note.is_read, "nobody marks another's notification read"
 
 
-def test_mark_all_read_and_the_count_in_the_navigation(sent_plan, users, login):
+def test_mark_all_read_and_the_counts_in_the_navigation(sent_plan, users, login):
     client = login(users["liaison_a"])
-    assert (
-        'Notifications</span> <span class="usa-tag continuum-nav-count">1<' in client.get("/workspace/").text
-    )
+    page = client.get("/workspace/notifications/").text  # this page knows the unread count: shown at once
+    assert 'Notifications</span> <span class="usa-tag continuum-nav-count">1<' in page
+    # the attention count it does not compute: the page fetches it once loaded
+    assert 'Workspace</span><span hx-get="/workspace/nav-count/attention/" hx-trigger="load"' in page
+    fragment = client.get("/workspace/nav-count/attention/").text
+    assert fragment.strip() == (
+        '<span class="usa-tag continuum-nav-count">1<span class="usa-sr-only"> need your attention</span></span>'
+    )  # the plan to review
+    assert "nav-count/unread/" in client.get("/workspace/").text
+    assert ">1<" in client.get("/workspace/nav-count/unread/").text
     client.post("/workspace/notifications/read/")
     assert not Notification.objects.filter(user=users["liaison_a"]).unread().exists()
-    after = client.get("/workspace/notifications/").text
-    assert "Notifications</span></a>" in after, "no count once all are read"
-    assert 'Workspace</span> <span class="usa-tag continuum-nav-count">1<' in after  # the plan to review
+    assert "Notifications</span></a>" in client.get("/workspace/notifications/").text, "no count: all read"
+    assert client.get("/workspace/nav-count/unread/").text.strip() == ""
+    assert client.get("/workspace/nav-count/nothing/").status_code == 404
+
+
+def test_a_page_pays_nothing_for_the_navigation_counts(
+    sent_plan, users, login, django_assert_max_num_queries
+):
+    client = login(users["staff"])
+    client.get("/workspace/sites/")
+    with django_assert_max_num_queries(30) as queries:
+        client.get("/workspace/sites/")
+    assert not [q for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+    assert not [q for q in queries.captured_queries if "intake_contact" in q["sql"]]  # the attention list's
 
 
 def test_the_email_choice_is_saved_and_audited(users, login):

@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 175 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 203
-entries with the object variants, 271 rows with the methods) x 10 roles = 2710 cells, against 26 kinds of
+Size: 176 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 204
+entries with the object variants, 272 rows with the methods) x 10 roles = 2720 cells, against 26 kinds of
 object in the world.
 """
 
@@ -57,6 +57,7 @@ MATRIX = """
 portal:home                          -         GET  200   200   200   200   200   200   200   200   200   200
 portal:healthz                       -         GET  200   200   200   200   200   200   200   200   200   200
 portal:workspace                     -         GET  login 200   200   200   200   200   200   200   200   200
+portal:nav_count                     -         GET  login 200   200   200   200   200   200   200   200   200
 portal:programs                      -         GET  200   200   200   200   200   200   200   200   200   200
 portal:program                       -         GET  200   200   200   200   200   200   200   200   200   200
 portal:faq                           -         GET  200   200   200   200   200   200   200   200   200   200

@@ -30,8 +30,9 @@ def _choice(user) -> EmailChoice:
 def notifications(request: HttpRequest) -> HttpResponse:
     mine = request.user.notifications.all()
     page = page_of(request, mine, PER_PAGE)
+    request._unread_count = mine.unread().count()  # the navigation's count too
     return TemplateResponse(request, "notifications/list.html", {
-        "page": page, "unread": mine.unread().count(), "email_form": EmailChoiceForm(instance=_choice(request.user)),
+        "page": page, "unread": request._unread_count, "email_form": EmailChoiceForm(instance=_choice(request.user)),
     })  # fmt: skip
 
 

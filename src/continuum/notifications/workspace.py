@@ -13,12 +13,20 @@ def attention_items(request) -> list:
     return request._attention_items
 
 
-def attention_count(request) -> int:
+def attention_count(request, lazy: bool = False) -> int | None:
+    """For the navigation: None when `lazy` and the page has not computed the list (it is fetched later)."""
+    if lazy and not hasattr(request, "_attention_items"):
+        return None
     return len(attention_items(request))
 
 
-def unread_count(request) -> int:
-    return request.user.notifications.unread().count() if request.user.is_authenticated else 0
+def unread_count(request, lazy: bool = False) -> int | None:
+    """For the navigation: known at once on the notifications page (which sets it), fetched later elsewhere."""
+    if not hasattr(request, "_unread_count"):
+        if lazy:
+            return None
+        request._unread_count = request.user.notifications.unread().count()
+    return request._unread_count
 
 
 def context(request) -> dict:

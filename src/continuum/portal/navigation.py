@@ -1,5 +1,9 @@
 """The primary navigation: one list, each entry shown only to those whose permission allows it, some with a
-count (what needs the user, unread notifications) that the app owning it registers in COUNTS."""
+count (what needs the user, unread notifications) that the app owning it registers in COUNTS.
+
+A count costs queries, and the navigation is on every page: a page that has computed it already (the workspace,
+the notifications list) shows it at once; any other page fetches it after loading (`portal:nav_count`, htmx), so
+no page pays for the menu's counts."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +22,8 @@ class NavItem:
     count_label: str = ""  # what the count counts, for screen readers
 
 
-# name -> function(request) -> int, registered by the apps built on the portal in their AppConfig.ready()
+# name -> function(request, lazy) -> int | None, registered by the apps built on the portal in their
+# AppConfig.ready(); with lazy=True the function answers None unless the page already knows the count.
 COUNTS: dict[str, Callable] = {}
 
 
@@ -58,7 +63,7 @@ def items_for(user, current_path: str, request=None) -> list[dict]:
         except NoReverseMatch:
             continue
         counter = COUNTS.get(item.count) if request is not None else None
-        count = counter(request) if counter else 0
+        count = counter(request, lazy=True) if counter else 0
         items.append(
             {
                 "label": item.label,
@@ -66,8 +71,22 @@ def items_for(user, current_path: str, request=None) -> list[dict]:
                 "current": False,
                 "count": count,
                 "count_label": item.count_label,
+                "count_url": reverse("portal:nav_count", args=[item.count]) if counter else "",
             }
         )
+    return _mark_current(items, current_path)
+
+
+def count_of(request, name: str) -> dict | None:
+    """The count `name` for the signed-in user, computed now, with its label; None for an unknown name."""
+    counter = COUNTS.get(name)
+    if counter is None:
+        return None
+    label = next((item.count_label for item in PRIMARY if item.count == name), "")
+    return {"count": counter(request, lazy=False), "count_label": label}
+
+
+def _mark_current(items: list[dict], current_path: str) -> list[dict]:
     matches = [
         i
         for i in items
