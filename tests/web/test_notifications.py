@@ -6,9 +6,10 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import override_settings
 
 from continuum.audit.models import AuditEvent
-from continuum.notifications import email
+from continuum.notifications import email, tasks
 from continuum.notifications.models import EmailChoice, Notification
 from continuum.reports import editing
 from continuum.reports import transitions as report_steps
@@ -99,6 +100,12 @@ def test_the_daily_digest_sends_what_accumulated_once(site, users, django_captur
     assert digest.subject == "[Continuum] 1 thing needs your action"
     assert str(plan) in digest.body and f"/plan/v{plan.version}/" in digest.body
     assert email.send_daily_digests() == 0  # already sent
+    Notification.objects.create(user=users["executive_a"], record_label="Another", text="Approve it.",
+                                url="/workspace/", needs_action=True)  # fmt: skip
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    ):
+        assert tasks.send_digests.enqueue().return_value == 1  # the same digest, as a Django task
 
 
 def test_the_list_marks_read_and_opens_the_record(sent_plan, users, login):
