@@ -200,7 +200,8 @@ def take(
             transaction.on_commit(lambda: notify(locked, move))
         if cause is None:
             for hook in AFTER_STEP:
-                transaction.on_commit(lambda hook=hook: hook(lifecycle, locked, move))
+                # robust: the step is committed; a failing hook (a mail server down) is logged, not raised
+                transaction.on_commit(lambda hook=hook: hook(lifecycle, locked, move), robust=True)
     return locked
 
 

@@ -186,3 +186,19 @@ def test_nobody_is_notified_of_a_record_they_may_not_open(users, orgs, django_ca
             sign_in(clients[note.user_id], note.user)
         status = clients[note.user_id].get(note.url).status_code
         assert status == 200, (note.user.role, note.url, note.text, status)
+
+
+def test_a_mail_server_down_does_not_undo_the_step(
+    site, users, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(email, "send_mail", refuse)
+    plan = draft_plan(site, users["provider_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        plans.send_for_review(plan, users["provider_a"])
+    plan.refresh_from_db()
+    assert plan.status == "in_review"
+    note = Notification.objects.get(user=users["executive_a"])
+    assert note.needs_action and note.emailed_at is None  # listed in the app; not marked e-mailed
