@@ -202,3 +202,23 @@ def test_a_mail_server_down_does_not_undo_the_step(
     assert plan.status == "in_review"
     note = Notification.objects.get(user=users["executive_a"])
     assert note.needs_action and note.emailed_at is None  # listed in the app; not marked e-mailed
+
+
+def test_a_colleagues_decision_is_news_not_an_action(
+    orgs, users, mailoutbox, django_capture_on_commit_callbacks
+):
+    from continuum.intake import transitions as intake
+    from tests.web.critac import factories
+
+    request = factories.make_request(orgs["agency_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        intake.start_review(request, users["staff"], "Assessment call")
+    [note] = notified(users["reviewer"])
+    assert not note.needs_action and note.url == request.get_absolute_url()
+    assert not [m for m in mailoutbox if "your action" in m.subject]
+    assert notified(users["executive_a"]) and not notified(users["executive_b"])
+
+
+def test_no_counts_on_the_sign_in_pages(users, login):
+    page = login(users["staff"]).get("/accounts/password/change/")
+    assert "nav-count" not in page.text

@@ -88,6 +88,16 @@ def describe(lifecycle: Lifecycle, move: Move) -> str:
     return f"{who}: “{move.step.label}”. The {lifecycle.noun} is now {state}."[:500]
 
 
+def needs(lifecycle: Lifecycle, obj, user, actor) -> bool:
+    """Whether the step left `obj` waiting for `user`: they may take a step on it now, and the step was not
+    their own side's (a colleague of program staff deciding a request does not ask the others to act)."""
+    if getattr(actor, "is_program_side", False) and user.is_program_side:
+        return False
+    return any(
+        not step.danger for step in lifecycle.available(obj, user)
+    )  # withdrawing is never asked of anyone
+
+
 def after_step(lifecycle: Lifecycle, obj, move: Move) -> list[Notification]:
     """Notify everyone concerned who may see `obj` of the step just taken (the AFTER_STEP hook)."""
     actor_pk = getattr(move.actor, "pk", None)
@@ -100,7 +110,7 @@ def after_step(lifecycle: Lifecycle, obj, move: Move) -> list[Notification]:
         made.append(
             Notification(
                 user=user, created_at=now, record_label=label, text=text, message=move.message, url=url,
-                actor_label=str(move.actor) if actor_pk else "", needs_action=bool(lifecycle.available(obj, user)),
+                actor_label=str(move.actor) if actor_pk else "", needs_action=needs(lifecycle, obj, user, move.actor),
             )
         )  # fmt: skip
     Notification.objects.bulk_create(made)

@@ -62,7 +62,7 @@ def items_for(user, current_path: str, request=None) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        counter = COUNTS.get(item.count) if request is not None else None
+        counter = COUNTS.get(item.count) if request is not None and not _signing_in(request) else None
         count = counter(request, lazy=True) if counter else 0
         items.append(
             {
@@ -75,6 +75,12 @@ def items_for(user, current_path: str, request=None) -> list[dict]:
             }
         )
     return _mark_current(items, current_path)
+
+
+def _signing_in(request) -> bool:
+    """allauth's pages (log-in, second factor, re-authentication): no counts, whose fetching would be sent on
+    by the sign-in security to the next step of the log-in."""
+    return request.path.startswith(reverse("account_login").removesuffix("login/"))
 
 
 def count_of(request, name: str) -> dict | None:
