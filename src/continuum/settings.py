@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "continuum.metrics",
     "continuum.datasets",
     "continuum.api",
+    "continuum.notifications",
     "continuum.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -207,8 +208,10 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 API_TOKEN_DAYS_MFA = int(os.environ.get("API_TOKEN_DAYS_MFA", "30"))
 # How long an agency has for its factual-accuracy review of a draft report, unless staff set another period.
 FACTUAL_REVIEW_DAYS = int(os.environ.get("CONTINUUM_FACTUAL_REVIEW_DAYS", "30"))
-# Program staff contact a new request's requester within this many business days (the queue's service level).
+# Business days within which program staff first contact an agency that asked for assistance (the "Needs your
+# attention" list flags an open request past it), and days the chief executive is given to review a work plan.
 CONTACT_TARGET_BUSINESS_DAYS = int(os.environ.get("CONTINUUM_CONTACT_TARGET_BUSINESS_DAYS", "5"))
+PLAN_REVIEW_DAYS = int(os.environ.get("CONTINUUM_PLAN_REVIEW_DAYS", "14"))
 # Days an invitation to join Continuum stays valid (a resend starts a new period).
 INVITATION_DAYS = int(os.environ.get("CONTINUUM_INVITATION_DAYS", "7"))
 # The lock is keyed on the account from one client address: a stranger's wrong passwords lock the account for

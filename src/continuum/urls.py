@@ -26,6 +26,7 @@ urlpatterns = [
     path("workspace/sites/<id:site_pk>/data/", include("continuum.datasets.urls")),
     path("", include("continuum.critac.urls")),
     path("", include("continuum.feedback.urls")),
+    path("", include("continuum.notifications.urls")),
     path("workspace/metrics/", include("continuum.metrics.urls")),
     path("workspace/search/", include("continuum.search.urls")),
     path("api/", api.urls),

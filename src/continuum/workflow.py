@@ -31,6 +31,11 @@ from continuum.audit.models import AuditEvent
 
 MESSAGE_KEY = "message to the agency"
 
+# What else happens once a step's transaction commits, for every lifecycle: called as hook(lifecycle, record,
+# move) for each step a user took (not for the consequent steps it caused, which the step stands for).
+# Registered by the apps built on this one (continuum.notifications) in their AppConfig.ready().
+AFTER_STEP: list[Callable[[Lifecycle, Any, Move], None]] = []
+
 
 class TransitionError(Exception):
     """A step the record's state, its preconditions or the input do not allow; the message says why."""
@@ -193,6 +198,10 @@ def take(
         if lifecycle.notify is not None:
             notify = lifecycle.notify
             transaction.on_commit(lambda: notify(locked, move))
+        if cause is None:
+            for hook in AFTER_STEP:
+                # robust: the step is committed; a failing hook (a mail server down) is logged, not raised
+                transaction.on_commit(lambda hook=hook: hook(lifecycle, locked, move), robust=True)
     return locked
 
 

@@ -39,6 +39,7 @@ from continuum.feedback import surveys
 from continuum.feedback.models import Invitation, token_hash
 from continuum.intake import transitions as intake
 from continuum.intake.screening import apply_screening
+from continuum.notifications.models import CalendarFeed, Notification, feed_token_hash
 from continuum.reports import editing
 from continuum.reports import transitions as report_steps
 from continuum.reports.models import Finding, Recommendation, Report
@@ -53,6 +54,7 @@ from tests.web.reports.conftest import fill
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 SURVEY_TOKEN = "matrix-survey-link-token"
 INVITATION_TOKEN = "matrix-invitation-link-token"
+FEED_TOKEN = "matrix-calendar-feed-token"
 
 
 @dataclass
@@ -186,6 +188,12 @@ def build(users, orgs) -> World:
         token_hash=invitations.token_hash(INVITATION_TOKEN)
     )
     objects.update(invitation=invitation, liaison=users["liaison_a"])
+    # the chief's notification of the plan, and the chief's calendar feed with an address the matrix knows
+    objects["notification"] = Notification.objects.create(
+        user=chief, record_label=str(plan), text="Approve the plan.", url=f"/workspace/sites/{cr.pk}/plan/v1/",
+        needs_action=True,
+    )  # fmt: skip
+    objects["calendar_feed"] = CalendarFeed.objects.create(user=chief, token_hash=feed_token_hash(FEED_TOKEN))
     world = World(agency=agency, open_request=open_request, accepted_request=accepted, cr=cr, oa=oa,
                   critac=critac, objects=objects)  # fmt: skip
     for key, user in users.items():
@@ -354,6 +362,9 @@ def url_kwargs(w: World, route: str, variant: str = "") -> dict:
         "feedback:respond": {"token": SURVEY_TOKEN},
         "feedback:site": {"site_pk": critac},
         "api_tokens:revoke": {"pk": o["token_executive_a"].pk},
+        "notifications:open": {"pk": o["notification"].pk},
+        "portal:nav_count": {"name": "attention"},
+        "notifications:feed": {"token": "no-such-feed" if variant == "bad" else FEED_TOKEN},
         "audit:history": {"app_label": "sites", "model": "site", "pk": str(cr)},
         "api:public_site": {"site_id": oa if variant == "public" else cr},
         "api:public_report": {"report_id": report.pk if report else 0},

@@ -33,6 +33,14 @@ def test_workspace_is_accessible_for_every_role(browser, users, who):
     browser.assert_clean()
 
 
+@pytest.mark.parametrize("who", ["executive_a", "provider_a", "staff"])
+def test_notifications_and_deadlines_are_accessible(browser, users, who):
+    for path in ["/workspace/notifications/", "/workspace/deadlines/"]:
+        page = browser.open_page(path, user=users[who])
+        assert_accessible(page)
+    browser.assert_clean()
+
+
 def test_staff_pages_are_accessible(browser, users, orgs):
     agency = orgs["agency_a"]
     for path in [

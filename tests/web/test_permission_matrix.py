@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 178 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 207
-entries with the object variants, 275 rows with the methods) x 10 roles = 2750 cells, against 24 kinds of
+Size: 187 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 217
+entries with the object variants, 289 rows with the methods) x 10 roles = 2890 cells, against 26 kinds of
 object in the world.
 """
 
@@ -57,6 +57,7 @@ MATRIX = """
 portal:home                          -         GET  200   200   200   200   200   200   200   200   200   200
 portal:healthz                       -         GET  200   200   200   200   200   200   200   200   200   200
 portal:workspace                     -         GET  login 200   200   200   200   200   200   200   200   200
+portal:nav_count                     -         GET  login 200   200   200   200   200   200   200   200   200
 portal:programs                      -         GET  200   200   200   200   200   200   200   200   200   200
 portal:program                       -         GET  200   200   200   200   200   200   200   200   200   200
 portal:faq                           -         GET  200   200   200   200   200   200   200   200   200   200
@@ -67,6 +68,21 @@ portal:feed                          -         GET  200   200   200   200   200 
 methods:index                        -         GET  200   200   200   200   200   200   200   200   200   200
 methods:detail                       -         GET  200   200   200   200   200   200   200   200   200   200
 methods:detail                       unknown   GET  404   404   404   404   404   404   404   404   404   404
+
+# route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
+notifications:list                   -         GET  login 200   200   200   200   200   200   200   200   200
+notifications:open                   -         GET  login 302   404   404   404   404   404   404   404   404
+notifications:mark_read              -         GET  login 405   405   405   405   405   405   405   405   405
+notifications:mark_read              -         POST login 302   302   302   302   302   302   302   302   302
+notifications:email_choice           -         GET  login 405   405   405   405   405   405   405   405   405
+notifications:email_choice           -         POST login 302   302   302   302   302   302   302   302   302
+notifications:deadlines              -         GET  login 200   200   200   200   200   200   200   200   200
+notifications:issue_feed             -         GET  login 405   405   405   405   405   405   405   405   405
+notifications:issue_feed             -         POST login 200*  200*  200*  200*  200*  200*  200*  200*  200*
+notifications:revoke_feed            -         GET  login 405   405   405   405   405   405   405   405   405
+notifications:revoke_feed            -         POST login 302*  302   302   302   302   302   302   302   302
+notifications:feed                   -         GET  200   200   200   200   200   200   200   200   200   200
+notifications:feed                   bad       GET  404   404   404   404   404   404   404   404   404   404
 
 # route                              variant   verb anon  exA   liA   exB   liB   prA   prB   smeA  staff admin
 intake:form                          -         GET  200   200   200   200   200   200   200   200   200   200

@@ -157,3 +157,60 @@ def test_lists_come_a_page_at_a_time(client, orgs, users, login):
     public = Site.objects.public().filter(status=Site.Status.CLOSED).count()
     closed = client.get("/sites/closed/").context["sites"]
     assert len(closed) == min(public, 24) and closed.paginator.count == public
+
+
+# Issue 16: each role's workspace ("Needs your attention"), notifications and deadlines, whatever the number of
+# late milestones, review comments, data requests, requests and notifications.
+ROLE_PAGES = ["/workspace/", "/workspace/notifications/", "/workspace/deadlines/"]
+
+
+def grow_attention(site: Site, n: int, author: User, users: dict) -> None:
+    from continuum.notifications.models import Notification
+    from continuum.reports.models import ReviewComment
+    from continuum.workplans.models import Deliverable, WorkPlan
+
+    today = timezone.localdate()
+    plan = site.plans.filter(status="approved").first() or WorkPlan.objects.create(
+        site=site,
+        version=1,
+        status="approved",
+        created_by=author,
+        approved_by=author,
+        approved_at=timezone.now(),
+    )
+    draft = Report.objects.filter(site=site, status="draft").first() or Report.objects.create(
+        site=site, title="Draft report", version=10_000, created_by=author
+    )
+    for i in range(n):
+        k = next(_serial)
+        Deliverable.objects.create(
+            plan=plan, title=f"Memo {k}", due_on=today - datetime.timedelta(days=i + 1)
+        )
+        ReviewComment.objects.create(report=draft, author=users["executive_a"], text=f"Check {k}.")
+        for user in users.values():
+            Notification.objects.create(user=user, record_label=f"Record {k}", text="Something happened.",
+                                        url="/workspace/", needs_action=bool(i % 2))  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["staff", "executive_a", "liaison_a", "provider_a", "sme_a"])
+@pytest.mark.parametrize("url", ROLE_PAGES)
+def test_attention_notifications_and_deadlines_cost_a_fixed_number_of_queries(
+    who, url, client, orgs, users, login
+):
+    site = shown_site(orgs)
+    SiteMember.objects.create(site=site, user=users["sme_a"], role=SiteMember.SiteRole.SME)
+    closed_site(orgs, users["staff"])
+    grow_everything(site, SMALL, users["staff"])
+    grow_attention(site, SMALL, users["staff"], users)
+    client = login(users[who])
+    client.get(url)
+    small_queries, small_bytes = measure(client, url)
+
+    grow_everything(site, LARGE, users["staff"])
+    grow_attention(site, LARGE, users["staff"], users)
+    large_queries, large_bytes = measure(client, url)
+
+    assert large_bytes > small_bytes, f"{url} for {who} should show more with more data"
+    assert large_queries == small_queries, (
+        f"{url} for {who}: {small_queries} queries with little data, {large_queries} with more"
+    )

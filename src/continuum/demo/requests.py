@@ -80,7 +80,7 @@ SEED_SITES = [
 
 OTHER_REQUESTS = [
     {   # submitted by a lieutenant without the chief's letter: shows the authority flag in the queue
-        "key": "riverton-submitted", "status": "submitted",
+        "key": "riverton-submitted", "status": "submitted", "days_ago": 8,
         "agency_name": "Riverton (WY) Police Department", "agency_type": "local", "agency_city": "Riverton",
         "agency_state": "WY", "agency_sworn_officers": 32, "agency_population_served": 10600,
         "requester_name": "Lt. Sam Whitehorse", "requester_title": "Lieutenant", "requester_is_chief_executive": False,
@@ -157,12 +157,16 @@ def _make(key: str, fields: dict, agency: Agency | None = None) -> tuple[Request
     days = fields.pop("event_date", None)
     event_date = timezone.localdate() + timezone.timedelta(days=days) if isinstance(days, int) else days
     topics = fields.pop("topics")
+    days_ago = fields.pop("days_ago", 0)  # still waiting for a first contact: past the program's target
     request = Request(
         submission_token=_token(key), agency=agency, event_date=event_date,
         requester_email=f"{key}@agency.example.gov", requester_phone="555-0100", asks_for_costs=False,
         pending_matters=fields.pop("pending_matters", "no"), **fields,
     )  # fmt: skip
     request.save()
+    if days_ago:
+        request.submitted_at = timezone.now() - timezone.timedelta(days=days_ago)
+        Request.objects.filter(pk=request.pk).update(submitted_at=request.submitted_at)
     request.topics.set(_topics(topics))
     apply_screening(request)
     return request, True

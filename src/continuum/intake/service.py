@@ -10,12 +10,16 @@ from django.conf import settings
 from django.utils import timezone
 
 
-def contact_due(submitted_at: datetime, days: int | None = None) -> date:
-    """The last business day on which first contact is on time."""
+def add_business_days(day: date, days: int) -> date:
+    """`days` working days (Monday to Friday) after `day`; a day at a weekend counts from the Monday."""
+    return np.busday_offset(np.datetime64(day, "D"), days, roll="forward").astype(object)
+
+
+def contact_due(submitted: datetime | date, days: int | None = None) -> date:
+    """The last business day on which first contact with a request submitted then is on time."""
     days = settings.CONTACT_TARGET_BUSINESS_DAYS if days is None else days
-    start = timezone.localtime(submitted_at).date()
-    due = np.busday_offset(np.datetime64(start, "D"), days, roll="forward")
-    return due.astype(object)
+    start = timezone.localtime(submitted).date() if isinstance(submitted, datetime) else submitted
+    return add_business_days(start, days)
 
 
 @dataclass(frozen=True)

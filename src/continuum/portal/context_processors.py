@@ -6,4 +6,4 @@ CONTACT = {"email": programs.CONTACT_EMAIL, "phone": programs.RESPONSE_CENTER_PH
 
 def navigation(request) -> dict:
     """The menu, and the program's contact for the footer of every page."""
-    return {"nav_items": items_for(request.user, request.path), "program_contact": CONTACT}
+    return {"nav_items": items_for(request.user, request.path, request), "program_contact": CONTACT}

@@ -15,4 +15,5 @@ urlpatterns = [
     path("faq/", public_views.faq, name="faq"),
     path("contact/", public_views.contact, name="contact"),
     path("workspace/", views.workspace, name="workspace"),
+    path("workspace/nav-count/<slug:name>/", views.nav_count, name="nav_count"),
 ]
