@@ -109,6 +109,8 @@ def build(users, orgs) -> World:
         pending_details="A civil suit over a 2025 arrest.",
     )
     open_request.authorization_letter.save("letter.pdf", ContentFile(PDF))
+    open_request.authorization = open_request.initial_authorization()  # as a submission with its letter
+    open_request.save(update_fields=["authorization"])
     apply_screening(open_request)
     objects["flag"] = open_request.flags.get()
     accepted = factories.make_request(agency, ["Use of force"], program="critical_response")

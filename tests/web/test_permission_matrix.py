@@ -117,7 +117,7 @@ intake:letter                        -         GET  login 200   200   404   404 
 intake:attach_letter                 -         GET  login 302   302   404   404   404   404   404   302   302
 intake:attach_letter                 -         POST login 422   422   404   404   404   404   404   422   422
 intake:authorization                 -         GET  login 405   405   405   405   405   405   405   405   405
-intake:authorization                 -         POST login 302*  403   404   404   404   404   404   403   403
+intake:authorization                 -         POST login 422   403   404   404   404   404   404   403   403
 intake:status_letter                 -         GET  302   302   302   302   302   302   302   302   302   302
 intake:status_letter                 -         POST 404   404   404   404   404   404   404   404   404   404
 intake:status_letter                 proven    POST 422   422   422   422   422   422   422   422   422   422
