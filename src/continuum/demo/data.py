@@ -20,7 +20,18 @@ from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganizatio
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
-from . import assessment, attention, chronology, critac, datasets, delivery, feedback, reports, requests, sites
+from . import (
+    assessment,
+    attention,
+    chronology,
+    critac,
+    datasets,
+    delivery,
+    feedback,
+    reports,
+    requests,
+    sites,
+)
 
 PROGRAM_OFFICE = "Office of Community Oriented Policing Services (COPS Office)"
 

@@ -10,6 +10,8 @@ from continuum.analysis.analyses import ANALYSES
 from continuum.datasets import methods
 
 DOCS = Path(settings.REPO_DIR) / "docs" / "methods"
+
+
 @pytest.mark.parametrize("analysis", ANALYSES)
 def test_every_registered_analysis_has_a_methods_page(client, analysis):
     page = methods.page_for(analysis)
