@@ -45,8 +45,11 @@ def test_anonymous_is_sent_to_sign_in(client):
 def test_the_page_shows_charts_with_their_tables(client, login, users, program):
     login(users["staff"])
     page = client.get(f"/workspace/metrics/{QUERY}").content.decode()
-    charts = re.findall(r'<svg class="metrics-chart" role="img" aria-labelledby="([\w-]+)-title"', page)
+    charts = re.findall(
+        r'<svg [^>]*class="metrics-chart" role="img" aria-labelledby="([\w-]+)-title \1-desc"', page
+    )
     assert len(charts) == 8 and all(f'<title id="{c}-title">' in page for c in charts)
+    assert all(re.search(f'<desc id="{c}-desc">[^<]+</desc>', page) for c in charts)
     assert " style=" not in page and "<script>" not in page.split("</main>")[0]
     assert "Use &lt;b&gt;bold&lt;/b&gt; tactics" in page and "<b>bold</b>" not in page  # labels escaped
     assert "<strong>8</strong> requests received" in page and "<strong>33%</strong> of them under 50" in page
