@@ -103,7 +103,14 @@ def _value(node: dict) -> tuple[str, float | None, str]:
     return "", None, ""
 
 
-def comparisons(r: Result) -> list[tuple[str, dict]]:
+def _figures(r: Result | dict) -> tuple[dict, dict]:
+    """Estimates and parameters of a Result, or of its JSON (a report exhibit keeps only that)."""
+    if isinstance(r, dict):
+        return r.get("estimates") or {}, r.get("params") or {}
+    return r.estimates, r.params
+
+
+def comparisons(r: Result | dict) -> list[tuple[str, dict]]:
     """Every (path, node) whose node compares a group with the reference: {ratio, ci95}."""
     found: list[tuple[str, dict]] = []
 
@@ -117,15 +124,16 @@ def comparisons(r: Result) -> list[tuple[str, dict]]:
             elif isinstance(inner, dict):
                 walk([*path, str(key)], inner)
 
-    walk([], r.estimates)
+    walk([], _figures(r)[0])
     return found
 
 
-def headline(r: Result, limit: int = 12) -> list[str]:
+def headline(r: Result | dict, limit: int = 12) -> list[str]:
     """The comparisons first, in words: each group against the reference, ratio with its interval, and the
     counts it rests on."""
     out: list[str] = []
-    reference = r.params.get("reference")
+    estimates, params = _figures(r)
+    reference = params.get("reference")
     for path, node in comparisons(r):
         parts = [p for p in path.split(" / ") if p not in ("by_group", "values", "per_population")]
         ratio = node["_ratio"]
@@ -142,7 +150,7 @@ def headline(r: Result, limit: int = 12) -> list[str]:
         pooled = " (pooled over all the data)" if "pooled" in path else ""
         ref_value = ""
         if ref and group:
-            sibling = _sibling(r.estimates, path, group, str(ref))
+            sibling = _sibling(estimates, path, group, str(ref))
             if sibling is not None:
                 _, v, d = _value(sibling)
                 if v is not None:
@@ -160,7 +168,7 @@ def headline(r: Result, limit: int = 12) -> list[str]:
             f"{ratio['ratio']:.2f} times {label(str(ref))}{ref_value}, 95% interval {lo:.2f} to {hi:.2f}: "
             f"{_direction(lo, hi)}."
         )
-    odds = r.estimates.get("is_dark") if isinstance(r.estimates.get("is_dark"), dict) else None
+    odds = estimates.get("is_dark") if isinstance(estimates.get("is_dark"), dict) else None
     if (
         odds
         and isinstance(odds.get("odds_ratio"), int | float)
@@ -175,7 +183,7 @@ def headline(r: Result, limit: int = 12) -> list[str]:
             )
             + "."
         )
-    trend = r.estimates.get("trend") if isinstance(r.estimates.get("trend"), dict) else None
+    trend = estimates.get("trend") if isinstance(estimates.get("trend"), dict) else None
     if (
         trend
         and isinstance(trend.get("rate_ratio_per_period"), int | float)

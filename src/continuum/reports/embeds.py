@@ -9,8 +9,9 @@ from datetime import date
 from numbers import Number
 from typing import Any
 
-from continuum.analysis import charts
-from continuum.analysis.results import Chart
+from continuum.analysis import charts, readable
+from continuum.analysis.render import COLUMN_NAMES, is_share, percent_columns, readable_chart
+from continuum.analysis.results import Chart, Table
 
 from .models import EmbeddedResult
 
@@ -48,10 +49,20 @@ def table_from_result(result: dict) -> dict:
     tables = result.get("tables") or []
     if tables:
         first = tables[0]
+        shares = percent_columns(Table(first["title"], first["columns"], first["rows"]))
         return {
-            "caption": first["title"],
-            "columns": [str(c) for c in first["columns"]],
-            "rows": [[_fmt(v) for v in row] for row in first["rows"]],
+            "caption": readable.label(first["title"]),
+            "columns": [
+                readable.label(COLUMN_NAMES.get(str(c), str(c))) + (" (%)" if i in shares else "")
+                for i, c in enumerate(first["columns"])
+            ],
+            "rows": [
+                [
+                    readable.percent(v) if i in shares and isinstance(v, Number) else _fmt(v)
+                    for i, v in enumerate(row)
+                ]
+                for row in first["rows"]
+            ],
         }
     rows: list[list[str]] = []
     _flatten("", result["estimates"], rows)
@@ -115,13 +126,16 @@ def chart_from_result(result: dict, title: str) -> tuple[str, str]:
     stored = result.get("charts") or []
     if stored:
         c = stored[0]
-        chart = Chart(c["title"], c["xlabel"], [tuple(p) for p in c["points"]], c.get("reference"))
+        chart = readable_chart(
+            Chart(c["title"], c["xlabel"], [tuple(p) for p in c["points"]], c.get("reference"))
+        )
     else:
         points = points_from_result(result)
         if not points:
             return "", ""
         chart = Chart(title, "estimate", points)
-    return charts.to_svg(charts.from_result(chart)), charts.describe_interval(chart)
+    share = is_share(chart)
+    return charts.to_svg(charts.from_result(chart, share)), charts.describe_interval(chart, share)
 
 
 def provenance(result: dict, run_on: date | None = None) -> str:

@@ -130,6 +130,8 @@ def _exhibit(docx, exhibit: document.Exhibit) -> None:
         docx.add_paragraph("Read this first:").runs[0].bold = True
         for warning in exhibit.warnings:
             docx.add_paragraph(warning, style="List Bullet")
+    for sentence in exhibit.headline:
+        docx.add_paragraph(sentence, style="List Bullet")
     if exhibit.chart_svg:
         # Word cannot take these SVGs: the same chart as PNG, described by its alt text, beside its data table
         _picture(docx, charts.svg_to_png(exhibit.chart_svg), exhibit.alt_text, exhibit.title)

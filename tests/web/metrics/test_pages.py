@@ -130,3 +130,16 @@ def test_queries_stay_fixed_however_many_records(
     assert len(large.captured_queries) == len(small.captured_queries), [
         q["sql"][:80] for q in small.captured_queries
     ]
+
+
+@pytest.mark.browser
+def test_the_dashboard_passes_axe_and_its_charts_are_images_under_the_csp(browser, users, program):
+    from playwright.sync_api import expect
+
+    from tests.browser import assert_accessible
+
+    page = browser.open_page(f"/workspace/metrics/{QUERY}", user=users["staff"])
+    expect(page.get_by_role("img", name="Requests received and decided by month")).to_be_visible()
+    expect(page.get_by_role("img", name="Agencies served by state")).to_be_visible()
+    assert_accessible(page)
+    browser.assert_clean()  # a style attribute or script blocked by the CSP would be a console error
