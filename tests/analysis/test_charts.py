@@ -101,3 +101,9 @@ def test_grouped_and_stacked_have_a_legend_of_their_series():
     )
     assert 'class="mark-group role-legend"' in g and ">Received</text>" in g and ">Decided</text>" in g
     assert ">Done</text>" in s and ">b</text>" in s
+
+
+def test_small_counts_get_one_tick_per_unit_never_repeated():
+    svg = charts.to_svg(charts.bars("Agencies by state", [("Ohio", 1), ("Utah", 2)]))
+    axis = re.search(r'class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg).group(1)
+    assert re.findall(r">([^<]+)</text>", axis) == ["0", "1", "2"]

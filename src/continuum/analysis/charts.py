@@ -63,6 +63,14 @@ def number(value: float) -> str:
 # Chart specs -----------------------------------------------------------------------------------------------
 
 
+def counts_axis(top: float) -> alt.Axis:
+    """An axis of whole counts: one tick per unit when the counts are small (never 0, 1, 1, 2), else thousands
+    separated."""
+    if top <= 10:
+        return alt.Axis(values=list(range(int(top) + 1)), format="d")
+    return alt.Axis(format=",d")
+
+
 def interval(
     title: str,
     xlabel: str,
@@ -136,7 +144,8 @@ def bars(
     base = alt.Chart(alt.Data(values=rows))
     y = alt.Y("label:N", title=None, sort=[r["label"] for r in rows], axis=alt.Axis(labelLimit=240))
     whole = all(float(v).is_integer() for _, v in items)
-    x = alt.X("value:Q", title=xlabel, axis=alt.Axis(tickMinStep=1, format="d") if whole else alt.Axis())
+    top = max((v for _, v in items), default=0)
+    x = alt.X("value:Q", title=xlabel, axis=counts_axis(top) if whole else alt.Axis())
     colour = (
         alt.Color(
             "label:N",
@@ -176,7 +185,7 @@ def grouped(
         .encode(
             x=alt.X("category:N", title=xlabel or None, sort=list(categories), axis=alt.Axis(labelAngle=-40)),
             xOffset=alt.XOffset("series:N", sort=names),
-            y=alt.Y("value:Q", title=ylabel, axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("value:Q", title=ylabel, axis=counts_axis(max((r["value"] for r in rows), default=0))),
             color=alt.Color(
                 "series:N", title=None, sort=names, scale=alt.Scale(domain=names, range=PALETTE[: len(names)])
             ),
@@ -204,13 +213,14 @@ def stacked(
         for j, k in enumerate(order)
         if p["counts"].get(k, 0)
     ]
+    top = max((sum(p["counts"].values()) for p in points), default=0)
     range_ = [(colours or {}).get(k, PALETTE[j % len(PALETTE)]) for j, k in enumerate(order)]
     chart = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
             x=alt.X("point:N", title=None, sort=[p["label"] for p in points], axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title=ylabel, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("value:Q", title=ylabel, stack="zero", axis=counts_axis(top)),
             color=alt.Color("part:N", title=None, scale=alt.Scale(domain=names, range=range_)),
             order=alt.Order("rank:Q"),
         )

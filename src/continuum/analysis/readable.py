@@ -34,6 +34,7 @@ ANALYSIS_NAMES = {
     "personnel": "Personnel",
 }
 SMALL = 30  # a denominator below this gives a wide interval; the reader is told
+FEW_EVENTS = 5  # so does a numerator below this
 FEW_MONTHS = 12  # fewer monthly points cannot separate a trend from the seasons
 MOST = 0.5  # filters that leave less than this share of the rows are named first
 BY_DESIGN = re.compile(r"not conducted|outside the|between sunset and dusk", re.I)
@@ -130,7 +131,7 @@ def comparisons(r: Result | dict) -> list[tuple[str, dict]]:
 
 def headline(r: Result | dict, limit: int = 12) -> list[str]:
     """The comparisons first, in words: each group against the reference, ratio with its interval, and the
-    counts it rests on."""
+    counts it rests on; clear differences before the others, then the odds ratio and the trend."""
     out: list[str] = []
     estimates, params = _figures(r)
     reference = params.get("reference")
@@ -168,6 +169,8 @@ def headline(r: Result | dict, limit: int = 12) -> list[str]:
             f"{ratio['ratio']:.2f} times {label(str(ref))}{ref_value}, 95% interval {lo:.2f} to {hi:.2f}: "
             f"{_direction(lo, hi)}."
         )
+    # clear differences (interval excluding 1) first, in the result's order: a short list still shows them
+    out.sort(key=lambda sentence: "no clear difference" in sentence)
     odds = estimates.get("is_dark") if isinstance(estimates.get("is_dark"), dict) else None
     if (
         odds
@@ -259,11 +262,15 @@ def caveats(r: Result) -> list[str]:
     small = []
     for path, node in comparisons(r):
         n = node.get("n", node.get("searches", node.get("subjects", node.get("count"))))
+        k = node.get("k", node.get("hits"))
         if isinstance(n, int | float) and n < SMALL:
-            small.append(f"{label(path)} ({num(n)})")
+            small.append(f"{label(path.replace(' / ', ', '))} ({num(n)})")
+        elif isinstance(k, int | float) and k < FEW_EVENTS:
+            small.append(f"{label(path.replace(' / ', ', '))} ({num(k)} of {num(n)})")
     if small:
         out.append(
-            f"Small counts (under {SMALL}) behind these comparisons make their intervals wide: "
+            f"Small counts (under {SMALL} in all, or under {FEW_EVENTS} events) make these comparisons' "
+            "intervals wide: "
             + ", ".join(small[:6])
             + (f" and {len(small) - 6} more" if len(small) > 6 else "")
             + "."
