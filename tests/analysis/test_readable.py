@@ -87,3 +87,19 @@ def test_tables_show_labels_and_shares_as_percentages():
     # a rate per population is not a share
     per = table_html(Table("t", ["group", "stops per 1,000 rate"], [["a", 12.5]]))
     assert "<td>12.5</td>" in per
+
+
+def test_veil_odds_ratio_is_said_the_right_way_round():
+    """Fewer minority drivers among stops in darkness (odds ratio below 1) is what daylight bias predicts."""
+    params = {"minority": "black", "majority": "white"}
+    below = _result({"is_dark": {"odds_ratio": 0.8, "odds_ratio_ci95": [0.7, 0.9]}}, params=params)
+    (sentence,) = readable.headline(below)
+    assert sentence.startswith(
+        "Odds that a stopped driver is black rather than white, in darkness against daylight"
+    )
+    assert (
+        "0.80 (95% interval 0.70 to 0.90): lower: fewer black drivers among the stops made in darkness"
+        in sentence
+    )
+    unclear = _result({"is_dark": {"odds_ratio": 0.82, "odds_ratio_ci95": [0.6, 1.12]}}, params=params)
+    assert readable.headline(unclear)[0].endswith("no clear difference; the 95% interval includes 1.")

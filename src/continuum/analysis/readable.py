@@ -80,6 +80,7 @@ def num(v: float) -> str:
 
 
 def _direction(lo: float, hi: float, higher: str = "higher", lower: str = "lower") -> str:
+    """Which way a ratio points, said only when its interval excludes 1."""
     if lo > 1:
         return f"{higher}; the 95% interval lies above 1"
     if hi < 1:
@@ -178,11 +179,16 @@ def headline(r: Result | dict, limit: int = 12) -> list[str]:
         and isinstance(odds.get("odds_ratio_ci95"), list)
     ):
         lo, hi = odds["odds_ratio_ci95"]
+        minority, majority = params.get("minority", "minority"), params.get("majority", "majority")
         out.append(
-            f"Odds that a stopped driver is black rather than white, in darkness against daylight at the same "
-            f"clock time: {odds['odds_ratio']:.2f} (95% interval {lo:.2f} to {hi:.2f}): "
+            f"Odds that a stopped driver is {minority} rather than {majority}, in darkness against daylight at "
+            f"the same clock time: {odds['odds_ratio']:.2f} (95% interval {lo:.2f} to {hi:.2f}): "
             + _direction(
-                lo, hi, "more black drivers stopped in daylight, when race is easier to see", "fewer"
+                lo,
+                hi,
+                f"higher: more {minority} drivers among the stops made in darkness",
+                f"lower: fewer {minority} drivers among the stops made in darkness, as expected if race, easier "
+                "to see in daylight, shapes who is stopped",
             )
             + "."
         )
