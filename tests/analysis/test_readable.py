@@ -73,8 +73,8 @@ def test_filters_that_drop_most_rows_are_named_but_design_exclusions_are_not():
     assert readable.caveats(lost) == [
         "Only 30 of 100 rows (30.0%) were used; most were excluded as race missing: 60; date missing: 10."
     ]
-    design = _result({}, n_used=30, n_excluded={"search not conducted": 70})
-    assert readable.caveats(design) == []
+    for reason in ["search not conducted", "subject_race missing or not black/white"]:
+        assert readable.caveats(_result({}, n_used=30, n_excluded={reason: 70})) == []
 
 
 def test_tables_show_labels_and_shares_as_percentages():

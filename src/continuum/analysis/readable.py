@@ -19,6 +19,7 @@ LABELS = {
     "age_band": "age band",
     "officer_id": "officer",
     "search_basis": "search basis",
+    "is_dark": "darkness",
 }
 ANALYSIS_NAMES = {
     "rates": "Stop, search and outcome rates by group",
@@ -33,11 +34,18 @@ ANALYSIS_NAMES = {
     "crashes": "Crashes",
     "personnel": "Personnel",
 }
+# Measures as a reader says them (others: the code with spaces).
+MEASURES = {
+    "weapon_or_firearm_share": "share subjected to a weapon or firearm (severity 3 or 4)",
+    "hit_rate": "hit rate (contraband found)",
+}
 SMALL = 30  # a denominator below this gives a wide interval; the reader is told
 FEW_EVENTS = 5  # so does a numerator below this
 FEW_MONTHS = 12  # fewer monthly points cannot separate a trend from the seasons
 MOST = 0.5  # filters that leave less than this share of the rows are named first
-BY_DESIGN = re.compile(r"not conducted|outside the|between sunset and dusk", re.I)
+# Exclusions that define what the analysis compares (stops without a search, outside the twilight window, groups
+# not compared) rather than data lost.
+BY_DESIGN = re.compile(r"not conducted|outside the|between sunset and dusk|\bor not\b", re.I)
 _PROPORTION = re.compile(r"\b(rate|share|proportion)\b")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -166,7 +174,7 @@ def headline(r: Result | dict, limit: int = 12) -> list[str]:
         if not all(isinstance(x, int | float) and math.isfinite(x) for x in (ratio["ratio"], lo, hi)):
             continue
         out.append(
-            f"{label(measure).capitalize()}{pooled}: {label(group)} {shown}{denom}, "
+            f"{MEASURES.get(measure, label(measure)).capitalize()}{pooled}: {label(group)} {shown}{denom}, "
             f"{ratio['ratio']:.2f} times {label(str(ref))}{ref_value}, 95% interval {lo:.2f} to {hi:.2f}: "
             f"{_direction(lo, hi)}."
         )
