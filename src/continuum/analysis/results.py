@@ -70,6 +70,11 @@ class Result:
                 "engine_version": self.engine_version,
                 "validation": self.validation,
                 "tables": [{"title": t.title, "columns": t.columns, "rows": t.rows} for t in self.tables],
+                # so a report exhibit draws the very chart the result page shows
+                "charts": [
+                    {"title": c.title, "xlabel": c.xlabel, "points": c.points, "reference": c.reference}
+                    for c in self.charts
+                ],
             }
         )
 

@@ -7,6 +7,8 @@ from itertools import groupby
 
 from django.utils.safestring import SafeString, mark_safe
 
+from continuum.analysis import readable
+
 from . import embeds, numbering, prose
 from .models import EmbeddedResult, Figure, Observation, Report
 
@@ -28,6 +30,7 @@ class Exhibit:
     content_type: str = ""
     table: dict | None = None  # {"caption", "columns", "rows"} for Word
     warnings: tuple[str, ...] = ()  # the result's own "read this first" (filters that drop most data...)
+    headline: tuple[str, ...] = ()  # the result's comparisons in words, before its chart
 
 
 @dataclass
@@ -101,6 +104,7 @@ def _exhibit(number: int, part) -> Exhibit:
             provenance=part.provenance,
             table=part.table,
             warnings=tuple(str(w) for w in (part.source or {}).get("warnings") or ()),
+            headline=tuple(readable.headline(part.source or {}, limit=6)),
         )
     data = bytes(part.image)
     uri = f"data:{part.content_type};base64,{base64.b64encode(data).decode()}"

@@ -9,6 +9,10 @@ from datetime import date
 from numbers import Number
 from typing import Any
 
+from continuum.analysis import charts, readable
+from continuum.analysis.render import COLUMN_NAMES, is_share, percent_columns, readable_chart
+from continuum.analysis.results import Chart, Table
+
 from .models import EmbeddedResult
 
 REQUIRED = ("analysis", "estimates", "n_used", "n_excluded", "params", "input_sha256", "engine_version")
@@ -45,10 +49,20 @@ def table_from_result(result: dict) -> dict:
     tables = result.get("tables") or []
     if tables:
         first = tables[0]
+        shares = percent_columns(Table(first["title"], first["columns"], first["rows"]))
         return {
-            "caption": first["title"],
-            "columns": [str(c) for c in first["columns"]],
-            "rows": [[_fmt(v) for v in row] for row in first["rows"]],
+            "caption": readable.label(first["title"]),
+            "columns": [
+                readable.label(COLUMN_NAMES.get(str(c), str(c))) + (" (%)" if i in shares else "")
+                for i, c in enumerate(first["columns"])
+            ],
+            "rows": [
+                [
+                    readable.percent(v) if i in shares and isinstance(v, Number) else _fmt(v)
+                    for i, v in enumerate(row)
+                ]
+                for row in first["rows"]
+            ],
         }
     rows: list[list[str]] = []
     _flatten("", result["estimates"], rows)
@@ -106,51 +120,22 @@ def points_from_result(result: dict) -> list[tuple[str, float, float, float]]:
     return [p for p in points if all(math.isfinite(v) for v in p[1:])]
 
 
-def chart_svg(title: str, points: list[tuple[str, float, float, float]], width: int = 640) -> str:
-    """A point-and-interval chart as a standalone SVG document (shown through <img>, so it carries alt text
-    in the page and in the tagged PDF)."""
-    row_h, left, right, top = 28, 220, 30, 36
-    height = top + row_h * max(len(points), 1) + 44
-    values = [v for p in points for v in p[1:]] or [0.0, 1.0]
-    lo, hi = min(values), max(values)
-    if hi == lo:
-        hi = lo + 1
-    pad = (hi - lo) * 0.08
-    lo, hi = lo - pad, hi + pad
-
-    def x(v: float) -> float:
-        return left + (v - lo) / (hi - lo) * (width - left - right)
-
-    axis_y = top + row_h * max(len(points), 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="8" y="20" font-size="14" font-family="sans-serif" fill="#1b1b1b">{html.escape(title)}</text>',
-        f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" stroke="#333"/>',
-    ]
-    for i in range(5):
-        v = lo + (hi - lo) * i / 4
-        parts.append(
-            f'<text x="{x(v):.1f}" y="{axis_y + 16}" font-size="11" font-family="sans-serif" '
-            f'text-anchor="middle" fill="#333">{v:.3g}</text>'
+def chart_from_result(result: dict, title: str) -> tuple[str, str]:
+    """The SVG and alt text of the result's first chart, the very chart its result page shows (drawn by the
+    engine's chart module); for a result stored before charts were kept, its estimates with intervals."""
+    stored = result.get("charts") or []
+    if stored:
+        c = stored[0]
+        chart = readable_chart(
+            Chart(c["title"], c["xlabel"], [tuple(p) for p in c["points"]], c.get("reference"))
         )
-    for i, (label, est, low, high) in enumerate(points):
-        y = top + row_h * i + row_h / 2
-        parts += [
-            f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="12" font-family="sans-serif" text-anchor="end" '
-            f'fill="#1b1b1b">{html.escape(label[:34])}</text>',
-            f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" stroke="#1f4e79" stroke-width="2"/>',
-            f'<circle cx="{x(est):.1f}" cy="{y:.1f}" r="4" fill="#1f4e79"/>',
-        ]
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def chart_alt(title: str, points) -> str:
-    shown = "; ".join(
-        f"{label}: {_fmt(est)} (95% interval {_fmt(low)} to {_fmt(high)})" for label, est, low, high in points
-    )
-    return f"{title}. {shown}."
+    else:
+        points = points_from_result(result)
+        if not points:
+            return "", ""
+        chart = Chart(title, "estimate", points)
+    share = is_share(chart)
+    return charts.to_svg(charts.from_result(chart, share)), charts.describe_interval(chart, share)
 
 
 def provenance(result: dict, run_on: date | None = None) -> str:
@@ -174,9 +159,8 @@ def snapshot(
         raise ResultError("The result is missing: " + ", ".join(missing) + ".")
     title = title.strip() or f"Analysis: {result['analysis']}"
     table = table_from_result(result)
-    points = points_from_result(result)
-    svg = chart_svg(title, points) if points else ""
-    alt = alt_text.strip() or (chart_alt(title, points) if points else f"Table: {table['caption']}.")
+    svg, description = chart_from_result(result, title)
+    alt = alt_text.strip() or description or f"Table: {table['caption']}."
     return EmbeddedResult(
         title=title,
         table=table,

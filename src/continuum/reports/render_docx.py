@@ -11,6 +11,8 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from lxml import html as lxml_html
 
+from continuum.analysis import charts
+
 from . import document
 from .editing import AFTER_ACTION_NOTE
 
@@ -128,9 +130,11 @@ def _exhibit(docx, exhibit: document.Exhibit) -> None:
         docx.add_paragraph("Read this first:").runs[0].bold = True
         for warning in exhibit.warnings:
             docx.add_paragraph(warning, style="List Bullet")
+    for sentence in exhibit.headline:
+        docx.add_paragraph(sentence, style="List Bullet")
     if exhibit.chart_svg:
-        # Word cannot take this SVG directly; the chart's description stands beside its data table.
-        docx.add_paragraph(f"Chart: {exhibit.alt_text}")
+        # Word cannot take these SVGs: the same chart as PNG, described by its alt text, beside its data table
+        _picture(docx, charts.svg_to_png(exhibit.chart_svg), exhibit.alt_text, exhibit.title)
     table = exhibit.table or {}
     if table:
         _table(docx, table.get("rows", []), table.get("columns"), table.get("caption", ""))

@@ -1,5 +1,7 @@
 """Tracking pages by role, the public progress report, and a walk through the pages in real Chromium."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -51,7 +53,11 @@ def test_unpublished_progress_reports_are_not_public(client, users, tracked):
 def test_public_progress_page_shows_counts_and_charts(client, tracked):
     html = client.get(f"/sites/{tracked.pk}/progress/1/").content.decode()
     assert "<strong>Six</strong> months." in html
-    assert 'role="img"' in html and "<title>Recommendations by status" in html
+    chart = re.search(
+        r'<svg [^>]*role="img" aria-labelledby="([\w-]+)-title \1-desc"[^>]*>(.*?)</svg>', html, re.S
+    )
+    assert chart and '-title">Recommendations by status as of' in chart.group(2)
+    assert re.search(r"<desc [^>]*>Recommendations by status [^<]*Not started: 5", chart.group(2))
     assert "Not started</th><td>5</td>" in html
 
 

@@ -45,8 +45,11 @@ def test_anonymous_is_sent_to_sign_in(client):
 def test_the_page_shows_charts_with_their_tables(client, login, users, program):
     login(users["staff"])
     page = client.get(f"/workspace/metrics/{QUERY}").content.decode()
-    charts = re.findall(r'<svg class="metrics-chart" role="img" aria-labelledby="([\w-]+)-title"', page)
+    charts = re.findall(
+        r'<svg [^>]*class="metrics-chart" role="img" aria-labelledby="([\w-]+)-title \1-desc"', page
+    )
     assert len(charts) == 8 and all(f'<title id="{c}-title">' in page for c in charts)
+    assert all(re.search(f'<desc id="{c}-desc">[^<]+</desc>', page) for c in charts)
     assert " style=" not in page and "<script>" not in page.split("</main>")[0]
     assert "Use &lt;b&gt;bold&lt;/b&gt; tactics" in page and "<b>bold</b>" not in page  # labels escaped
     assert "<strong>8</strong> requests received" in page and "<strong>33%</strong> of them under 50" in page
@@ -127,3 +130,16 @@ def test_queries_stay_fixed_however_many_records(
     assert len(large.captured_queries) == len(small.captured_queries), [
         q["sql"][:80] for q in small.captured_queries
     ]
+
+
+@pytest.mark.browser
+def test_the_dashboard_passes_axe_and_its_charts_are_images_under_the_csp(browser, users, program):
+    from playwright.sync_api import expect
+
+    from tests.browser import assert_accessible
+
+    page = browser.open_page(f"/workspace/metrics/{QUERY}", user=users["staff"])
+    expect(page.get_by_role("img", name="Requests received and decided by month")).to_be_visible()
+    expect(page.get_by_role("img", name="Agencies served by state")).to_be_visible()
+    assert_accessible(page)
+    browser.assert_clean()  # a style attribute or script blocked by the CSP would be a console error

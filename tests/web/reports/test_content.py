@@ -129,7 +129,7 @@ def test_embed_uses_the_engines_result_object():
         tables=[Table("Stop rates", ["group", "rate"], [["Black", 0.2]])],
     )
     embed = embeds.snapshot(result.to_dict(), title="Stop rates")
-    assert embed.table["caption"] == "Stop rates" and embed.table["rows"] == [["Black", "0.2"]]
+    assert embed.table["caption"] == "Stop rates" and embed.table["rows"] == [["Black", "20.0%"]]
     assert "rates, input sha256 " + "cd" * 32 in embed.provenance
     assert embed.chart_svg
 
@@ -190,3 +190,44 @@ def test_a_results_warnings_come_first_in_its_exhibit_on_the_page_and_in_word(re
     assert page.index("Read this first") < page.index("report-exhibit__table")
     text = [p.text for p in docx.Document(io.BytesIO(render_docx.render(report))).paragraphs]
     assert "The filters dropped 61% of the searches: read the pooled rates too." in text
+
+
+def test_embed_draws_the_chart_its_result_page_shows_and_states_the_comparison(report, users):
+    """The exhibit's chart is the result's own chart (same marks and labels as the page), its alt text the
+    chart's description, and the comparison comes first in words in the page, the PDF and Word."""
+    import re
+
+    from continuum.analysis.render import chart_svg
+    from continuum.analysis.results import Chart
+    from continuum.analysis.results import Result as EngineResult
+
+    chart = Chart(
+        "search rate by subject_race",
+        "share of stops",
+        [("black", 0.09, 0.08, 0.10), ("white", 0.034, 0.031, 0.036)],
+    )
+    result = EngineResult(
+        analysis="rates",
+        estimates={"black": {"search_rate": {"rate": 0.09, "k": 90, "n": 1000,
+                                             "ratio_to_reference": {"ratio": 2.65, "ci95": [2.1, 3.3]}}},
+                   "white": {"search_rate": {"rate": 0.034, "k": 340, "n": 10000}}},
+        n_input=11000, n_used=11000, n_excluded={}, params={"reference": "white"}, input_sha256="ef" * 32,
+        charts=[chart],
+    )  # fmt: skip
+    embed = editing.embed_result(report, users["provider_a"], result.to_dict(), title="Search rates")
+
+    def texts(svg: str) -> list[str]:
+        return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+    assert texts(embed.chart_svg) == texts(chart_svg(chart)) and "search rate by race" in texts(
+        embed.chart_svg
+    )
+    assert embed.alt_text.startswith(
+        "search rate by race, share of stops. black: 9.0% (95% interval 8.0% to 10.0%)"
+    )
+    doc = document.build(report)
+    exhibit = next(e for e in doc.methodology_exhibits if e.title == "Search rates")
+    assert exhibit.headline == (
+        "Search rate: black 9.0% (90 of 1,000), 2.65 times white's 3.4% (340 of 10,000), 95% interval 2.10 to "
+        "3.30: higher; the 95% interval lies above 1.",
+    )

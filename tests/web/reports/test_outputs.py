@@ -11,6 +11,7 @@ from docx import Document as Docx
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
+from continuum.analysis import charts
 from continuum.reports import document, editing, render_docx, render_pdf
 from continuum.reports.models import ImprovementAction, Observation, SourceReviewed, TimelineEntry
 
@@ -155,6 +156,9 @@ def test_pdf_is_tagged_and_accessible(rich):
     assert headings.count(3) == 2 and headings.count(4) == 3  # two findings, three recommendations
     figures = [e for e in elements if e["/S"] == "/Figure"]
     assert len(figures) == 2  # the embedded chart and the uploaded figure
+    # the chart is drawn as vector SVG: its axis title and subtitle are text on the page
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Dots: estimates; lines: 95% intervals" in text and "is dark odds ratio" in text
     assert all(str(f.get("/Alt", "")).strip() for f in figures)
     assert "/TH" in kinds and "/Table" in kinds
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
@@ -180,7 +184,12 @@ def test_word_has_real_headings_language_and_alt_text(rich):
     assert docx.core_properties.title == rich.title
     assert 'w:val="en-US"' in docx.styles.element.xml
     descriptions = [shape._inline.docPr.get("descr") for shape in docx.inline_shapes]
-    assert descriptions == ["Line chart: force incidents fell from 40 to 22 a month."]
+    embed = rich.embeds.get()
+    assert descriptions == ["Line chart: force incidents fell from 40 to 22 a month.", embed.alt_text]
+    # the embedded result's chart is in Word as the PNG of the SVG the PDF shows (Word cannot take the SVG)
+    blip = docx.inline_shapes[1]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    png = docx.part.related_parts[blip].blob
+    assert png.startswith(b"\x89PNG") and png == charts.svg_to_png(embed.chart_svg)
     assert any(t.rows[0].cells[0].text == "Measure" for t in docx.tables)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import readable
 from ..errors import InputError
 from ..load import StopData
 from ..reduce import DuckDBReducer, Reducer
@@ -59,7 +60,7 @@ def finish(
         "missing_markers": data.validation.missing_markers,
         "folded": [f.to_dict() for f in data.validation.folds],
     }
-    return Result(
+    result = Result(
         analysis=analysis,
         estimates=estimates,
         n_input=data.n_rows,
@@ -70,6 +71,9 @@ def finish(
         validation=validation,
         **kw,
     )
+    # caveats this result's own figures call for (few rows used, small counts, partial months), first
+    result.warnings = [*result.warnings, *(w for w in readable.caveats(result) if w not in result.warnings)]
+    return result
 
 
 def as_float(value: Any) -> float | None:
