@@ -24,9 +24,9 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import InputError
-from .mapping import Mapping, check_timezone
+from .mapping import ELSE_CODE, Mapping, check_timezone
 from .reduce import Reducer
-from .schema import SQL_TYPES
+from .schema import SQL_TYPES, Column
 from .sql import ident, in_list, lit
 from .standardize import (
     ColumnSQL,
@@ -267,6 +267,26 @@ def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, source: dict, limit:
             flush()
     flush()
     wb.close()
+
+
+def read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, source: dict | None = None, limit: int | None = None
+) -> None:
+    """The file as it is (CSV and Excel as text) in table ``raw_t``, its first ``limit`` rows when given; an
+    unreadable file is an InputError naming it."""
+    source = source or {}
+    fmt = _format(path)
+    if fmt == "parquet":
+        cap = f" LIMIT {int(limit)}" if limit is not None else ""
+        try:
+            con.execute(f"CREATE TABLE raw_t AS SELECT * FROM read_parquet({lit(str(path))}){cap}")
+        except duckdb.Error as exc:
+            reason = str(exc).splitlines()[0]
+            raise InputError(f"not a readable Parquet file ({reason})", file=str(path)) from exc
+    elif fmt == "excel":
+        _load_excel(con, path, source, limit=limit)
+    else:
+        _load_csv(con, path, source, limit=limit)
 
 
 def _format(path: Path) -> str:
@@ -565,7 +585,9 @@ def _markers_and_folds(
         for value, cs in by_value.items()
         for code in cs
     ]
-    sums += [_code_count_sql(mapping.rules[t], code) for t, _, code in folded]
+    sums += [
+        _code_count_sql(mapping.rules[t], code, by_name[t], mapping.missing_markers) for t, _, code in folded
+    ]
     if not sums:
         return {}, []
     row = con.execute(f"SELECT {', '.join(sums)} FROM raw").fetchone() or ()
@@ -576,13 +598,27 @@ def _markers_and_folds(
     return markers, [Fold(t, mapping.rules[t].source, v, codes) for (t, v), codes in folds.items()]
 
 
-def _code_count_sql(rule, code: str) -> str:
-    """SQL aggregate: cells holding the code, or for a list rule, list entries equal to it."""
+def _code_count_sql(rule, code: str, col: Column, markers: tuple[str, ...]) -> str:
+    """SQL aggregate: cells holding the code, or for a list rule, list entries equal to it; for the ``else``
+    code, the cells (entries) that neither the value map, the vocabulary nor a missing marker accounts for."""
     cell = _replaced(f"NULLIF(trim(CAST({ident(rule.source)} AS VARCHAR)), '')", rule)
-    if not rule.split:
-        return f"count(*) FILTER (WHERE {cell} = {lit(code)})"
-    entries = f"string_split({cell}, {lit(rule.split)})"
-    return f"sum(coalesce(len(list_filter({entries}, lambda x: trim(x) = {lit(code)})), 0))"
+    split = rule.split or ("," if col.multi else None)
+    if code == ELSE_CODE:
+        known = tuple(rule.values) + tuple(markers)
+        test = f"x IS NOT NULL AND x NOT IN {in_list(known)}" if known else "x IS NOT NULL"
+        if col.values:
+            test += f" AND lower(x) NOT IN {in_list(col.values)}"
+    else:
+        test = f"x = {lit(code)}"
+    if not split:
+        return f"count(*) FILTER (WHERE {_applied(test, cell)})"
+    entries = f"list_transform(string_split({cell}, {lit(split)}), lambda x: NULLIF(trim(x), ''))"
+    return f"sum(coalesce(len(list_filter({entries}, lambda x: {test})), 0))"
+
+
+def _applied(test: str, cell: str) -> str:
+    """A condition on ``x`` applied to one cell (a lambda on a one-entry list: ``x`` stays a whole word)."""
+    return f"len(list_filter([{cell}], lambda x: {test})) > 0"
 
 
 # Text a spreadsheet would run as a formula. The problems file is opened in one and its values come from the
@@ -611,5 +647,6 @@ __all__ = [
     "hash_officer_id",
     "load_stops",
     "load_table",
+    "read_raw",
     "write_problems",
 ]

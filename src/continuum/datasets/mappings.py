@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from continuum.analysis.errors import InputError
+from continuum.analysis.kept import KeptColumns, kept_columns
 from continuum.analysis.limits import run_bounded
 from continuum.analysis.load import WORK_DIR_ENV
 from continuum.analysis.mapping import Mapping, parse_toml, shipped_mappings
@@ -75,23 +76,14 @@ def _quote(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def parse(version: DatasetVersion, text: str) -> Mapping | dict:
-    """The engine's Mapping for stops, or {"keep": [...], "hash": [...]} for other tables; raises InputError
-    with the engine's reason when the text can't be used."""
+def parse(version: DatasetVersion, text: str) -> Mapping | KeptColumns:
+    """The engine's Mapping for stops and the tables it has a schema for, else the engine's kept columns (keep
+    and hash lists); raises InputError with the engine's reason when the text can't be used."""
     doc = parse_toml(text)
     sha = hashlib.sha256(text.encode()).hexdigest()
     if version.is_stops or ("columns" in doc and engine.loads(version.data_request.table_type)):
         return Mapping.from_dict(doc, name=f"dataset-{version.data_request_id}-v{version.number}", sha256=sha)
-    keep, hashed = doc.get("keep", []), doc.get("hash", [])
-    for key, value in (("keep", keep), ("hash", hashed)):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(f"{key} must be a list of column names", column=key)
-    if not keep and not hashed:
-        raise InputError("the mapping keeps no column: it maps nothing")
-    unknown = set(doc) - {"keep", "hash"}
-    if unknown:
-        raise InputError(f"unknown keys {sorted(unknown)}; use keep and hash")
-    return {"keep": keep, "hash": hashed}
+    return kept_columns(doc)
 
 
 def save_mapping(version: DatasetVersion, actor, text: str) -> DatasetVersion:
@@ -116,10 +108,35 @@ def save_mapping(version: DatasetVersion, actor, text: str) -> DatasetVersion:
 
 
 def describe(error: InputError, version: DatasetVersion | None = None) -> str:
-    """The engine's one-line reason, naming the uploaded file rather than where it is stored."""
+    """The engine's one-line reason in plain words, naming the uploaded file rather than where it is stored,
+    and the analysis form's fields that would get past it (the engine names the parameters)."""
     name = version.original_name if version else None
     file = name if (error.file and name) else error.file
-    return InputError(scrub(error.reason, version), file=file, row=error.row, column=error.column).one_line()
+    reason = plain_words(scrub(error.reason, version))
+    if error.params:
+        reason += f" Change the {_or(error.params)} field on the analysis form and run it again."
+    return InputError(reason, file=file, row=error.row, column=error.column, value=error.value).one_line()
+
+
+def field_label(param: str) -> str:
+    """An analysis parameter as its field on the analysis form is labelled (forms.analysis_form)."""
+    return param.replace("_", " ")
+
+
+def _or(params: tuple[str, ...]) -> str:
+    names = [f"“{field_label(p)}”" for p in params]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+CLI_PARAM = re.compile(r"--param[ =]([A-Za-z_]+)=\S*")
+CLI_COMMAND = re.compile(r"\s*\(?`continuum [^`]*`[^).;]*\)?")
+
+
+def plain_words(text: str) -> str:
+    """An engine message without command-line syntax: ``--param min_searches=N`` becomes the form's field, a
+    suggested ``continuum ...`` command is left out (the page offers its own way)."""
+    text = CLI_PARAM.sub(lambda m: f"the “{field_label(m.group(1))}” field", text)
+    return CLI_COMMAND.sub("", text).replace("`", "")
 
 
 def scrub(text: str, version: DatasetVersion | None = None) -> str:
