@@ -33,7 +33,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "threshold-test": ("subject_race", "search_conducted", "contraband_found"),
     "officer-benchmark": ("officer_id_hash", "subject_race"),
     "use-of-force": ("date", "force_type"),
-    "staffing": ("cleared",),
+    "staffing": ("cleared", "dispatched"),  # received stands in for a missing dispatched
     "arrests": ("date",),
     "ois": ("date",),
     "crashes": ("date",),

@@ -192,7 +192,11 @@ def not_a_column(target: str, table: str, targets: list[str]) -> str:
     mapping is for another table, most of its columns are another table's), else the valid names."""
     noun = "stop" if table == "stops" else table.replace("_", " ")
     valid = [c.name for c in TABLES[table]]
-    fits = [t for t, cols in TABLES.items() if t != table and {c.name for c in cols} >= set(targets)]
+    fits = [
+        t
+        for t, cols in TABLES.items()
+        if t != table and len(targets) > 1 and {c.name for c in cols} >= set(targets)
+    ]
     if fits:
         return (
             f"{target!r} is not a standard {noun} column, but every column this mapping names is a "

@@ -88,10 +88,6 @@ STAMP_FORMATS = tuple(
 )
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")
-
-
 SAMPLE_ROWS = 100_000
 SAMPLED = (
     "# Values below come from the file's first {rows:,} rows; validation reads every row and reports any value "
@@ -207,19 +203,20 @@ def synonyms(table: str) -> dict[str, tuple[str, ...]]:
 
 
 def guess_table(columns: list[str]) -> str:
-    """The standard table a header most likely holds: columns only one table has count three times as much
-    as columns several tables share (a date says little, a force type a lot); stops win ties."""
-    normed = {_norm(c) for c in columns}
-    owners: dict[str, set[str]] = {}
-    for table in TABLES:
-        for target, names in synonyms(table).items():
-            if normed & set(names):
-                owners.setdefault(target, set()).add(table)
+    """The standard table a header most likely holds: a column only one table has a name for counts three
+    times as much as one several tables know (a race column says little, a force type a lot); stops win ties."""
+    names = {t: {_compact(n) for ns in synonyms(t).values() for n in ns} for t in TABLES}
     score = dict.fromkeys(TABLES, 0)
-    for tables in owners.values():
-        for t in tables:
-            score[t] += 3 if len(tables) == 1 else 1
+    for column in columns:
+        known = [t for t in TABLES if _compact(column) in names[t]]
+        for t in known:
+            score[t] += 3 if len(known) == 1 else 1
     return max(TABLES, key=lambda t: (score[t], t == "stops"))
+
+
+def _compact(name: str) -> str:
+    """A column name without case or separators: CallNumber, call_number and "Call Number" are one name."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def draft(prof: dict, sampled: int | None = None, table: str | None = None) -> str:
@@ -230,9 +227,10 @@ def draft(prof: dict, sampled: int | None = None, table: str | None = None) -> s
     notes: list[str] = []
     offsets: list[str] = []
     taken: set[str] = set()
-    normed = {_norm(c): c for c in prof}
+    normed = {_compact(c): c for c in prof}
     for target, names in synonyms(table).items():
-        src = next((normed[n] for n in names if n in normed and normed[n] not in taken), None)
+        found = (normed[_compact(n)] for n in names if _compact(n) in normed)
+        src = next((c for c in found if c not in taken), None)
         if src is None:
             continue
         taken.add(src)

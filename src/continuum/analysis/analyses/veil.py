@@ -222,6 +222,13 @@ def _geography(data: StopData, red: Reducer, value: str | None) -> tuple[str | N
 
 
 def _float(key: str, value: object) -> float:
+    if value is None:
+        where = {"lat": "latitude", "lng": "longitude"}.get(key, key)
+        raise InputError(
+            f"veil-of-darkness needs the area's {where}, for its sunset and dusk times, as a parameter or in "
+            "the mapping's [params]",
+            params=(key,),
+        )
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
