@@ -46,12 +46,6 @@ class InputError(Exception):
             reason = reason[: MAX_REASON - 1] + "…"
         return f"{', '.join(where)}: {reason}" if where else reason
 
-    def located(self, **where: object) -> InputError:
-        """The same error with more of its place filled in (a file, a column), keeping what it already says."""
-        fields = {"file": self.file, "row": self.row, "column": self.column, "value": self.value}
-        fields.update({k: v for k, v in where.items() if fields.get(k) is None})
-        return InputError(self.reason, params=self.params, **fields)  # type: ignore[arg-type]
-
 
 def _clip(text: str) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"

@@ -32,11 +32,6 @@ class KeptColumns:
         return self.keep + self.hash
 
 
-def is_kept_mapping(doc: dict[str, Any]) -> bool:
-    """A parsed TOML document written in this format rather than as a standard mapping (``[columns]``)."""
-    return "columns" not in doc and any(k in doc for k in KEYS)
-
-
 def kept_columns(doc: dict[str, Any], *, file: str | None = None) -> KeptColumns:
     """The document's lists, checked: a mistyped one is an InputError saying what is expected."""
     unknown = set(doc) - set(KEYS)
