@@ -154,3 +154,30 @@ def test_profile_suggests_else_for_codes_it_cannot_guess(tmp_path):
     path.write_text("race\nW\nKlingon\n")
     text, _ = profile(path)
     assert "['Klingon']" in text and 'else = "other"' in text
+
+
+@pytest.mark.parametrize(
+    ("body", "rules", "says"),
+    [
+        ("Race,date\nW,2020-01-01\n", {"subject_race": "race", "date": "date"},
+         "the file has 'Race'; correct the rule's from"),
+        ("driver_race,date\nW,2020-01-01\n", {"subject_race": "drivers_race", "date": "date"},
+         "the file has 'driver_race'"),
+        ("a,,b\n1,2,3\n", {"date": "a"}, "column 2 has no name"),
+        ("a,b,a\n1,2,3\n", {"date": "a"}, "'a' names columns 1 and 3"),
+    ],
+)  # fmt: skip
+def test_a_file_problem_says_where_and_what_to_do(tmp_path, body, rules, says):
+    path = tmp_path / "f.csv"
+    path.write_text(body)
+    with pytest.raises(InputError) as caught:
+        load_stops(path, Mapping.from_dict({"columns": rules}))
+    assert says in str(caught.value) and str(caught.value).startswith(str(path))
+
+
+def test_a_mapping_for_another_table_says_which_table_to_set_when_loading(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("d\n2020-01-01\n")
+    mapping = Mapping.from_dict({"table": "arrests", "columns": {"date": "d"}})
+    with pytest.raises(InputError, match='use a mapping that starts table = "stops"'):
+        load_table(path, mapping, table="stops")

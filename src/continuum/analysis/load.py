@@ -137,9 +137,24 @@ def _read_header(path: Path, encoding: str, delimiter: str | None) -> tuple[list
     except csv.Error as exc:
         raise InputError(f"the header cannot be read as CSV ({exc})", file=str(path), row=1) from exc
     names = _row_names_named([h.strip() for h in header])
-    if any(not n for n in names) or len(set(names)) != len(names):
-        raise InputError("header has blank or duplicate column names", file=str(path), row=1)
+    _check_header(names, path)
     return names, delimiter
+
+
+def _check_header(names: list[str], path: Path) -> None:
+    """Every column needs its own name for a mapping to name it: say which one does not, and where."""
+    for i, name in enumerate(names, start=1):
+        if not name:
+            problem = f"column {i} has no name"
+        elif name in names[: i - 1]:
+            problem = f"{name[:80]!r} names columns {names.index(name) + 1} and {i}"
+        else:
+            continue
+        raise InputError(
+            f"header has blank or duplicate column names ({problem}): give every column its own name",
+            file=str(path),
+            row=1,
+        )
 
 
 ROW_NAMES = "row_names"
@@ -234,15 +249,16 @@ def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, source: dict, limit:
         raise InputError(f"not a readable Excel workbook ({exc})", file=str(path)) from exc
     sheet = source.get("sheet")
     if sheet is not None and sheet not in wb.sheetnames:
-        raise InputError(f"no sheet {sheet!r} (sheets: {wb.sheetnames})", file=str(path))
+        raise InputError(
+            f"no sheet {sheet!r} (sheets: {wb.sheetnames}): set [source] sheet to one of them", file=str(path)
+        )
     ws = wb[sheet] if sheet else wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
         raise InputError("workbook sheet is empty", file=str(path))
     names = [str(h).strip() if h is not None else "" for h in header]
-    if any(not n for n in names) or len(set(names)) != len(names):
-        raise InputError("header has blank or duplicate column names", file=str(path), row=1)
+    _check_header(names, path)
     schema = pa.schema([(n, pa.string()) for n in names])
     con.execute("CREATE TABLE raw_t (" + ", ".join(f"{ident(n)} VARCHAR" for n in names) + ")")
     batch: list[list[str | None]] = []
@@ -349,7 +365,9 @@ def load_table(
         mapping = Mapping.from_toml(mapping)
     if mapping is not None and table is not None and mapping.table != table:
         raise InputError(
-            f"mapping {mapping.name!r} is for {mapping.table!r} data, not {table!r}", file=str(path)
+            f"mapping {mapping.name!r} is for {mapping.table!r} data, not {table!r}: use a mapping that starts "
+            f'table = "{table}", or an analysis of {mapping.table.replace("_", " ")} data',
+            file=str(path),
         )
     kind = mapping.table if mapping is not None else (table or "stops")
     con, tmp = connect(memory_limit)
@@ -395,7 +413,8 @@ def load_table(
             )
         if missing:
             raise InputError(
-                f"mapping {mapping.name!r} names source column(s) not in the file: {missing}",
+                f"mapping {mapping.name!r} names source column(s) not in the file: {missing}; "
+                f"{_closest(missing[0], list(types))}correct the rule's from = ... to a column of the file",
                 file=str(path),
                 column=missing[0],
             )
@@ -512,6 +531,17 @@ def _standardize(
         input_sha256=file_sha256(path),
         kind=mapping.table,
     )
+
+
+def _closest(name: str, columns: list[str]) -> str:
+    """ "did you mean ...?" for a source column the file spells differently (case, spaces, a typo)."""
+    import difflib
+
+    lowered = {c.lower().strip(): c for c in columns}
+    match = lowered.get(name.lower().strip()) or next(
+        iter(difflib.get_close_matches(name, columns, n=1, cutoff=0.75)), None
+    )
+    return f"the file has {match!r}; " if match else f"the file has {', '.join(map(repr, columns[:12]))}; "
 
 
 def _id_sql(cell: str, markers: tuple[str, ...]) -> str:
