@@ -53,3 +53,13 @@ def test_columns_not_in_the_file_are_named_with_the_files_own(tmp_path, spec, me
 def test_a_malformed_spec_says_what_is_expected(doc, message):
     with pytest.raises(InputError, match=message):
         kept_columns(doc)
+
+
+def test_a_draft_hashes_officers_drops_civilians_and_reads_back():
+    from continuum.analysis.kept import draft_kept
+    from continuum.analysis.mapping import parse_toml
+
+    text = draft_kept(["case", "Officer Badge", "victim_name", 'odd "quoted" name', "district"])
+    spec = kept_columns(parse_toml(text))
+    assert spec.keep == ("case", "district") and spec.hash == ("Officer Badge",)
+    assert "Dropped as civilian personal identifiers: victim_name" in text

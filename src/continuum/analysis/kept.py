@@ -8,6 +8,7 @@ addresses) is dropped when the table is written.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,11 @@ from .load import connect, hash_officer_id, read_raw
 from .sql import ident, lit
 
 KEYS = ("keep", "hash")
+# Column names a draft treats as officer identifiers (hashed) and as civilians' personal details (dropped).
+OFFICER = re.compile(r"officer.*(name|id|badge|number)|badge|employee_?(id|number)|^officer$", re.I)
+CIVILIAN = re.compile(
+    r"(?<!agency_)name|address|street|phone|email|birth|dob|ssn|social|license|plate|vin", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,27 @@ class KeptColumns:
     @property
     def wanted(self) -> tuple[str, ...]:
         return self.keep + self.hash
+
+
+def draft_kept(columns: list[str]) -> str:
+    """A keep/hash mapping for a header: officer identifiers hashed, civilians' personal details dropped, the
+    rest kept; a reviewer edits it rather than starting blank."""
+    officer = [c for c in columns if OFFICER.search(c)]
+    civilian = [c for c in columns if c not in officer and CIVILIAN.search(c)]
+    keep = [c for c in columns if c not in officer and c not in civilian]
+    lines = [
+        "# Columns kept in the standard table; any column not listed is dropped.",
+        "keep = [" + ", ".join(_quote(c) for c in keep) + "]",
+        "# Officer identifiers, replaced by a keyed hash (the site's key, never stored with the data).",
+        "hash = [" + ", ".join(_quote(c) for c in officer) + "]",
+    ]
+    if civilian:
+        lines.append("# Dropped as civilian personal identifiers: " + ", ".join(civilian))
+    return "\n".join(lines) + "\n"
+
+
+def _quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def kept_columns(doc: dict[str, Any], *, file: str | None = None) -> KeptColumns:

@@ -1,10 +1,9 @@
 """The mapping saved with a dataset version, as TOML the user reviews in the browser.
 
 Stops use the engine's mapping (its draft comes from `continuum.analysis.profile`, or a shipped mapping), and
-so does any table the engine has a schema for when the mapping has [columns] (e.g. a shipped use-of-force
-mapping). Otherwise a table's mapping only says which columns are kept
-(`keep`) and which hold officer identifiers to hash (`hash`); every other column, such as civilian names,
-is dropped when the standard table is written."""
+so does any table the engine has a schema for (drafted for that table). Otherwise a table's mapping only says
+which columns are kept (`keep`) and which hold officer identifiers to hash (`hash`), in the engine's own
+format (`continuum.analysis.kept`); every other column, such as civilian names, is dropped."""
 
 import hashlib
 import os
@@ -16,11 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from continuum.analysis.errors import InputError
-from continuum.analysis.kept import KeptColumns, kept_columns
+from continuum.analysis.kept import KeptColumns, draft_kept, kept_columns
 from continuum.analysis.limits import run_bounded
 from continuum.analysis.load import WORK_DIR_ENV
 from continuum.analysis.mapping import Mapping, parse_toml, shipped_mappings
-from continuum.analysis.profile import profile
+from continuum.analysis.profile import SAMPLE_ROWS, profile
 from continuum.audit.log import save_audited
 
 from . import engine
@@ -28,10 +27,7 @@ from .models import DatasetVersion
 from .uploads import DataError, ensure_open
 
 PROFILE_SECONDS = 30
-OFFICER = re.compile(r"officer.*(name|id|badge|number)|badge|employee_?(id|number)|^officer$", re.I)
-CIVILIAN = re.compile(
-    r"(?<!agency_)name|address|street|phone|email|birth|dob|ssn|social|license|plate|vin", re.I
-)
+MAX_VALUES = 40
 
 
 def shipped() -> list[str]:
@@ -46,34 +42,16 @@ def draft(version: DatasetVersion, shipped_name: str = "") -> str:
             raise DataError(f"There is no shipped mapping called {shipped_name!r}.")
         return path.read_text(encoding="utf-8")
     path = Path(version.raw_file.path)
+    table_type = version.data_request.table_type
+    table = engine.table_name(table_type) if engine.loads(table_type) else None
     try:  # in a bounded process: a page must answer even when the file is built to make reading it slow
         toml, prof = run_bounded(
-            profile, path, seconds=PROFILE_SECONDS, what="Drafting a mapping from the file"
-        )
+            profile, path, MAX_VALUES, SAMPLE_ROWS, table, seconds=PROFILE_SECONDS,
+            what="Drafting a mapping from the file",
+        )  # fmt: skip
     except InputError as error:
         raise DataError(describe(error, version)) from error
-    if engine.loads(version.data_request.table_type) and version.is_stops:
-        return toml
-    return columns_draft(list(prof))
-
-
-def columns_draft(columns: list[str]) -> str:
-    officer = [c for c in columns if OFFICER.search(c)]
-    civilian = [c for c in columns if c not in officer and CIVILIAN.search(c)]
-    keep = [c for c in columns if c not in officer and c not in civilian]
-    lines = [
-        "# Columns kept in the standard table; any column not listed is dropped.",
-        "keep = [" + ", ".join(_quote(c) for c in keep) + "]",
-        "# Officer identifiers, replaced by a keyed hash (the site's key, never stored with the data).",
-        "hash = [" + ", ".join(_quote(c) for c in officer) + "]",
-    ]
-    if civilian:
-        lines.append("# Dropped as civilian personal identifiers: " + ", ".join(civilian))
-    return "\n".join(lines) + "\n"
-
-
-def _quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return toml if table else draft_kept(list(prof))
 
 
 def parse(version: DatasetVersion, text: str) -> Mapping | KeptColumns:
