@@ -29,6 +29,7 @@ from .reduce import Reducer
 from .schema import SQL_TYPES, Column
 from .sql import ident, in_list, lit
 from .standardize import (
+    LIST_STRIP,
     ColumnSQL,
     _replaced,
     column_sql,
@@ -603,52 +604,55 @@ def _clear_markers(con: duckdb.DuckDBPyConnection, mapping: Mapping, types: dict
 def _markers_and_folds(
     con: duckdb.DuckDBPyConnection, mapping: Mapping, by_name: dict
 ) -> tuple[dict[str, int], list[Fold]]:
-    """In one scan of the raw cells: cells (or list entries) read as missing because they held a missing
-    marker, per standard column; and every fold the mapping makes with how many cells (or entries) of each
-    folded code the file holds, so a result can say what it merged."""
+    """Cells (or list entries) read as missing because they held a missing marker, per standard column (one
+    scan); and every fold the mapping makes with how many cells (or entries) of each folded code the file
+    holds, so a result can say what it merged (one grouped scan per folding rule, however many codes)."""
     counted = {t: marker_count_sql(r, by_name[t], mapping.missing_markers) for t, r in mapping.rules.items()}
     counted = {t: sql for t, sql in counted.items() if sql != "0"}
-    sums = [f"sum({expr})" for expr in counted.values()]
-    folded = [
-        (t, value, code)
-        for t, by_value in mapping.folds().items()
-        for value, cs in by_value.items()
-        for code in cs
-    ]
-    sums += [
-        _code_count_sql(mapping.rules[t], code, by_name[t], mapping.missing_markers) for t, _, code in folded
-    ]
-    if not sums:
-        return {}, []
-    row = con.execute(f"SELECT {', '.join(sums)} FROM raw").fetchone() or ()
-    markers = {t: int(n) for t, n in zip(counted, row, strict=False) if n}
-    folds: dict[tuple[str, str], dict[str, int]] = {}
-    for (t, value, code), n in zip(folded, row[len(counted) :], strict=True):
-        folds.setdefault((t, value), {})[code] = int(n or 0)
-    return markers, [Fold(t, mapping.rules[t].source, v, codes) for (t, v), codes in folds.items()]
+    markers: dict[str, int] = {}
+    if counted:
+        row = (
+            con.execute(f"SELECT {', '.join(f'sum({e})' for e in counted.values())} FROM raw").fetchone()
+            or ()
+        )
+        markers = {t: int(n) for t, n in zip(counted, row, strict=True) if n}
+    folds = []
+    for target, by_value in mapping.folds().items():
+        rule = mapping.rules[target]
+        codes = {code for cs in by_value.values() for code in cs}
+        counts = _code_counts(con, rule, by_name[target], codes, mapping.missing_markers)
+        folds += [Fold(target, rule.source, v, {c: counts[c] for c in cs}) for v, cs in by_value.items()]
+    return markers, folds
 
 
-def _code_count_sql(rule, code: str, col: Column, markers: tuple[str, ...]) -> str:
-    """SQL aggregate: cells holding the code, or for a list rule, list entries equal to it; for the ``else``
-    code, the cells (entries) that neither the value map, the vocabulary nor a missing marker accounts for."""
+def _code_counts(
+    con: duckdb.DuckDBPyConnection, rule, col: Column, codes: set[str], markers: tuple[str, ...]
+) -> dict[str, int]:
+    """How many cells (for a list rule, list entries) hold each code; for the ``else`` code, how many neither
+    the value map, the vocabulary nor a missing marker accounts for. A value map of thousands of codes costs
+    one grouped scan, not an aggregate per code."""
     cell = _replaced(f"NULLIF(trim(CAST({ident(rule.source)} AS VARCHAR)), '')", rule)
     split = rule.split or ("," if col.multi else None)
-    if code == ELSE_CODE:
+    strip = lit(LIST_STRIP if col.multi else " ")
+    entries = (
+        f"(SELECT NULLIF(trim(unnest(string_split({cell}, {lit(split)})), {strip}), '') AS x FROM raw)"
+        if split
+        else f"(SELECT {cell} AS x FROM raw)"
+    )
+    counts = dict.fromkeys(codes, 0)
+    plain = sorted(codes - {ELSE_CODE})
+    if plain:
+        rows = con.execute(
+            f"SELECT x, count(*) FROM {entries} WHERE x IN {in_list(plain)} GROUP BY x"
+        ).fetchall()
+        counts.update({str(code): int(n) for code, n in rows})
+    if ELSE_CODE in codes:
         known = tuple(rule.values) + tuple(markers)
         test = f"x IS NOT NULL AND x NOT IN {in_list(known)}" if known else "x IS NOT NULL"
         if col.values:
             test += f" AND lower(x) NOT IN {in_list(col.values)}"
-    else:
-        test = f"x = {lit(code)}"
-    if not split:
-        return f"count(*) FILTER (WHERE {_applied(test, cell)})"
-    entries = f"list_transform(string_split({cell}, {lit(split)}), lambda x: NULLIF(trim(x), ''))"
-    return f"sum(coalesce(len(list_filter({entries}, lambda x: {test})), 0))"
-
-
-def _applied(test: str, cell: str) -> str:
-    """A condition on ``x`` applied to one cell (a lambda on a one-entry list: ``x`` stays a whole word)."""
-    return f"len(list_filter([{cell}], lambda x: {test})) > 0"
+        counts[ELSE_CODE] = int(con.execute(f"SELECT count(*) FROM {entries} WHERE {test}").fetchone()[0])  # type: ignore[index]
+    return counts
 
 
 # Text a spreadsheet would run as a formula. The problems file is opened in one and its values come from the
