@@ -181,3 +181,8 @@ def test_a_mapping_for_another_table_says_which_table_to_set_when_loading(tmp_pa
     mapping = Mapping.from_dict({"table": "arrests", "columns": {"date": "d"}})
     with pytest.raises(InputError, match='use a mapping that starts table = "stops"'):
         load_table(path, mapping, table="stops")
+
+
+def test_an_unknown_rule_key_names_the_keys_a_rule_takes():
+    with pytest.raises(InputError, match="a rule takes contains, else, format, from, hash, missing, replace"):
+        Mapping.from_dict({"columns": {"subject_race": {"from": "r", "default": "other"}}})

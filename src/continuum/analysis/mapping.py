@@ -292,7 +292,9 @@ def _rule(col: Column, spec: object) -> ColumnRule:
         raise InputError("column rule needs a 'from' source column")
     unknown = set(spec) - RULE_KEYS
     if unknown:
-        raise InputError(f"unknown keys {sorted(unknown)} in rule")
+        raise InputError(
+            f"unknown keys {sorted(unknown)} in rule; a rule takes {', '.join(sorted(RULE_KEYS))}"
+        )
     values = spec.get("values", {})
     if not isinstance(values, dict):
         raise InputError(f"values must be a table of source code = standard value, not {_kind_of(values)}")
