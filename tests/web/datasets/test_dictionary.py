@@ -4,6 +4,8 @@ page a user sees)."""
 import html
 import re
 
+import pytest
+
 from continuum.analysis.errors import InputError
 from continuum.analysis.tables import TABLES
 from continuum.datasets import jobs, mappings
@@ -66,3 +68,11 @@ def test_command_line_syntax_becomes_plain_words():
         "/srv/media/x.csv, row 3, value 'x': needs the data's time zone Change the “tz” field on the analysis "
         "form and run it again."
     )
+
+
+def test_a_mistyped_setting_names_its_form_field():
+    from continuum.datasets.uploads import DataError
+
+    with pytest.raises(DataError) as caught:
+        jobs.coerce_params("outcome-test", {"min_searches": "many"})
+    assert str(caught.value) == "The “min searches” field needs a whole number, not 'many'."
