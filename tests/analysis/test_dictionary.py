@@ -90,12 +90,15 @@ def test_an_unknown_table_or_analysis_names_the_valid_ones():
         dictionary.parameters("veil")
 
 
-def test_cli_data_columns_lists_a_table_and_its_analyses_parameters():
-    res = runner.invoke(app, ["data", "columns", "stops"], env={"COLUMNS": "200"})
+def test_cli_data_columns_lists_a_table_and_its_analyses_parameters(monkeypatch):
+    from continuum import cli
+
+    monkeypatch.setattr(cli.out, "width", 200)  # the console is made at import, its width fixed then
+    res = runner.invoke(app, ["data", "columns", "stops"])
     assert res.exit_code == 0, res.output
     assert "subject_race" in res.output and "asian/pacific islander" in res.output
     assert "outcome-test: parameters" in res.output and "min_searches" in res.output
-    every = runner.invoke(app, ["data", "columns"], env={"COLUMNS": "200"})
+    every = runner.invoke(app, ["data", "columns"])
     assert all(f"{t}: standard columns" in every.output for t in TABLES)
 
 
