@@ -38,7 +38,7 @@ def _parse_params(items: list[str], fn: Any) -> dict[str, Any]:
         key = key.replace("-", "_")
         if key not in sig.parameters or key in ("data", "reducer"):
             allowed = [p for p in sig.parameters if p not in ("data", "reducer", "benchmark")]
-            raise InputError(f"unknown parameter {key!r}; this analysis takes {allowed}")
+            raise InputError(f"unknown parameter {key!r}; this analysis takes {', '.join(allowed)}")
         default = sig.parameters[key].default
         params[key] = _coerce(key, value, default)
     return params
@@ -59,54 +59,75 @@ def _coerce(key: str, value: str, default: Any) -> Any:
     return None if value.lower() in ("none", "") else value
 
 
-@app.command()
-def analyze(
-    analysis: Annotated[
-        str,
-        typer.Argument(
-            help="rates | veil-of-darkness | outcome-test | threshold-test | officer-benchmark | use-of-force"
-            " | arrests | ois | crashes | staffing | personnel (how each works: continuum methods ANALYSIS)"
-        ),
-    ],
-    file: Annotated[
-        str,
-        typer.Argument(
-            help="data file (stops, use of force, calls...): CSV, Excel or Parquet; with --engine spark and no "
-            "--mapping, the standardized table: a Parquet/CSV file or directory, local or any Spark filesystem"
-        ),
-    ],
-    out_dir: Annotated[Path, typer.Option("--out", help="directory for result.json and report.html")],
-    mapping: Annotated[
-        str | None, typer.Option(help="mapping TOML, or the name of a shipped mapping")
-    ] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", help="key=value, repeatable")] = None,
-    benchmark: Annotated[Path | None, typer.Option(help="population CSV of group counts")] = None,
-    engine: Annotated[
-        str,
-        typer.Option(help="where rows are reduced: duckdb (this machine) or spark (local mode or a cluster)"),
-    ] = "duckdb",
-    master: Annotated[
-        str | None,
-        typer.Option(
-            help="Spark master URL (spark://, yarn, k8s://) or sc:// (Spark Connect); else SPARK_REMOTE"
-        ),
-    ] = None,
-    stage: Annotated[
-        Path | None, typer.Option(help="with spark and --mapping: where the mapped table is staged for Spark")
-    ] = None,
-) -> None:
-    """Run one analysis and write DIR/result.json and DIR/report.html.
+class _Analyses(typer.core.TyperGroup):
+    """`continuum analyze NAME ...`: one command per analysis (so each has its own --help), and an unknown name
+    is the engine's one-line error naming the valid ones, not click's usage box."""
 
-    How each analysis works (model, defaults, caveats and warnings): `continuum methods ANALYSIS`, the page
-    docs/methods/<module>.md in the repository, or /methods/ANALYSIS/ on the platform.
-    """
+    def resolve_command(self, ctx: typer.Context, args: list[str]):  # type: ignore[override]
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            from continuum.analysis.analyses import ANALYSES
+
+            _fail(InputError(f"unknown analysis {args[0]!r}; choose from {', '.join(ANALYSES)}"))
+        return super().resolve_command(ctx, args)
+
+
+analyze_app = typer.Typer(
+    cls=_Analyses,
+    help="Run one analysis and write DIR/result.json and DIR/report.html. "
+    "`continuum analyze NAME --help` lists its parameters and the columns it needs; "
+    "`continuum methods NAME` says how it works (model, defaults, caveats).",
+    no_args_is_help=True,
+)
+app.add_typer(analyze_app, name="analyze")
+
+
+def _analysis_help(name: str) -> tuple[str, str]:
+    """An analysis's help: its docstring's first sentence, then its table, needed columns and parameters with
+    their defaults (from the data dictionary, so the help cannot drift from what the analysis takes)."""
+    from continuum.analysis.analyses import ANALYSES, TABLE_OF
+    from continuum.analysis.dictionary import NEEDS, parameters
+
+    doc = (inspect.getdoc(ANALYSES[name]) or name).split("\n\n")[0].replace("\n", " ")
+    table = TABLE_OF.get(name, "stops")
+    lines = [
+        f"Reads {table.replace('_', ' ')} data (`continuum data columns {table}`); needs the standard "
+        f"column(s) {', '.join(NEEDS.get(name, ())) or 'none'}.",
+        "",
+        "Parameters (--param NAME=VALUE; a mapping's \\[params] sets them too):",
+        "",
+    ]
+    for p in parameters(name):
+        lines.append(f"* {p.name} = {p.default_text} ({p.type}){': ' + p.doc if p.doc else ''}")
+        lines.append("")
+    return doc, "\n".join(lines)
+
+
+def _param_hint(exc: InputError) -> InputError:
+    """The engine names the parameters that would get past an error; the CLI says how to set them."""
+    if not exc.params:
+        return exc
+    how = ", ".join(f"--param {p}=..." for p in exc.params)
+    return InputError(
+        f"{exc.reason} (set with {how})", file=exc.file, row=exc.row, column=exc.column, value=exc.value
+    )
+
+
+def _run_analysis(
+    analysis: str,
+    file: str,
+    out_dir: Path,
+    mapping: str | None,
+    param: list[str] | None,
+    benchmark: Path | None,
+    engine: str,
+    master: str | None,
+    stage: Path | None,
+) -> None:
     from continuum.analysis.analyses import ANALYSES, TABLE_OF
     from continuum.analysis.load import load_table
     from continuum.analysis.render import report_page
 
     try:
-        if analysis not in ANALYSES:
-            raise InputError(f"unknown analysis {analysis!r}; choose from {sorted(ANALYSES)}")
         fn = ANALYSES[analysis]
         if engine not in ("duckdb", "spark"):
             raise InputError(f"unknown engine {engine!r}; choose duckdb or spark")
@@ -144,7 +165,7 @@ def analyze(
             (out_dir / "report.html").write_text(report_page(result), encoding="utf-8")
             progress.update(task, advance=1)
     except InputError as exc:
-        _fail(exc)
+        _fail(_param_hint(exc))
         return
     for warning in result.warnings:  # first, before any number
         out.print(f"[bold yellow]WARNING:[/] {warning}", highlight=False, soft_wrap=True)
@@ -193,6 +214,104 @@ def methods(
     out.print(Markdown(page.read_text(encoding="utf-8")))
 
 
+def _analysis_command(analysis: str):
+    def command(
+        file: Annotated[
+            str,
+            typer.Argument(
+                help="data file: CSV, Excel or Parquet; with --engine spark and no --mapping, the standardized "
+                "table: a Parquet/CSV file or directory, local or any Spark filesystem"
+            ),
+        ],
+        out_dir: Annotated[Path, typer.Option("--out", help="directory for result.json and report.html")],
+        mapping: Annotated[
+            str | None, typer.Option(help="mapping TOML, or the name of a shipped mapping")
+        ] = None,
+        param: Annotated[
+            list[str] | None, typer.Option("--param", help="NAME=VALUE, repeatable (parameters below)")
+        ] = None,
+        benchmark: Annotated[Path | None, typer.Option(help="population CSV of group counts")] = None,
+        engine: Annotated[
+            str,
+            typer.Option(
+                help="where rows are reduced: duckdb (this machine) or spark (local mode or a cluster)"
+            ),
+        ] = "duckdb",
+        master: Annotated[
+            str | None,
+            typer.Option(
+                help="Spark master URL (spark://, yarn, k8s://) or sc:// (Spark Connect); else SPARK_REMOTE"
+            ),
+        ] = None,
+        stage: Annotated[
+            Path | None,
+            typer.Option(help="with spark and --mapping: where the mapped table is staged for Spark"),
+        ] = None,
+    ) -> None:
+        _run_analysis(analysis, file, out_dir, mapping, param, benchmark, engine, master, stage)
+
+    return command
+
+
+def _register_analyses() -> None:
+    from continuum.analysis.analyses import ANALYSES
+
+    for name in ANALYSES:
+        doc, epilog = _analysis_help(name)
+        analyze_app.command(name, help=doc, epilog=epilog)(_analysis_command(name))
+
+
+_register_analyses()
+
+
+@data_app.command("columns")
+def data_columns(
+    table: Annotated[
+        str | None, typer.Argument(help="stops, use_of_force, arrests, calls, ois, crashes or personnel")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the whole dictionary as JSON")] = False,
+) -> None:
+    """The data dictionary: a table's standard columns (type, values, which analyses need them) and its
+    analyses' parameters with their defaults; every table when none is named."""
+    from continuum.analysis import dictionary
+
+    if as_json:
+        typer.echo(json.dumps(dictionary.as_dict(), indent=2, default=str))
+        return
+    try:
+        names = [table] if table else dictionary.tables()
+        for name in names:
+            _print_table(name, dictionary.table_columns(name))
+            if table:
+                _print_parameters(dictionary.analyses_of(name))
+    except InputError as exc:
+        _fail(exc)
+
+
+def _print_table(name: str, columns: list) -> None:
+    table = Table(title=f"{name}: standard columns", title_justify="left")
+    table.add_column("column", no_wrap=True)
+    for c in ("type", "values", "needed by", "notes"):
+        table.add_column(c, overflow="fold")
+    for c in columns:
+        kind = c.kind + (" (list per row)" if c.list_per_row else "")
+        table.add_row(c.name, kind, ", ".join(c.values), ", ".join(c.needed_by), c.doc)
+    out.print(table)
+
+
+def _print_parameters(analyses: list[str]) -> None:
+    from continuum.analysis.dictionary import parameters
+
+    for name in analyses:
+        table = Table(title=f"{name}: parameters (--param NAME=VALUE)", title_justify="left")
+        table.add_column("parameter", no_wrap=True)
+        for c in ("default", "type", "meaning"):
+            table.add_column(c, overflow="fold")
+        for p in parameters(name):
+            table.add_row(p.name, p.default_text, p.type, p.doc)
+        out.print(table)
+
+
 @data_app.command("profile")
 def data_profile(
     file: Annotated[Path, typer.Argument(help="file to profile")],
@@ -225,8 +344,14 @@ def data_validate(
     mapping: Annotated[str | None, typer.Option(help="mapping TOML, or a shipped mapping's name")] = None,
     problems: Annotated[Path | None, typer.Option(help="write every problem cell to this CSV")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="exit with status 1 when any cell could not be converted")
+    ] = False,
 ) -> None:
-    """Load through the mapping and report every value that could not be converted, by row and column."""
+    """Load through the mapping and report every value that could not be converted, by row and column.
+
+    Exits 0 when the file loads (problem cells are reported, not fatal) unless --strict: then any problem
+    cell exits 1, so a script or CI step stops on a file that is not clean."""
     from continuum.analysis.load import load_stops, write_problems
 
     try:
@@ -239,7 +364,18 @@ def data_validate(
         return
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
-        return
+    else:
+        _print_report(report)
+    if strict and report.n_problem_cells:
+        err.print(
+            f"[bold red]error:[/] {file}: {report.n_problem_cells:,} cells could not be converted (--strict)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1)
+
+
+def _print_report(report) -> None:
     table = Table(title=f"{report.n_rows:,} rows; {report.n_problem_cells:,} cells could not be mapped")
     for c in ("column", "source", "value", "count", "reason", "example rows"):
         table.add_column(c)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("continuum.notifications.urls")),
     path("workspace/metrics/", include("continuum.metrics.urls")),
     path("workspace/search/", include("continuum.search.urls")),
+    path("workspace/data-dictionary/", include("continuum.datasets.dictionary_urls")),
     path("api/", api.urls),
     path("workspace/api-tokens/", include("continuum.api.urls")),
     path("history/", include("continuum.audit.urls")),

@@ -7,6 +7,7 @@ Hypothesis runs a fixed, bounded set of examples (derandomized), so CI sees the 
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import string
 import tempfile
@@ -400,3 +401,62 @@ def test_the_problems_file_defuses_formulas(tmp_path):
         assert write_problems(data, out) == 5
     values = [row["value"] for row in csv.DictReader(out.open())]
     assert values == ['\'=HYPERLINK("http://x")', "'+1", "'@SUM(A1)", "'-3", "plain"]
+
+
+# --- dates with offsets, NA, mixed formats and oversized value maps (issue 18) ---------------------------
+
+DATE_CELLS = st.sampled_from(
+    ["2020-06-01", "6/1/2020", "6/1/2020 21:00", "2020-06-01T21:00:00-04:00", "2020-06-01 21:00:00Z",
+     "2020-06-01T21:00:00+05:30", "2020-06-01 21:00:00-0400", "31/12/2020", "2020-13-45", "21:00-04:00",
+     "NA", "N/A", "NULL", "#N/A", "", " "]
+) | HOSTILE_TEXT  # fmt: skip
+RACE_CELLS = st.sampled_from(["White", "Black or African American", "Hispanic or Latino", "W", "NA", ""])
+DATE_FORMATS = st.sampled_from(
+    [None, "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"]
+)
+RACE_VALUES = st.sampled_from(["white", "black", "hispanic", "other", "unknown", ""])
+
+
+@BOUNDED
+@given(
+    rows=st.lists(st.tuples(DATE_CELLS, DATE_CELLS, RACE_CELLS), min_size=1, max_size=8),
+    date_format=DATE_FORMATS,
+    tz=st.sampled_from([None, "America/New_York", "Asia/Kolkata"]),
+    values=st.dictionaries(HOSTILE_TEXT | RACE_CELLS, RACE_VALUES, max_size=3)
+    | st.dictionaries(st.text(min_size=1, max_size=12), RACE_VALUES, min_size=200, max_size=600),
+    default=st.none() | RACE_VALUES,
+)
+def test_offsets_na_mixed_formats_and_huge_value_maps_load_or_say_where(
+    rows, date_format, tz, values, default
+):
+    """A column of mixed date formats, UTC offsets (with and without a declared zone), missing markers, and a
+    value map of hundreds of codes with or without `else`: a report, or one clear error naming the place."""
+    race = {"from": "race", "values": values, **({} if default is None else {"else": default})}
+    doc = {
+        "columns": {
+            "date": {"from": "when", **({"format": date_format} if date_format else {})},
+            "time": {"from": "clock"},
+            "subject_race": race,
+        },
+        **({"params": {"tz": tz}} if tz else {}),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "stops.csv"
+        with path.open("w", newline="", encoding="utf-8", errors="surrogatepass") as f:
+            writer = csv.writer(f)
+            writer.writerow(["when", "clock", "race"])
+            writer.writerows(rows)
+        try:
+            mapping = Mapping.from_dict(doc)
+        except InputError as error:
+            _assert_clear(error)
+            return
+        try:
+            with load_stops(path, mapping, hash_key="k") as data:
+                assert data.con.execute("SELECT count(*) FROM stops").fetchone()[0] == data.n_rows
+                if default is not None:
+                    assert "subject_race" not in data.validation.unmapped_values()
+        except InputError as error:
+            _assert_clear(error)
+            if "UTC offset" in error.reason:  # the place and what to do
+                assert error.file and error.row and error.column in ("when", "clock") and "tz" in error.reason

@@ -25,6 +25,15 @@ def test_an_input_error_keeps_its_file_and_reason(tmp_path):
     assert raised.value.file == str(tmp_path / "missing.csv") and raised.value.reason == "file not found"
 
 
+def test_an_input_error_keeps_the_parameters_it_names():
+    """The platform turns them into the form's fields: they must survive the trip back from the child."""
+    from continuum.analysis.analyses.veil import _float
+
+    with pytest.raises(InputError) as raised:
+        run_bounded(_float, "lat", None)
+    assert raised.value.params == ("lat",) and "latitude" in raised.value.reason
+
+
 def test_work_past_the_deadline_is_stopped_with_the_limit_named(monkeypatch):
     started = time.monotonic()
     with pytest.raises(LimitReached) as raised:

@@ -88,3 +88,31 @@ def test_agency_filter_updates_live(browser, users, orgs):
     assert "q=Fargo" in page.url
     assert_accessible(page)
     browser.assert_clean()
+
+
+def test_data_dictionary_is_accessible(browser, users):
+    """The data dictionary (issue 18, item 2): every table's columns and every analysis's settings, in tables
+    that stack on a narrow screen."""
+    page = browser.open_page("/workspace/data-dictionary/", user=users["liaison_a"])
+    assert page.get_by_role("heading", name="Data dictionary", level=1).is_visible()
+    assert page.get_by_role("heading", name="Use of force", level=2).is_visible()
+    assert_accessible(page)
+    page.screenshot(path=_shot("data-dictionary.png"))
+    page.locator("#table-stops").scroll_into_view_if_needed()
+    page.screenshot(path=_shot("data-dictionary-stops.png"))
+    page.locator("#analysis-outcome-test").scroll_into_view_if_needed()
+    page.screenshot(path=_shot("data-dictionary-settings.png"))
+    page.set_viewport_size({"width": 400, "height": 900})
+    assert_accessible(page)
+    page.screenshot(path=_shot("data-dictionary-narrow.png"))
+    browser.assert_clean()
+
+
+def _shot(name: str) -> str:
+    """Where a page's screenshot goes for a reviewer to look at (CONTINUUM_SHOTS), else the temporary folder."""
+    import os
+    import tempfile
+
+    folder = os.environ.get("CONTINUUM_SHOTS") or tempfile.gettempdir()
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, name)

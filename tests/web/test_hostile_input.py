@@ -367,8 +367,11 @@ def test_deeply_nested_json_is_a_4xx(client, users, site, tmp_path, depth, kind)
         b"stop_date,driver_race\n2005-01-02\n",  # ragged
         b"stop_date;driver_race\r2005-01-02;White\r",  # old Mac line endings, another delimiter
         b"\xef\xbb\xbfstop_date,stop_date\n1,2\n",  # BOM, duplicate header
+        # UTC offsets, NA and mixed date formats in one column (issue 18)
+        b"stop_date,stop_time,driver_race\n2005-01-02T22:10:00-04:00,22:10-04:00,White\nNA,NA,NA\n"
+        b"01/02/2005,10:00 PM,Black\n2005-13-45,25:99,\n",
     ],
-    ids=["odd utf-16", "huge row", "ragged", "bare CR", "duplicate header"],
+    ids=["odd utf-16", "huge row", "ragged", "bare CR", "duplicate header", "offsets NA mixed dates"],
 )
 def test_hostile_files_fail_validation_with_the_engines_reason(
     login, users, first_version, stops_request, content
@@ -399,3 +402,44 @@ def test_hostile_files_fail_validation_with_the_engines_reason(
         assert "unexpected" not in job.error and "hostile.csv" in job.error, job.error
         assert str(settings.MEDIA_ROOT) not in job.error
     assert _dataset_state(Path(settings.MEDIA_ROOT))[0][: len(before)] == before
+
+
+OVERSIZED = '[columns]\ndate = { from = "stop_date", format = "%Y-%m-%dT%H:%M:%S%z" }\n' + (
+    'subject_race = { from = "driver_race", else = "other", values = { '
+    + ", ".join(f'"code {i}" = "white"' for i in range(3000))
+    + " } }\n"
+)
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [OVERSIZED, OVERSIZED.replace("[columns]", '[params]\ntz = "America/New_York"\n[columns]')],
+    ids=["offsets without a time zone", "offsets with one"],
+)
+def test_offsets_and_an_oversized_value_map_validate_or_fail_in_plain_words(
+    login, users, stops_request, mapping
+):
+    """A value map of thousands of codes with an else, and dates with UTC offsets: validated, or failed with
+    the engine's one line (which cell, and what to declare), never an unexpected error."""
+    from continuum.datasets import jobs, mappings
+
+    from .datasets.conftest import run_worker
+
+    content = b"stop_date,driver_race\n2005-01-02T22:10:00-04:00,code 7\nNA,Klingon\n"
+    version = uploads.add_version(
+        stops_request, users["liaison_a"], SimpleUploadedFile("offsets.csv", content)
+    )
+    mappings.save_mapping(version, users["liaison_a"], mapping)
+    job = jobs.start_validation(version, users["liaison_a"])
+    run_worker()
+    job.refresh_from_db()
+    version.refresh_from_db()
+    if "tz" in mapping:
+        assert job.status == "done", job.error
+        assert version.validation["n_problem_cells"] == 0 and version.n_rows == 2
+    else:
+        assert job.status == "failed"
+        assert job.error.startswith("offsets.csv, row 1, column 'stop_date': ") and "tz" in job.error, (
+            job.error
+        )
+        assert "unexpected" not in job.error and "--param" not in job.error

@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 187 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 217
-entries with the object variants, 289 rows with the methods) x 10 roles = 2890 cells, against 26 kinds of
+Size: 188 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 218
+entries with the object variants, 290 rows with the methods) x 10 roles = 2900 cells, against 26 kinds of
 object in the world.
 """
 
@@ -98,6 +98,7 @@ intake:status_withdraw               -         POST 404   404   404   404   404 
 intake:status_withdraw               proven    POST 422   422   422   422   422   422   422   422   422   422
 intake:queue                         -         GET  login 200   200   200   200   200   200   200   200   200
 search:search                        -         GET  login 200   200   200   200   200   200   200   200   200
+dictionary:page                      -         GET  login 200   200   200   200   200   200   200   200   200
 intake:queue_export                  -         GET  login 200   200   200   200   200   200   200   200   200
 intake:assign                        -         GET  login 405   405   405   405   405   405   405   405   405
 intake:assign                        -         POST login 403   403   403   403   403   403   403   302   302

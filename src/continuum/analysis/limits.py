@@ -6,8 +6,8 @@ of memory dies with every other job it holds. A child process can be: the operat
 (RLIMIT_AS), and the parent kills it at the deadline. Children fork from a fork server started once (so each
 costs milliseconds, and never forks a process that has threads), with the engine already imported.
 
-Errors cross back as data: an InputError keeps its file, row and column; a limit reached is an InputError
-that says which limit, so every caller already shows it as a one-line reason."""
+Errors cross back as data: an InputError keeps its file, row, column, value and parameters; a limit reached is
+an InputError that says which limit, so every caller already shows it as a one-line reason."""
 
 from __future__ import annotations
 
@@ -172,7 +172,10 @@ def _die_with_parent() -> None:
 
 
 def _fields(error: InputError) -> dict[str, Any]:
-    return {"reason": error.reason, "file": error.file, "row": error.row, "column": error.column}
+    return {
+        "reason": error.reason, "file": error.file, "row": error.row, "column": error.column,
+        "value": error.value, "params": error.params,
+    }  # fmt: skip
 
 
 def _out_of_memory(text: str) -> bool:

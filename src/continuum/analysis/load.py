@@ -24,11 +24,12 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import InputError
-from .mapping import Mapping, check_timezone
+from .mapping import ELSE_CODE, Mapping, check_timezone
 from .reduce import Reducer
-from .schema import SQL_TYPES
+from .schema import SQL_TYPES, Column
 from .sql import ident, in_list, lit
 from .standardize import (
+    LIST_STRIP,
     ColumnSQL,
     _replaced,
     column_sql,
@@ -137,9 +138,24 @@ def _read_header(path: Path, encoding: str, delimiter: str | None) -> tuple[list
     except csv.Error as exc:
         raise InputError(f"the header cannot be read as CSV ({exc})", file=str(path), row=1) from exc
     names = _row_names_named([h.strip() for h in header])
-    if any(not n for n in names) or len(set(names)) != len(names):
-        raise InputError("header has blank or duplicate column names", file=str(path), row=1)
+    _check_header(names, path)
     return names, delimiter
+
+
+def _check_header(names: list[str], path: Path) -> None:
+    """Every column needs its own name for a mapping to name it: say which one does not, and where."""
+    for i, name in enumerate(names, start=1):
+        if not name:
+            problem = f"column {i} has no name"
+        elif name in names[: i - 1]:
+            problem = f"{name[:80]!r} names columns {names.index(name) + 1} and {i}"
+        else:
+            continue
+        raise InputError(
+            f"header has blank or duplicate column names ({problem}): give every column its own name",
+            file=str(path),
+            row=1,
+        )
 
 
 ROW_NAMES = "row_names"
@@ -234,15 +250,16 @@ def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, source: dict, limit:
         raise InputError(f"not a readable Excel workbook ({exc})", file=str(path)) from exc
     sheet = source.get("sheet")
     if sheet is not None and sheet not in wb.sheetnames:
-        raise InputError(f"no sheet {sheet!r} (sheets: {wb.sheetnames})", file=str(path))
+        raise InputError(
+            f"no sheet {sheet!r} (sheets: {wb.sheetnames}): set [source] sheet to one of them", file=str(path)
+        )
     ws = wb[sheet] if sheet else wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
         raise InputError("workbook sheet is empty", file=str(path))
     names = [str(h).strip() if h is not None else "" for h in header]
-    if any(not n for n in names) or len(set(names)) != len(names):
-        raise InputError("header has blank or duplicate column names", file=str(path), row=1)
+    _check_header(names, path)
     schema = pa.schema([(n, pa.string()) for n in names])
     con.execute("CREATE TABLE raw_t (" + ", ".join(f"{ident(n)} VARCHAR" for n in names) + ")")
     batch: list[list[str | None]] = []
@@ -267,6 +284,26 @@ def _load_excel(con: duckdb.DuckDBPyConnection, path: Path, source: dict, limit:
             flush()
     flush()
     wb.close()
+
+
+def read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, source: dict | None = None, limit: int | None = None
+) -> None:
+    """The file as it is (CSV and Excel as text) in table ``raw_t``, its first ``limit`` rows when given; an
+    unreadable file is an InputError naming it."""
+    source = source or {}
+    fmt = _format(path)
+    if fmt == "parquet":
+        cap = f" LIMIT {int(limit)}" if limit is not None else ""
+        try:
+            con.execute(f"CREATE TABLE raw_t AS SELECT * FROM read_parquet({lit(str(path))}){cap}")
+        except duckdb.Error as exc:
+            reason = str(exc).splitlines()[0]
+            raise InputError(f"not a readable Parquet file ({reason})", file=str(path)) from exc
+    elif fmt == "excel":
+        _load_excel(con, path, source, limit=limit)
+    else:
+        _load_csv(con, path, source, limit=limit)
 
 
 def _format(path: Path) -> str:
@@ -329,7 +366,9 @@ def load_table(
         mapping = Mapping.from_toml(mapping)
     if mapping is not None and table is not None and mapping.table != table:
         raise InputError(
-            f"mapping {mapping.name!r} is for {mapping.table!r} data, not {table!r}", file=str(path)
+            f"mapping {mapping.name!r} is for {mapping.table!r} data, not {table!r}: use a mapping that starts "
+            f'table = "{table}", or an analysis of {mapping.table.replace("_", " ")} data',
+            file=str(path),
         )
     kind = mapping.table if mapping is not None else (table or "stops")
     con, tmp = connect(memory_limit)
@@ -375,7 +414,8 @@ def load_table(
             )
         if missing:
             raise InputError(
-                f"mapping {mapping.name!r} names source column(s) not in the file: {missing}",
+                f"mapping {mapping.name!r} names source column(s) not in the file: {missing}; "
+                f"{_closest(missing[0], list(types))}correct the rule's from = ... to a column of the file",
                 file=str(path),
                 column=missing[0],
             )
@@ -494,6 +534,17 @@ def _standardize(
     )
 
 
+def _closest(name: str, columns: list[str]) -> str:
+    """ "did you mean ...?" for a source column the file spells differently (case, spaces, a typo)."""
+    import difflib
+
+    lowered = {c.lower().strip(): c for c in columns}
+    match = lowered.get(name.lower().strip()) or next(
+        iter(difflib.get_close_matches(name, columns, n=1, cutoff=0.75)), None
+    )
+    return f"the file has {match!r}; " if match else f"the file has {', '.join(map(repr, columns[:12]))}; "
+
+
 def _id_sql(cell: str, markers: tuple[str, ...]) -> str:
     """SQL: an identifier's text, or NULL when blank or a missing marker (NA is nobody, not one officer)."""
     text = f"NULLIF(trim({cell}), '')"
@@ -553,36 +604,55 @@ def _clear_markers(con: duckdb.DuckDBPyConnection, mapping: Mapping, types: dict
 def _markers_and_folds(
     con: duckdb.DuckDBPyConnection, mapping: Mapping, by_name: dict
 ) -> tuple[dict[str, int], list[Fold]]:
-    """In one scan of the raw cells: cells (or list entries) read as missing because they held a missing
-    marker, per standard column; and every fold the mapping makes with how many cells (or entries) of each
-    folded code the file holds, so a result can say what it merged."""
+    """Cells (or list entries) read as missing because they held a missing marker, per standard column (one
+    scan); and every fold the mapping makes with how many cells (or entries) of each folded code the file
+    holds, so a result can say what it merged (one grouped scan per folding rule, however many codes)."""
     counted = {t: marker_count_sql(r, by_name[t], mapping.missing_markers) for t, r in mapping.rules.items()}
     counted = {t: sql for t, sql in counted.items() if sql != "0"}
-    sums = [f"sum({expr})" for expr in counted.values()]
-    folded = [
-        (t, value, code)
-        for t, by_value in mapping.folds().items()
-        for value, cs in by_value.items()
-        for code in cs
-    ]
-    sums += [_code_count_sql(mapping.rules[t], code) for t, _, code in folded]
-    if not sums:
-        return {}, []
-    row = con.execute(f"SELECT {', '.join(sums)} FROM raw").fetchone() or ()
-    markers = {t: int(n) for t, n in zip(counted, row, strict=False) if n}
-    folds: dict[tuple[str, str], dict[str, int]] = {}
-    for (t, value, code), n in zip(folded, row[len(counted) :], strict=True):
-        folds.setdefault((t, value), {})[code] = int(n or 0)
-    return markers, [Fold(t, mapping.rules[t].source, v, codes) for (t, v), codes in folds.items()]
+    markers: dict[str, int] = {}
+    if counted:
+        row = (
+            con.execute(f"SELECT {', '.join(f'sum({e})' for e in counted.values())} FROM raw").fetchone()
+            or ()
+        )
+        markers = {t: int(n) for t, n in zip(counted, row, strict=True) if n}
+    folds = []
+    for target, by_value in mapping.folds().items():
+        rule = mapping.rules[target]
+        codes = {code for cs in by_value.values() for code in cs}
+        counts = _code_counts(con, rule, by_name[target], codes, mapping.missing_markers)
+        folds += [Fold(target, rule.source, v, {c: counts[c] for c in cs}) for v, cs in by_value.items()]
+    return markers, folds
 
 
-def _code_count_sql(rule, code: str) -> str:
-    """SQL aggregate: cells holding the code, or for a list rule, list entries equal to it."""
+def _code_counts(
+    con: duckdb.DuckDBPyConnection, rule, col: Column, codes: set[str], markers: tuple[str, ...]
+) -> dict[str, int]:
+    """How many cells (for a list rule, list entries) hold each code; for the ``else`` code, how many neither
+    the value map, the vocabulary nor a missing marker accounts for. A value map of thousands of codes costs
+    one grouped scan, not an aggregate per code."""
     cell = _replaced(f"NULLIF(trim(CAST({ident(rule.source)} AS VARCHAR)), '')", rule)
-    if not rule.split:
-        return f"count(*) FILTER (WHERE {cell} = {lit(code)})"
-    entries = f"string_split({cell}, {lit(rule.split)})"
-    return f"sum(coalesce(len(list_filter({entries}, lambda x: trim(x) = {lit(code)})), 0))"
+    split = rule.split or ("," if col.multi else None)
+    strip = lit(LIST_STRIP if col.multi else " ")
+    entries = (
+        f"(SELECT NULLIF(trim(unnest(string_split({cell}, {lit(split)})), {strip}), '') AS x FROM raw)"
+        if split
+        else f"(SELECT {cell} AS x FROM raw)"
+    )
+    counts = dict.fromkeys(codes, 0)
+    plain = sorted(codes - {ELSE_CODE})
+    if plain:
+        rows = con.execute(
+            f"SELECT x, count(*) FROM {entries} WHERE x IN {in_list(plain)} GROUP BY x"
+        ).fetchall()
+        counts.update({str(code): int(n) for code, n in rows})
+    if ELSE_CODE in codes:
+        known = tuple(rule.values) + tuple(markers)
+        test = f"x IS NOT NULL AND x NOT IN {in_list(known)}" if known else "x IS NOT NULL"
+        if col.values:
+            test += f" AND lower(x) NOT IN {in_list(col.values)}"
+        counts[ELSE_CODE] = int(con.execute(f"SELECT count(*) FROM {entries} WHERE {test}").fetchone()[0])  # type: ignore[index]
+    return counts
 
 
 # Text a spreadsheet would run as a formula. The problems file is opened in one and its values come from the
@@ -611,5 +681,6 @@ __all__ = [
     "hash_officer_id",
     "load_stops",
     "load_table",
+    "read_raw",
     "write_problems",
 ]

@@ -14,6 +14,8 @@ A mapping is data, not code, so a reviewer can read it and a report can cite it 
     frisk_performed = { from = "search_type", split = ",", contains = ["Protective Frisk"], missing = false }
 
 A value mapped to "" is a known code for "not recorded": it becomes missing and is not reported as unmapped.
+``else = "other"`` in a rule gives every code that neither its ``values`` nor the standard vocabulary knows that
+value (``else = ""``: not recorded), so a column of a hundred codes needs only the codes that matter.
 A date, time or timestamp carrying a UTC offset (``2024-05-31T22:10:00-04:00``, format ``%z``) is converted to
 ``[params] tz`` before the date and clock time are taken, so a late-evening event keeps its local day; such a
 value with no ``tz`` declared is refused, since its local day cannot be known. Several source codes mapped to one
@@ -38,9 +40,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InputError
 from .schema import CATCH_ALLS, MISSING_MARKERS, Column
-from .tables import columns_of
+from .tables import TABLES, columns_of
 
 Value = str | bool | float | int
+ELSE_CODE = "(any other code)"  # how a fold lists the codes a rule's ``else`` gathered
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class ColumnRule:
     format: str | None = None
     hash: bool = True
     replace: dict[str, str] = field(default_factory=dict)
+    default: Value | None = (
+        None  # ``else``: the value of any code neither ``values`` nor the vocabulary knows
+    )
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,11 @@ class Mapping:
                 others = [c for c in codes if _spelling(c) != _spelling(value)]
                 if len(others) >= 2 or (others and value in CATCH_ALLS):
                     out.setdefault(target, {})[value] = tuple(codes)
+            if (
+                isinstance(rule.default, str) and rule.default and not rule.contains
+            ):  # else merges all the rest
+                folded = out.setdefault(target, {})
+                folded[rule.default] = (*folded.get(rule.default, by_value.get(rule.default, ())), ELSE_CODE)
         return out
 
     @classmethod
@@ -137,8 +148,7 @@ class Mapping:
         rules: dict[str, ColumnRule] = {}
         for target, spec in columns.items():
             if target not in std:
-                noun = "stop" if table == "stops" else table.replace("_", " ")
-                raise InputError(f"{target!r} is not a standard {noun} column", file=file, column=target)
+                raise InputError(not_a_column(target, table, list(columns)), file=file, column=target)
             try:
                 rules[target] = _rule(std[target], spec)
             except InputError as exc:
@@ -177,8 +187,29 @@ def parse_toml(text: str, *, file: str | None = None) -> dict[str, Any]:
         ) from exc
 
 
+def not_a_column(target: str, table: str, targets: list[str]) -> str:
+    """Why a mapped column is refused, and what to write instead: the table whose column it is (when the
+    mapping is for another table, most of its columns are another table's), else the valid names."""
+    noun = "stop" if table == "stops" else table.replace("_", " ")
+    valid = [c.name for c in TABLES[table]]
+    fits = [
+        t
+        for t, cols in TABLES.items()
+        if t != table and len(targets) > 1 and {c.name for c in cols} >= set(targets)
+    ]
+    if fits:
+        return (
+            f"{target!r} is not a standard {noun} column, but every column this mapping names is a "
+            f"{fits[0]!r} column: if the file holds {fits[0].replace('_', ' ')} data, put "
+            f'table = "{fits[0]}" at the top of the mapping'
+        )
+    others = [t for t, cols in TABLES.items() if t != table and any(c.name == target for c in cols)]
+    hint = f' (it is a column of {", ".join(repr(t) for t in others)}; set table = "..." to map that table)'
+    return f"{target!r} is not a standard {noun} column{hint if others else ''}; its columns are {', '.join(valid)}"
+
+
 TOP_KEYS = frozenset({"table", "params", "source", "columns"})
-RULE_KEYS = frozenset({"from", "values", "split", "contains", "missing", "format", "hash", "replace"})
+RULE_KEYS = frozenset({"from", "values", "split", "contains", "missing", "format", "hash", "replace", "else"})
 # What both the header reader (Python) and DuckDB's CSV reader understand without extensions.
 ENCODINGS = ("utf-8", "utf8", "latin-1", "latin1", "utf-16")
 # DuckDB's strptime specifiers: any other %-sequence fails inside the query.
@@ -261,7 +292,9 @@ def _rule(col: Column, spec: object) -> ColumnRule:
         raise InputError("column rule needs a 'from' source column")
     unknown = set(spec) - RULE_KEYS
     if unknown:
-        raise InputError(f"unknown keys {sorted(unknown)} in rule")
+        raise InputError(
+            f"unknown keys {sorted(unknown)} in rule; a rule takes {', '.join(sorted(RULE_KEYS))}"
+        )
     values = spec.get("values", {})
     if not isinstance(values, dict):
         raise InputError(f"values must be a table of source code = standard value, not {_kind_of(values)}")
@@ -278,6 +311,9 @@ def _rule(col: Column, spec: object) -> ColumnRule:
     replace = spec.get("replace", {})
     if not isinstance(replace, dict) or not all(isinstance(v, str) for v in replace.values()):
         raise InputError("replace must be a table of text = replacement text")
+    default = spec.get("else")
+    if default is not None and "contains" in spec:
+        raise InputError("else does not go with contains: such a rule is already true or false for every row")
     if fmt is not None:
         _text(fmt, "format")
         if "%" in FORMAT_SPEC.sub("", fmt):
@@ -294,6 +330,7 @@ def _rule(col: Column, spec: object) -> ColumnRule:
         format=fmt,
         hash=hashed,
         replace=dict(replace),
+        default=None if default is None else "" if default == "" else _standard_value(col, default, "else"),
     )
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import duckdb
 
 from .errors import InputError
-from .load import _format, _load_csv, _load_excel, connect
-from .schema import BY_NAME, MISSING_MARKERS
-from .sql import ident, lit
+from .load import connect, read_raw
+from .schema import CATCH_ALLS, MISSING_MARKERS, Column
+from .sql import ident
+from .tables import TABLES
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": ("stop_date", "date", "incident_date", "contact_date"),
@@ -46,16 +47,45 @@ VALUE_GUESSES = {
         "u": "unknown",
         "asian": "asian/pacific islander",
         "latino": "hispanic",
+        # the labels of the US Census and most RMS exports
+        "black or african american": "black",
+        "african american": "black",
+        "hispanic or latino": "hispanic",
+        "hispanic/latino": "hispanic",
+        "latino/a": "hispanic",
+        "latinx": "hispanic",
+        "white, not hispanic": "white",
+        "white non-hispanic": "white",
+        "asian or pacific islander": "asian/pacific islander",
+        "asian/pacific islander": "asian/pacific islander",
+        "asian american": "asian/pacific islander",
+        "pacific islander": "asian/pacific islander",
+        "native hawaiian or other pacific islander": "asian/pacific islander",
+        "american indian or alaska native": "other",
+        "american indian/alaskan native": "other",
+        "native american": "other",
+        "two or more races": "other",
+        "multiracial": "other",
+        "middle eastern or north african": "other",
+        "unknown": "unknown",
+        "not recorded": "unknown",
     },
-    "subject_sex": {"m": "male", "f": "female"},
+    "subject_sex": {"m": "male", "f": "female", "man": "male", "woman": "female"},
     "outcome": {"arrest driver": "arrest", "arrest passenger": "arrest", "ticket": "citation"},
 }
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%m-%d-%Y", "%Y%m%d")
+VALUE_GUESSES["officer_race"] = VALUE_GUESSES["race"] = VALUE_GUESSES["subject_race"]
+VALUE_GUESSES["officer_sex"] = VALUE_GUESSES["sex"] = VALUE_GUESSES["subject_sex"]
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%m-%d-%Y", "%Y%m%d", "%m/%d/%y")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p", "%H%M")
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")
+# A date and time in one cell (``6/1/2020 21:00``), with or without a UTC offset: both the date and the time
+# column can be read from it with one format.
+STAMP_FORMATS = tuple(
+    f"{d}{sep}{t}{z}"
+    for z in ("", "%z")
+    for d in ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%m/%d/%y")
+    for sep in ((" ", "T") if d == "%Y-%m-%d" else (" ",))
+    for t in ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%H:%M:%S.%f")
+)
 
 
 SAMPLE_ROWS = 100_000
@@ -65,7 +95,9 @@ SAMPLED = (
 )
 
 
-def profile(path: str | Path, max_values: int = 40, sample_rows: int = SAMPLE_ROWS) -> tuple[str, dict]:
+def profile(
+    path: str | Path, max_values: int = 40, sample_rows: int = SAMPLE_ROWS, table: str | None = None
+) -> tuple[str, dict]:
     """Return (TOML draft, profile dict of columns → top values) from the file's first `sample_rows` rows.
 
     A draft needs the header and the common values, not every row: reading a bounded sample keeps a draft
@@ -77,19 +109,7 @@ def profile(path: str | Path, max_values: int = 40, sample_rows: int = SAMPLE_RO
         raise InputError("file is empty", file=str(path))
     con, tmp = connect()
     try:
-        fmt = _format(path)
-        if fmt == "parquet":
-            try:
-                con.execute(
-                    f"CREATE TABLE raw_t AS SELECT * FROM read_parquet({lit(str(path))}) LIMIT {int(sample_rows)}"
-                )
-            except duckdb.Error as exc:
-                reason = str(exc).splitlines()[0]
-                raise InputError(f"not a readable Parquet file ({reason})", file=str(path)) from exc
-        elif fmt == "excel":
-            _load_excel(con, path, {}, limit=sample_rows)
-        else:
-            _load_csv(con, path, {}, limit=sample_rows)
+        read_raw(con, path, limit=sample_rows)
         cols = [r[0] for r in con.execute("DESCRIBE raw_t").fetchall()]
         prof = {c: _top(con, c, max_values) for c in cols}
         (n_read,) = con.execute("SELECT count(*) FROM raw_t").fetchone()  # type: ignore[misc]
@@ -98,7 +118,7 @@ def profile(path: str | Path, max_values: int = 40, sample_rows: int = SAMPLE_RO
         import shutil
 
         shutil.rmtree(tmp, ignore_errors=True)
-    return draft(prof, sampled=int(n_read) if n_read >= sample_rows else None), prof
+    return draft(prof, sampled=int(n_read) if n_read >= sample_rows else None, table=table), prof
 
 
 def _top(con: duckdb.DuckDBPyConnection, col: str, k: int) -> dict:
@@ -111,11 +131,12 @@ def _top(con: duckdb.DuckDBPyConnection, col: str, k: int) -> dict:
 
 
 def _guess_format(values: list[str], formats: tuple[str, ...]) -> str | None:
+    """The first format that reads every sampled value (a day past 12 rules out month-first formats)."""
     import datetime as dt
 
     for f in formats:
         try:
-            for s in values[:20]:
+            for s in values:
                 dt.datetime.strptime(s, f)
             return f
         except ValueError:
@@ -123,61 +144,186 @@ def _guess_format(values: list[str], formats: tuple[str, ...]) -> str | None:
     return None
 
 
-def draft(prof: dict, sampled: int | None = None) -> str:
+# Names other tables' columns often go by (stops' are SYNONYMS); a standard name always matches itself.
+TABLE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "use_of_force": {
+        "force_type": ("force_type", "type_of_force", "force_used", "force"),
+        "resistance": ("resistance", "subject_resistance", "resistance_type"),
+        "report_id": ("report_id", "report_number", "unique_report_id"),
+        "incident_id": ("incident_id", "incident_number", "case_number"),
+        "date": ("incident_date", "date", "occurred_date"),
+    },
+    "arrests": {
+        "arrest_id": ("arrest_id", "arrest_number", "arrestno", "booking_number"),
+        "date": ("arrest_date", "date"),
+        "time": ("arrest_time", "time"),
+        "offense": ("offense", "charge", "charge_desc", "charge_description", "top_charge"),
+        "offense_level": ("offense_level", "charge_class", "charge_level", "severity"),
+    },
+    "calls": {
+        "call_id": ("call_id", "call_number", "incident_number", "event_number"),
+        "received": ("received", "time_received", "call_received", "received_time"),
+        "dispatched": ("dispatched", "time_dispatched", "dispatch_time"),
+        "arrived": ("arrived", "time_arrived", "arrival_time", "on_scene"),
+        "cleared": ("cleared", "time_cleared", "clear_time", "closed"),
+        "call_type": ("call_type", "nature", "incident_type", "problem"),
+    },
+    "ois": {
+        "subject_armed": ("subject_armed", "armed", "weapon"),
+        "subject_fleeing": ("subject_fleeing", "fleeing", "flee"),
+        "outcome": ("outcome", "subject_outcome", "result"),
+    },
+    "crashes": {
+        "crash_id": ("crash_id", "crash_number", "crashno", "accident_number"),
+        "preventable": ("preventable", "finding", "preventability"),
+        "pursuit": ("pursuit",),
+    },
+    "personnel": {
+        "hire_date": ("hire_date", "date_hired", "hired"),
+        "separation_date": ("separation_date", "termination_date", "date_separated"),
+        "race": ("race", "ethnicity"),
+        "sex": ("sex", "gender"),
+    },
+}
+# Any table with such a column knows these names for it.
+SHARED_SYNONYMS = {k: SYNONYMS[k] for k in ("date", "time", "subject_race", "subject_sex", "subject_age")} | {
+    "officer_id_hash": SYNONYMS["officer_id_hash"] + ("employee_id", "officer_name"),
+    "district": SYNONYMS["district"] + ("beat",),
+}
+
+
+def synonyms(table: str) -> dict[str, tuple[str, ...]]:
+    """Per standard column of the table, the source names it is drafted from, most specific first."""
+    known = SYNONYMS if table == "stops" else TABLE_SYNONYMS.get(table, {})
+    out = {}
+    for col in TABLES[table]:
+        names = known.get(col.name, ()) + SHARED_SYNONYMS.get(col.name, ())
+        out[col.name] = tuple(dict.fromkeys((*names, col.name)))
+    return out
+
+
+def guess_table(columns: list[str]) -> str:
+    """The standard table a header most likely holds: a column only one table has a name for counts three
+    times as much as one several tables know (a race column says little, a force type a lot); stops win ties."""
+    names = {t: {_compact(n) for ns in synonyms(t).values() for n in ns} for t in TABLES}
+    score = dict.fromkeys(TABLES, 0)
+    for column in columns:
+        known = [t for t in TABLES if _compact(column) in names[t]]
+        for t in known:
+            score[t] += 3 if len(known) == 1 else 1
+    return max(TABLES, key=lambda t: (score[t], t == "stops"))
+
+
+def _compact(name: str) -> str:
+    """A column name without case or separators: CallNumber, call_number and "Call Number" are one name."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def draft(prof: dict, sampled: int | None = None, table: str | None = None) -> str:
+    """A mapping for the table the header looks like (or ``table``), every line a guess to review."""
+    table = table or guess_table(list(prof))
+    std = {c.name: c for c in TABLES[table]}
+    columns: list[str] = []
+    notes: list[str] = []
+    offsets: list[str] = []
+    taken: set[str] = set()
+    normed = {_compact(c): c for c in prof}
+    for target, names in synonyms(table).items():
+        found = (normed[_compact(n)] for n in names if _compact(n) in normed)
+        src = next((c for c in found if c not in taken), None)
+        if src is None:
+            continue
+        taken.add(src)
+        spec, note = _spec(std[target], src, [v for v, _ in prof[src]["top"]])
+        if spec.get("format", "").endswith("%z"):
+            offsets.append(src)
+        if note:
+            notes.append(note)
+        columns.append(f"{target} = {_inline(spec)}")
+    _time_from_stamp(columns, std)
     lines = [
         "# Draft mapping proposed by `continuum data profile`; review every line before use.",
         *([SAMPLED.format(rows=sampled)] if sampled else []),
+        f"# The header looks like {table.replace('_', ' ')} data; another table: change the next line.",
+        f'table = "{table}"',
         "",
         "[params]",
+        *(
+            [
+                f"# values in {', '.join(offsets)} carry UTC offsets: declare the data's own time zone (IANA name)"
+            ]
+            if offsets
+            else []
+        ),
         '# tz = "America/New_York"',
         "# lat = 0.0",
         "# lng = 0.0",
         "",
         "[columns]",
+        *notes,
+        *columns,
     ]
-    taken: set[str] = set()
-    normed = {_norm(c): c for c in prof}
-    for target, names in SYNONYMS.items():
-        src = next((normed[n] for n in names if n in normed and normed[n] not in taken), None)
-        if src is None:
-            continue
-        taken.add(src)
-        col = BY_NAME[target]
-        values = [v for v, _ in prof[src]["top"]]
-        spec: dict = {"from": src}
-        if col.kind in ("date", "time"):
-            f = _guess_format(values, DATE_FORMATS if col.kind == "date" else TIME_FORMATS)
-            if f:
-                spec["format"] = f
-        if col.kind == "category" and col.values:
-            vm: dict[str, str] = {}
-            unsure: list[str] = []
-            split = "," if any("," in v for v in values) and target == "search_basis" else None
-            # a missing marker (NA) is read as missing on load: never a category to map
-            tokens = sorted(
-                {t.strip() for v in values for t in (v.split(",") if split else [v]) if t.strip()}
-                - set(MISSING_MARKERS)
-            )
-            for tok in tokens:
-                low = tok.lower()
-                guess = low if low in col.values else VALUE_GUESSES.get(target, {}).get(low)
-                if guess:
-                    vm[tok] = guess
-                else:
-                    unsure.append(tok)
-            if split:
-                spec["split"] = split
-            spec["values"] = vm
-            if unsure:
-                lines.append(
-                    f"# {target}: no standard value guessed for {unsure} (they will be reported as unmapped; "
-                    "map them, or to \"\" for 'not recorded')"
-                )
-        lines.append(f"{target} = {_inline(spec)}")
     rest = [c for c in prof if c not in taken]
     if rest:
         lines += ["", f"# source columns not mapped: {', '.join(rest)}"]
     return "\n".join(lines) + "\n"
+
+
+def _spec(col: Column, src: str, values: list[str]) -> tuple[dict, str | None]:
+    """One column's rule, and a note on what the draft could not guess."""
+    spec: dict = {"from": src}
+    if col.kind in ("date", "time", "timestamp"):
+        own = DATE_FORMATS if col.kind == "date" else TIME_FORMATS if col.kind == "time" else ()
+        fmt = _guess_format(values, own) or _guess_format(values, STAMP_FORMATS)
+        if fmt:
+            spec["format"] = fmt
+        return spec, None
+    if col.kind != "category" or not col.values:
+        if col.multi:
+            spec["split"] = ","
+        return spec, None
+    split = "," if col.multi or (col.name == "search_basis" and any("," in v for v in values)) else None
+    # a missing marker (NA) is read as missing on load: never a category to map
+    tokens = sorted(
+        {t.strip() for v in values for t in (v.split(",") if split else [v]) if t.strip()}
+        - set(MISSING_MARKERS)
+    )
+    vm: dict[str, str] = {}
+    unsure: list[str] = []
+    for tok in tokens:
+        guess = _label(col, tok)
+        if guess:
+            vm[tok] = guess
+        else:
+            unsure.append(tok)
+    if split:
+        spec["split"] = split
+    spec["values"] = vm
+    if not unsure:
+        return spec, None
+    catch_all = next((c for c in CATCH_ALLS if c in col.values), None)
+    rest = f'; or add else = "{catch_all}" to give every other code that value' if catch_all else ""
+    return spec, (
+        f"# {col.name}: no standard value guessed for {unsure} (they will be reported as unmapped; map them, "
+        f"or to \"\" for 'not recorded'{rest})"
+    )
+
+
+def _label(col: Column, code: str) -> str | None:
+    """The standard value a code plainly means: itself in another case, or a common label (Census's)."""
+    low = " ".join(code.lower().split())
+    if low in (col.values or ()):
+        return low
+    return VALUE_GUESSES.get(col.name, {}).get(low)
+
+
+def _time_from_stamp(columns: list[str], std: dict[str, Column]) -> None:
+    """A date read from a date-and-time cell and no time column of its own: read the time from it too."""
+    if "time" not in std or any(c.startswith("time = ") for c in columns):
+        return
+    date = next((c for c in columns if c.startswith("date = ")), None)
+    if date and ("%H" in date or "%I" in date):
+        columns.insert(columns.index(date) + 1, "time" + date[len("date") :])
 
 
 def _inline(d: dict) -> str:

@@ -90,20 +90,29 @@ def _fallback(col: Column, v: str, fmt: str | None, tz: str | None = None) -> tu
     return v, "not text"
 
 
+def _out_sql(out: object, kind: str) -> str:
+    """SQL literal of a standard value a mapping names ("" is not recorded)."""
+    if out == "":
+        return "NULL"
+    if kind == "bool":
+        return lit(bool(out))
+    if kind == "float":
+        return lit(float(out))  # type: ignore[arg-type]
+    return lit(str(out))
+
+
+def _with_default(fallback: str, rule: ColumnRule, kind: str, v: str) -> str:
+    """The conversion of a code the value map does not list: the rule's ``else`` value when the standard
+    conversion (the vocabulary, true/false words, a number) finds none; a blank or NA cell stays missing."""
+    if rule.default is None:
+        return fallback
+    return f"CASE WHEN {v} IS NULL THEN NULL ELSE coalesce(({fallback}), {_out_sql(rule.default, kind)}) END"
+
+
 def _case(values: dict, v: str, fallback: str, kind: str) -> str:
     if not values:
         return fallback
-    whens = []
-    for key, out in values.items():
-        if out == "":
-            out_sql = "NULL"
-        elif kind == "bool":
-            out_sql = lit(bool(out))
-        elif kind == "float":
-            out_sql = lit(float(out))
-        else:
-            out_sql = lit(str(out))
-        whens.append(f"WHEN {lit(str(key))} THEN {out_sql}")
+    whens = [f"WHEN {lit(str(key))} THEN {_out_sql(out, kind)}" for key, out in values.items()]
     return f"CASE {v} {' '.join(whens)} ELSE ({fallback}) END"
 
 
@@ -125,7 +134,7 @@ def column_sql(
     typ = source_type.upper()
     # Typed sources (Parquet, DuckDB) that already hold the right type pass straight through; an absolute
     # moment (TIMESTAMP WITH TIME ZONE) is first moved to the data's local time.
-    if not rule.values and not rule.split and rule.missing is None:
+    if not rule.values and not rule.split and rule.missing is None and rule.default is None:
         if col.kind in ("date", "time", "timestamp") and typ in ("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"):
             local = _local(src, tz, f"source column {rule.source!r} (TIMESTAMP WITH TIME ZONE)")
             return ColumnSQL(
@@ -146,6 +155,7 @@ def column_sql(
     v = _replaced(_unmarked(cell, markers), rule)
     explicit_missing = [k for k, out in rule.values.items() if out == ""]
     fallback, reason = _fallback(col, "x" if rule.split else v, rule.format, tz)
+    fallback = _with_default(fallback, rule, col.kind, "x" if rule.split else v)
 
     if rule.split:
         tokens = (
@@ -184,6 +194,8 @@ def column_sql(
         if explicit_missing:
             problem += f" AND {v} NOT IN {in_list(explicit_missing)}"
         value_sql = v
+    if rule.default is not None:  # every code has a value now: nothing is left unmapped
+        problem, value_sql = None, ""
     if rule.missing is not None:
         expr = f"CASE WHEN {v} IS NULL THEN {lit(rule.missing)} ELSE ({expr}) END"
     expr = f"CAST(({expr}) AS {SQL_TYPES[col.kind]})"
@@ -244,7 +256,7 @@ def _multi_sql(rule: ColumnRule, source_type: str, col: Column, markers: tuple[s
     entry = _unmarked(f"NULLIF(trim(x, {strip}), '')", markers)
     tokens = f"list_transform(string_split({body}, {lit(sep)}), lambda x: {entry})"
     fallback, reason = _fallback(col, "x", rule.format)
-    per_token = _case(rule.values, "x", fallback, col.kind)
+    per_token = _case(rule.values, "x", _with_default(fallback, rule, col.kind, "x"), col.kind)
     typ = SQL_TYPES[col.kind]
     expr = f"CAST(CASE WHEN {v} IS NULL THEN NULL ELSE list_transform({tokens}, lambda x: {per_token}) END AS {typ}[])"
     explicit_missing = [k for k, out in rule.values.items() if out == ""]
@@ -254,7 +266,7 @@ def _multi_sql(rule: ColumnRule, source_type: str, col: Column, markers: tuple[s
         rule.target,
         rule.source,
         expr,
-        f"{v} IS NOT NULL AND len({bad}) > 0",
+        None if rule.default is not None else f"{v} IS NOT NULL AND len({bad}) > 0",
         f"array_to_string({bad}, {lit(sep)})",
         "listed value(s) " + reason,
     )

@@ -115,7 +115,10 @@ def coerce_params(name: str, raw: dict[str, Any]) -> dict[str, Any]:
             else:
                 value = str(value)
         except (TypeError, ValueError):
-            raise DataError(f"Parameter {key} = {value!r} is not a {type(default).__name__}.") from None
+            kind = "whole number" if isinstance(default, int) and not isinstance(default, bool) else "number"
+            raise DataError(
+                f"The “{mappings.field_label(key)}” field needs a {kind}, not {value!r}."
+            ) from None
         out[key] = value
     return out
 

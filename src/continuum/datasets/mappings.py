@@ -1,10 +1,9 @@
 """The mapping saved with a dataset version, as TOML the user reviews in the browser.
 
 Stops use the engine's mapping (its draft comes from `continuum.analysis.profile`, or a shipped mapping), and
-so does any table the engine has a schema for when the mapping has [columns] (e.g. a shipped use-of-force
-mapping). Otherwise a table's mapping only says which columns are kept
-(`keep`) and which hold officer identifiers to hash (`hash`); every other column, such as civilian names,
-is dropped when the standard table is written."""
+so does any table the engine has a schema for (drafted for that table). Otherwise a table's mapping only says
+which columns are kept (`keep`) and which hold officer identifiers to hash (`hash`), in the engine's own
+format (`continuum.analysis.kept`); every other column, such as civilian names, is dropped."""
 
 import hashlib
 import os
@@ -16,10 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from continuum.analysis.errors import InputError
+from continuum.analysis.kept import KeptColumns, draft_kept, kept_columns
 from continuum.analysis.limits import run_bounded
 from continuum.analysis.load import WORK_DIR_ENV
 from continuum.analysis.mapping import Mapping, parse_toml, shipped_mappings
-from continuum.analysis.profile import profile
+from continuum.analysis.profile import SAMPLE_ROWS, profile
 from continuum.audit.log import save_audited
 
 from . import engine
@@ -27,10 +27,7 @@ from .models import DatasetVersion
 from .uploads import DataError, ensure_open
 
 PROFILE_SECONDS = 30
-OFFICER = re.compile(r"officer.*(name|id|badge|number)|badge|employee_?(id|number)|^officer$", re.I)
-CIVILIAN = re.compile(
-    r"(?<!agency_)name|address|street|phone|email|birth|dob|ssn|social|license|plate|vin", re.I
-)
+MAX_VALUES = 40
 
 
 def shipped() -> list[str]:
@@ -45,53 +42,26 @@ def draft(version: DatasetVersion, shipped_name: str = "") -> str:
             raise DataError(f"There is no shipped mapping called {shipped_name!r}.")
         return path.read_text(encoding="utf-8")
     path = Path(version.raw_file.path)
+    table_type = version.data_request.table_type
+    table = engine.table_name(table_type) if engine.loads(table_type) else None
     try:  # in a bounded process: a page must answer even when the file is built to make reading it slow
         toml, prof = run_bounded(
-            profile, path, seconds=PROFILE_SECONDS, what="Drafting a mapping from the file"
-        )
+            profile, path, MAX_VALUES, SAMPLE_ROWS, table, seconds=PROFILE_SECONDS,
+            what="Drafting a mapping from the file",
+        )  # fmt: skip
     except InputError as error:
         raise DataError(describe(error, version)) from error
-    if engine.loads(version.data_request.table_type) and version.is_stops:
-        return toml
-    return columns_draft(list(prof))
+    return toml if table else draft_kept(list(prof))
 
 
-def columns_draft(columns: list[str]) -> str:
-    officer = [c for c in columns if OFFICER.search(c)]
-    civilian = [c for c in columns if c not in officer and CIVILIAN.search(c)]
-    keep = [c for c in columns if c not in officer and c not in civilian]
-    lines = [
-        "# Columns kept in the standard table; any column not listed is dropped.",
-        "keep = [" + ", ".join(_quote(c) for c in keep) + "]",
-        "# Officer identifiers, replaced by a keyed hash (the site's key, never stored with the data).",
-        "hash = [" + ", ".join(_quote(c) for c in officer) + "]",
-    ]
-    if civilian:
-        lines.append("# Dropped as civilian personal identifiers: " + ", ".join(civilian))
-    return "\n".join(lines) + "\n"
-
-
-def _quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def parse(version: DatasetVersion, text: str) -> Mapping | dict:
-    """The engine's Mapping for stops, or {"keep": [...], "hash": [...]} for other tables; raises InputError
-    with the engine's reason when the text can't be used."""
+def parse(version: DatasetVersion, text: str) -> Mapping | KeptColumns:
+    """The engine's Mapping for stops and the tables it has a schema for, else the engine's kept columns (keep
+    and hash lists); raises InputError with the engine's reason when the text can't be used."""
     doc = parse_toml(text)
     sha = hashlib.sha256(text.encode()).hexdigest()
     if version.is_stops or ("columns" in doc and engine.loads(version.data_request.table_type)):
         return Mapping.from_dict(doc, name=f"dataset-{version.data_request_id}-v{version.number}", sha256=sha)
-    keep, hashed = doc.get("keep", []), doc.get("hash", [])
-    for key, value in (("keep", keep), ("hash", hashed)):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(f"{key} must be a list of column names", column=key)
-    if not keep and not hashed:
-        raise InputError("the mapping keeps no column: it maps nothing")
-    unknown = set(doc) - {"keep", "hash"}
-    if unknown:
-        raise InputError(f"unknown keys {sorted(unknown)}; use keep and hash")
-    return {"keep": keep, "hash": hashed}
+    return kept_columns(doc)
 
 
 def save_mapping(version: DatasetVersion, actor, text: str) -> DatasetVersion:
@@ -116,10 +86,35 @@ def save_mapping(version: DatasetVersion, actor, text: str) -> DatasetVersion:
 
 
 def describe(error: InputError, version: DatasetVersion | None = None) -> str:
-    """The engine's one-line reason, naming the uploaded file rather than where it is stored."""
+    """The engine's one-line reason in plain words, naming the uploaded file rather than where it is stored,
+    and the analysis form's fields that would get past it (the engine names the parameters)."""
     name = version.original_name if version else None
     file = name if (error.file and name) else error.file
-    return InputError(scrub(error.reason, version), file=file, row=error.row, column=error.column).one_line()
+    reason = plain_words(scrub(error.reason, version))
+    if error.params:
+        reason += f" Change the {_or(error.params)} field on the analysis form and run it again."
+    return InputError(reason, file=file, row=error.row, column=error.column, value=error.value).one_line()
+
+
+def field_label(param: str) -> str:
+    """An analysis parameter as its field on the analysis form is labelled (forms.analysis_form)."""
+    return param.replace("_", " ")
+
+
+def _or(params: tuple[str, ...]) -> str:
+    names = [f"“{field_label(p)}”" for p in params]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+CLI_PARAM = re.compile(r"--param[ =]([A-Za-z_]+)=\S*")
+CLI_COMMAND = re.compile(r"\s*\(?`continuum [^`]*`[^).;]*\)?")
+
+
+def plain_words(text: str) -> str:
+    """An engine message without command-line syntax: ``--param min_searches=N`` becomes the form's field, a
+    suggested ``continuum ...`` command is left out (the page offers its own way)."""
+    text = CLI_PARAM.sub(lambda m: f"the “{field_label(m.group(1))}” field", text)
+    return CLI_COMMAND.sub("", text).replace("`", "")
 
 
 def scrub(text: str, version: DatasetVersion | None = None) -> str:

@@ -14,7 +14,7 @@ from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 from continuum.sites.models import Site
 from continuum.sites.views import visible_site
 
-from . import jobs, mappings, results, uploads
+from . import dictionary, jobs, mappings, results, uploads
 from .forms import DataRequestForm, DraftForm, MappingForm, ProblemForm, UploadForm, analysis_form
 from .models import DataRequest, DatasetVersion, Job, Result
 from .uploads import DataError
@@ -280,3 +280,10 @@ def result_mark(request: HttpRequest, site_pk: int, result_pk: int) -> HttpRespo
     except (DataError, ValidationError, ValueError) as error:
         messages.error(request, str(error))
     return redirect(result)
+
+
+@access(WORKSPACE)
+def data_dictionary(request: HttpRequest) -> HttpResponse:
+    """Every standard table the engine reads: its columns (type, values, which analyses need them) and its
+    analyses' parameters as the analysis form labels them, with their defaults."""
+    return TemplateResponse(request, "datasets/dictionary.html", {"tables": dictionary.tables()})

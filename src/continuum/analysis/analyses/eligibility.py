@@ -425,8 +425,9 @@ def no_data_left(e: Eligibility, geo_label: str) -> InputError:
     pooled = ", ".join(f"{g} {_rate(v)}" for g, v in hit_rates(e.pooled).items())
     return InputError(
         f"no data meets OPP's eligibility for {e.groups}: {steps}. Pooled over all the data, hit rates are "
-        f"{pooled or 'not available'}. Relax with --param min_searches=N, --param min_geographies=N or "
-        f"--param groups=... (by {geo_label})."
+        f"{pooled or 'not available'}. Lower the searches each group needs per {geo_label} or the number of "
+        f"{_plural(geo_label)} that must qualify, or compare fewer groups.",
+        params=("min_searches", "min_geographies", "groups"),
     )
 
 

@@ -176,14 +176,16 @@ def _settings(data: StopData, red: Reducer, **kw: Any) -> Settings:
     tz = str(kw["tz"] or mp.get("tz") or "")
     if not tz:
         raise InputError(
-            "veil-of-darkness needs a time zone: --param tz=Area/City (or [params] tz in the mapping)"
+            "veil-of-darkness needs the data's time zone (an IANA name such as America/New_York), as a "
+            "parameter or in the mapping's [params]",
+            params=("tz",),
         )
     for key, allowed in (("window_start", WINDOW_STARTS), ("knots", KNOTS)):
         if kw[key] not in allowed:
-            raise InputError(f"parameter {key}={kw[key]!r}: choose {' or '.join(allowed)}", column=key)
+            raise InputError(f"parameter {key}={kw[key]!r}: choose {' or '.join(allowed)}", params=(key,))
     for key in ("round_minutes", "spline_df", "dst_days"):
         if int(kw[key]) < (0 if key == "dst_days" else 1):
-            raise InputError(f"parameter {key}={kw[key]!r} must be a positive whole number", column=key)
+            raise InputError(f"parameter {key}={kw[key]!r} must be a positive whole number", params=(key,))
     geography, rule = _geography(data, red, kw["geography"])
     return Settings(
         lat=lat,
@@ -220,10 +222,17 @@ def _geography(data: StopData, red: Reducer, value: str | None) -> tuple[str | N
 
 
 def _float(key: str, value: object) -> float:
+    if value is None:
+        where = {"lat": "latitude", "lng": "longitude"}.get(key, key)
+        raise InputError(
+            f"veil-of-darkness needs the area's {where}, for its sunset and dusk times, as a parameter or in "
+            "the mapping's [params]",
+            params=(key,),
+        )
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"parameter {key}={value!r} is not a number", column=key) from exc
+        raise InputError(f"parameter {key}={value!r} is not a number", params=(key,)) from exc
 
 
 def _sun_columns(s: Settings) -> tuple[str, str]:
