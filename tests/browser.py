@@ -73,6 +73,9 @@ class BrowserSession:
         page.on("response", self._response)
         response = page.goto(self.url(path))
         assert response is not None and response.ok, f"{path} answered {response and response.status}"
+        # The navigation's counts arrive in a request of their own once the page has loaded: let it finish
+        # before the test goes on, since on SQLite the live server shares the test's one connection.
+        page.wait_for_load_state("networkidle")
         return page
 
     def _console(self, message) -> None:
