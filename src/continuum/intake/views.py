@@ -223,22 +223,11 @@ def status_letter(http_request: HttpRequest, tracking_number: str) -> HttpRespon
 def _status_letter(http_request: HttpRequest, tracking_number: str, limit: SizeLimitHandler) -> HttpResponse:
     request = _status_request(http_request, tracking_number)
     form = LetterForm(http_request.POST, http_request.FILES)
-    valid = form.is_valid()
-    if limit.refused:
-        form.add_error("letter", letters.too_large(limit.refused[0]))
-        valid = False
-    if valid:
-        try:
-            authorization.attach_letter(
-                request, http_request.user, form.cleaned_data["letter"], verified_requester=True
-            )
-        except authorization.TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                http_request, "The letter was attached. Program staff can now go on with the request."
-            )
-            return redirect("intake:status", tracking_number=tracking_number)
+    if _attached(http_request, form, limit, request, verified_requester=True):
+        messages.success(
+            http_request, "The letter was attached. Program staff can now go on with the request."
+        )
+        return redirect("intake:status", tracking_number=tracking_number)
     return TemplateResponse(
         http_request, "intake/status.html", _status_context(request, letter_form=form), status=422
     )
@@ -615,19 +604,24 @@ def attach_letter(http_request: HttpRequest, pk: int) -> HttpResponse:
 def _attach_letter(http_request: HttpRequest, pk: int, limit: SizeLimitHandler) -> HttpResponse:
     request = _visible_request(http_request, pk)
     authorize(http_request.user, "intake.attach_letter", request)  # before the form: a refusal, not advice
-    form = LetterForm(http_request.POST, http_request.FILES, prefix=None)
+    form = LetterForm(http_request.POST, http_request.FILES)
+    if _attached(http_request, form, limit, request):
+        messages.success(http_request, "The letter was attached and the requester-authority flag cleared.")
+        return redirect(request)
+    return _rerender(http_request, request, letter_form=form)
+
+
+def _attached(http_request, form: LetterForm, limit: SizeLimitHandler, request: Request, **proof) -> bool:
+    """Attach the posted letter if it is a PDF within the limit; otherwise the form carries the reason."""
     valid = form.is_valid()
-    if limit.refused:
+    if limit.refused:  # the letter stopped arriving at the limit; no part of it was kept
         form.add_error("letter", letters.too_large(limit.refused[0]))
         valid = False
-    if valid:
-        try:
-            authorization.attach_letter(request, http_request.user, form.cleaned_data["letter"])
-        except authorization.TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                http_request, "The letter was attached and the requester-authority flag cleared."
-            )
-            return redirect(request)
-    return _rerender(http_request, request, letter_form=form)
+    if not valid:
+        return False
+    try:
+        authorization.attach_letter(request, http_request.user, form.cleaned_data["letter"], **proof)
+    except authorization.TransitionError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
