@@ -367,45 +367,70 @@ def _drop_aliased(X: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str
 
 def present(data: StopData, prep: Prepared, red: Reduced, fitted: Fitted) -> Result:
     """The Result: the darkness coefficient when the fit is sound, the counts either way, and the caveats."""
-    s, t = prep.settings, red.table
-    minority, majority = s.minority, s.majority
+    s = prep.settings
+    counts = light_dark_counts(red.table, s)
+    estimates = fit_estimates(fitted, len(red.table))
+    charts, tables = exhibits(counts, fitted, s)
+    return finish(
+        data, "veil-of-darkness", estimates, red.n_used, red.excluded, run_params(s, prep.window),
+        caveats=caveats(s, prep.window, fitted), counts=counts, charts=charts, tables=tables,
+    )  # fmt: skip
+
+
+def light_dark_counts(t: pd.DataFrame, s: Settings) -> dict[str, dict]:
+    """Stops in the window in daylight and in darkness: the minority's share of each, with Wilson intervals."""
     counts = {}
     for label, flag in (("light", 0), ("dark", 1)):
         sub = t[t["is_dark"] == flag]
         m, n = float(sub["minority"].sum()), float(sub["n"].sum())
         counts[label] = {
             "n": int(n),
-            minority: int(m),
-            majority: int(n - m),
+            s.minority: int(m),
+            s.majority: int(n - m),
             "minority_share": m / n if n else None,
             "minority_share_ci95": list(wilson(m, n, s.alpha)),
         }
-    check = fitted.check
+    return counts
+
+
+def is_finding(fitted: Fitted) -> bool:
+    """A coefficient is a finding only from a sound fit in which is_dark was not aliased away."""
+    return fitted.check.ok and fitted.coefs.get("is_dark") is not None
+
+
+def fit_estimates(fitted: Fitted, n_groups: int) -> dict[str, Any]:
+    """The coefficient and every term when the fit is a finding; the fit's diagnostics either way."""
+    check, finding = fitted.check, is_finding(fitted)
     dark = fitted.coefs.get("is_dark")
-    finding = check.ok and dark is not None
     terms = {name: {"coef": c.coef, "se": c.se} for name, c in fitted.coefs.items()}
     estimates: dict[str, Any] = {
         "is_dark": dark.to_dict() if finding else None,  # type: ignore[union-attr]
         # every term, so the fit can be checked against any other implementation (R's ns basis: same columns)
         "terms": terms if finding else None,
-        "n_groups": len(t),
+        "n_groups": n_groups,
         "finding": finding,
         "converged": check.converged,
         "fit": {**check.to_dict(), "aliased_terms_dropped": fitted.dropped},
     }
-    lo, hi = prep.window
-    caveats = []
     if not finding:
-        problems = check.problems() or ["is_dark is aliased with other terms"]
         estimates["fit"]["terms_not_a_finding"] = terms
-        caveats.append(
+    return estimates
+
+
+def caveats(s: Settings, window: tuple[float, float], fitted: Fitted) -> list[str]:
+    """What the reader must know of this run: a failed fit first, then the definitions it used."""
+    lo, hi = window
+    out = []
+    if not is_finding(fitted):
+        problems = fitted.check.problems() or ["is_dark is aliased with other terms"]
+        out.append(
             f"Not a finding: {'; '.join(problems)}. The darkness coefficient cannot be trusted and is not "
             "reported; the counts of light and dark stops below are descriptive only. Fewer terms (no geography, "
             "a smaller spline_df) or more data may give a model that can be fitted."
         )
     knots = "grouped rows, as R's ns() inside OPP's glm" if s.knots == "rows" else "distinct rounded minutes"
-    caveats += [
-        f"Minority = {minority}, majority = {majority}; other groups and missing race are excluded.",
+    out += [
+        f"Minority = {s.minority}, majority = {s.majority}; other groups and missing race are excluded.",
         f"Sunset and dusk (end of civil twilight) at ({s.lat}, {s.lng}) in {s.tz}, from {SUN_ALGORITHM}. "
         f"The inter-twilight window is {_hhmm(lo)}-{_hhmm(hi)} local time (earliest {s.window_start} to latest "
         "dusk over the dates of the stops).",
@@ -427,78 +452,56 @@ def present(data: StopData, prep: Prepared, red: Reduced, fitted: Fitted) -> Res
         "The test assumes travel patterns by race do not change with darkness at a given clock time.",
     ]
     if s.dst:
-        caveats.append(
+        out.append(
             f"DST variant (OPP's train_dst_model): only dates within {s.dst_days} days of a daylight-saving "
             "change, with season (spring/fall) x year in the model."
         )
     if fitted.dropped:
-        caveats.append(
-            f"Terms aliased with others and left out (as R reports NA): {', '.join(fitted.dropped)}."
-        )
+        out.append(f"Terms aliased with others and left out (as R reports NA): {', '.join(fitted.dropped)}.")
+    return out
+
+
+def exhibits(counts: dict[str, dict], fitted: Fitted, s: Settings) -> tuple[list[Chart], list[Table]]:
+    """The odds ratio (a finding only) and the minority share in light and dark; the coefficient's table, or
+    the fit's diagnostics when it is not a finding."""
     share = Chart(
-        f"{minority} share of {minority}+{majority} stops in the inter-twilight window",
+        f"{s.minority} share of {s.minority}+{s.majority} stops in the inter-twilight window",
         "share",
         [(k, v["minority_share"], *v["minority_share_ci95"]) for k, v in counts.items()],
     )
-    charts, tables = [share], []
-    if finding:
-        d = dark.to_dict()  # type: ignore[union-attr]
-        charts.insert(
-            0,
-            Chart(
-                "odds ratio of a minority stop when dark (adjusted for clock time)",
-                "odds ratio",
-                [("is_dark", d["odds_ratio"], *d["odds_ratio_ci95"])],
-                reference=1.0,
-            ),
+    if not is_finding(fitted):
+        check = fitted.check
+        diagnostics = Table(
+            "model fit (not a finding)",
+            ["converged", "iterations", "separation", "lowest fitted probability", "highest"],
+            [[check.converged, check.iterations, check.separation, check.min_fitted, check.max_fitted]],
         )
-        tables.append(
-            Table(
-                "is_dark coefficient",
-                ["term", "coef", "se", "low", "high", "odds ratio"],
-                [["is_dark", d["coef"], d["se"], *d["ci95"], d["odds_ratio"]]],
-            )
-        )
-    else:
-        tables.append(
-            Table(
-                "model fit (not a finding)",
-                ["converged", "iterations", "separation", "lowest fitted probability", "highest"],
-                [[check.converged, check.iterations, check.separation, check.min_fitted, check.max_fitted]],
-            )
-        )
-    params = {
-        "lat": s.lat,
-        "lng": s.lng,
-        "tz": s.tz,
-        "minority": minority,
-        "majority": majority,
-        "geography": s.geography,
-        "geography_rule": s.geography_rule,
-        "interact_time_geography": s.interact_time_geography,
-        "dst": s.dst,
-        "dst_days": s.dst_days,
-        "spline_df": s.spline_df,
-        "round_minutes": s.round_minutes,
-        "window_start": s.window_start,
-        "whole_minutes": s.whole_minutes,
-        "knots": s.knots,
-        "alpha": s.alpha,
-        "inter_twilight_window_minutes": [lo, hi],
-        "sun_algorithm": SUN_ALGORITHM,
-    }
-    return finish(
-        data,
-        "veil-of-darkness",
-        estimates,
-        red.n_used,
-        red.excluded,
-        params,
-        caveats=caveats,
-        counts=counts,
-        charts=charts,
-        tables=tables,
+        return [share], [diagnostics]
+    d = fitted.coefs["is_dark"].to_dict()
+    odds = Chart(
+        "odds ratio of a minority stop when dark (adjusted for clock time)",
+        "odds ratio",
+        [("is_dark", d["odds_ratio"], *d["odds_ratio_ci95"])],
+        reference=1.0,
     )
+    coefficient = Table(
+        "is_dark coefficient",
+        ["term", "coef", "se", "low", "high", "odds ratio"],
+        [["is_dark", d["coef"], d["se"], *d["ci95"], d["odds_ratio"]]],
+    )
+    return [odds, share], [coefficient]
+
+
+def run_params(s: Settings, window: tuple[float, float]) -> dict[str, Any]:
+    """Every setting the run used, so a reader (or R) can repeat it."""
+    return {
+        "lat": s.lat, "lng": s.lng, "tz": s.tz, "minority": s.minority, "majority": s.majority,
+        "geography": s.geography, "geography_rule": s.geography_rule,
+        "interact_time_geography": s.interact_time_geography, "dst": s.dst, "dst_days": s.dst_days,
+        "spline_df": s.spline_df, "round_minutes": s.round_minutes, "window_start": s.window_start,
+        "whole_minutes": s.whole_minutes, "knots": s.knots, "alpha": s.alpha,
+        "inter_twilight_window_minutes": list(window), "sun_algorithm": SUN_ALGORITHM,
+    }  # fmt: skip
 
 
 def _hhmm(minutes: float) -> str:
