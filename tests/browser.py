@@ -6,9 +6,12 @@
 """
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 REPO = Path(__file__).resolve().parents[1]
 AXE_JS = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -23,6 +26,29 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class OneAtATimeServer(ThreadedWSGIServer):
+    """The live server, running one request's application code at a time. On SQLite the test database lives in
+    memory and every request thread shares its one connection: two requests at once (a page's navigation counts
+    arrive as two fetches) would use it together and fail ("bad parameter or other API misuse"). Connections
+    stay threaded, so a browser's kept-alive connection never blocks another."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]  # the whole body, and request_finished, inside the lock
+                finally:
+                    getattr(response, "close", lambda: None)()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneAtATimeServer
 
 
 @pytest.fixture(scope="session")

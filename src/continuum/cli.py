@@ -74,8 +74,8 @@ class _Analyses(typer.core.TyperGroup):
 analyze_app = typer.Typer(
     cls=_Analyses,
     help="Run one analysis and write DIR/result.json and DIR/report.html. "
-    "`continuum analyze NAME --help` lists its parameters and the columns it needs; "
-    "`continuum methods NAME` says how it works (model, defaults, caveats).",
+    "`continuum analyze ANALYSIS --help` lists its parameters and the columns it needs; "
+    "`continuum methods ANALYSIS` (the pages in docs/methods) says how it works: model, defaults, caveats.",
     no_args_is_help=True,
 )
 app.add_typer(analyze_app, name="analyze")

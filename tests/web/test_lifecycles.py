@@ -70,7 +70,9 @@ def accepted_site(users, orgs, program="critical_response") -> Site:
     request = make_request(agency=orgs["agency_a"], agency_name=orgs["agency_a"].name, agency_state="OH")
     request = intake.start_review(request, users["staff"], "Call held")
     request = intake.accept(request, users["staff"], "In scope", program=program,
-                            ta_type="issue_specific_review" if program != "cri_tac" else "technical_assistance",
+                            ta_type={"cri_tac": "technical_assistance",
+                                     "organizational_assessment": "organizational_assessment"}.get(
+                                program, "issue_specific_review"),
                             provider=orgs["provider_a"], message="Accepted: we will call you.")  # fmt: skip
     return request.site
 

@@ -32,8 +32,8 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "outcome-test": ("subject_race", "search_conducted", "contraband_found"),
     "threshold-test": ("subject_race", "search_conducted", "contraband_found"),
     "officer-benchmark": ("officer_id_hash", "subject_race"),
-    "use-of-force": ("date", "force_type"),
-    "staffing": ("cleared", "dispatched"),  # received stands in for a missing dispatched
+    "use-of-force": ("date", "force_type"),  # or force_level, the agency's own levels, when there is no type
+    "staffing": ("dispatched",),  # received stands in for it; without cleared, service times are assumed
     "arrests": ("date",),
     "ois": ("date",),
     "crashes": ("date",),
@@ -58,6 +58,8 @@ PARAM_DOCS = {
     "min_month_stops": "months with fewer stops are left out as too sparse",
     "coverage": "share of rows a field must have recorded for the area to count",
     "min_stops": "officers with fewer comparable stops are left out",
+    "service_minutes": "minutes a unit is assumed busy on a call when the file has no cleared times",
+    "levels_descending": "the agency's force level 1 is its most severe (otherwise its highest level is)",
     "min_peers": "fewest peers an officer is compared with",
     "fdr": "false discovery rate when flagging officers",
     "match": "what an officer's stops are matched on, separated by commas",
