@@ -98,6 +98,8 @@ def make_document(seed: int = 7):
     from django.utils.safestring import mark_safe
 
     from continuum.agencies.models import Agency
+    from continuum.analysis import charts
+    from continuum.analysis.results import Chart
     from continuum.reports import document, embeds, prose
     from continuum.reports.models import Report
     from continuum.sites.models import Site
@@ -128,7 +130,7 @@ def make_document(seed: int = 7):
             points = [(f"group {g}", rng.uniform(0.5, 1.5), 0.0, 0.0) for g in range(8)]
             points = [(label, est, est - 0.2, est + 0.2) for label, est, _, _ in points]
             title = f"Generated estimate set {i}"
-            svg = embeds.chart_svg(title, points)
+            svg = charts.to_svg(charts.interval(title, "estimate", points))
             table = {
                 "caption": title,
                 "columns": ["Group", "Estimate", "Low", "High"],
@@ -139,7 +141,7 @@ def make_document(seed: int = 7):
                     number=number,
                     kind="result",
                     title=title,
-                    alt_text=embeds.chart_alt(title, points),
+                    alt_text=charts.describe_interval(Chart(title, "estimate", points)),
                     table_html=mark_safe(embeds.table_html(table)),
                     chart_svg=svg,
                     chart_uri=embeds.svg_data_uri(svg),
