@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from continuum import tokens
 from continuum.accounts import invitations
 from continuum.accounts.models import Invitation as AccountInvitation
 from continuum.api.models import ApiToken
@@ -36,10 +37,10 @@ from continuum.delivery import documents
 from continuum.delivery.models import ActivityDone, Communication, Document
 from continuum.delivery.work import log_activity, log_communication
 from continuum.feedback import surveys
-from continuum.feedback.models import Invitation, token_hash
+from continuum.feedback.models import Invitation
 from continuum.intake import transitions as intake
 from continuum.intake.screening import apply_screening
-from continuum.notifications.models import CalendarFeed, Notification, feed_token_hash
+from continuum.notifications.models import CalendarFeed, Notification
 from continuum.reports import editing
 from continuum.reports import transitions as report_steps
 from continuum.reports.models import Finding, Recommendation, Report
@@ -186,16 +187,14 @@ def build(users, orgs) -> World:
     critac = _cri_tac(users, orgs, objects)
     # a pending invitation of a liaison to agency A, with a link the matrix knows
     invitation = invitations.invite(staff, agency, "invited-liaison@example.gov", "agency_liaison")
-    AccountInvitation.objects.filter(pk=invitation.pk).update(
-        token_hash=invitations.token_hash(INVITATION_TOKEN)
-    )
+    AccountInvitation.objects.filter(pk=invitation.pk).update(token_hash=tokens.digest(INVITATION_TOKEN))
     objects.update(invitation=invitation, liaison=users["liaison_a"])
     # the chief's notification of the plan, and the chief's calendar feed with an address the matrix knows
     objects["notification"] = Notification.objects.create(
         user=chief, record_label=str(plan), text="Approve the plan.", url=f"/workspace/sites/{cr.pk}/plan/v1/",
         needs_action=True,
     )  # fmt: skip
-    objects["calendar_feed"] = CalendarFeed.objects.create(user=chief, token_hash=feed_token_hash(FEED_TOKEN))
+    objects["calendar_feed"] = CalendarFeed.objects.create(user=chief, token_hash=tokens.digest(FEED_TOKEN))
     world = World(agency=agency, open_request=open_request, accepted_request=accepted, cr=cr, oa=oa,
                   critac=critac, objects=objects)  # fmt: skip
     for key, user in users.items():
@@ -253,7 +252,7 @@ def _cri_tac(users, orgs, objects) -> Site:
         site, staff, [surveys.Recipient("chief@agency-a.example.gov", Invitation.Role.REQUESTER, "Chief")],
         occasion="delivery", subject="The training", delivery=delivery,
     )  # fmt: skip
-    Invitation.objects.filter(survey=survey).update(token_hash=token_hash(SURVEY_TOKEN))
+    Invitation.objects.filter(survey=survey).update(token_hash=tokens.digest(SURVEY_TOKEN))
     objects.update(cri_tac_delivery=delivery, survey=survey)
     return site
 

@@ -31,8 +31,9 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
 from typer.testing import CliRunner
 
+from continuum import tokens
 from continuum.accounts.models import User
-from continuum.api.models import ApiToken, digest
+from continuum.api.models import ApiToken
 from continuum.audit.models import AuditEvent
 from continuum.backup.archive import BackupError, key_id, sign
 from continuum.backup.files import Replacement
@@ -279,7 +280,7 @@ def test_round_trip_into_an_empty_instance_is_identical(instance):
     restore_target(instance)
     assert_restored(instance)
     # Keys still work: the API token's hash, the TOTP secret (encrypted under the same SECRET_KEY).
-    assert ApiToken.objects.using(TARGET).filter(key_hash=digest(instance.token)).exists()
+    assert ApiToken.objects.using(TARGET).filter(key_hash=tokens.digest(instance.token)).exists()
     # New rows get fresh ids after the restored ones (PostgreSQL's sequences were reset).
     user = User.objects.db_manager(TARGET).create_user(email="after-restore@example.gov", role="sme")
     assert user.pk > max(r[0] for r in instance.rows[User._meta.db_table])

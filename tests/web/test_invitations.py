@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from continuum import tokens
 from continuum.accounts import invitations
 from continuum.accounts.invitations import InvitationError
 from continuum.accounts.models import Invitation, User
@@ -76,7 +77,7 @@ def test_an_invitation_is_mailed_after_commit_and_stores_only_a_hash(
     token = _token_from(mail)
     assert mail.to == ["chief@agency-a.example.gov"]
     assert "agency chief executive of Columbus (OH) Division of Police" in mail.body
-    assert token not in invitation.token_hash and invitation.token_hash == invitations.token_hash(token)
+    assert token not in invitation.token_hash and invitation.token_hash == tokens.digest(token)
     assert invitation.expires_at - invitation.sent_at == datetime.timedelta(days=7)
     assert invitation.status == "pending"
     assert history(invitation).filter(action=AuditEvent.Action.CREATED, actor=users["staff"]).exists()

@@ -17,7 +17,6 @@ Who may grant which role (`grantable_roles`):
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -28,6 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from continuum import tokens
 from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 
@@ -37,10 +37,6 @@ from .roles import ORGANIZATION_KIND_FOR_ROLE, Role
 
 class InvitationError(Exception):
     """An invitation the rules do not allow, or a link that no longer works; the message says why."""
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def grantable_roles(user, organization) -> list[str]:
@@ -81,7 +77,7 @@ def may_remove(user, member: User) -> bool:
 def _new_token(invitation: Invitation) -> str:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    invitation.token_hash = token_hash(token)
+    invitation.token_hash = tokens.digest(token)
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=settings.INVITATION_DAYS)
     return token
@@ -143,7 +139,9 @@ def revoke(actor, invitation: Invitation) -> Invitation:
 
 def find(token: str) -> Invitation | None:
     return (
-        Invitation.objects.select_related("organization").filter(token_hash=token_hash(token or "")).first()
+        Invitation.objects.select_related("organization")
+        .filter(token_hash=tokens.digest(token or ""))
+        .first()
     )
 
 

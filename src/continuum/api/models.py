@@ -5,7 +5,6 @@ that must sign in with a second factor), it stops when the owner's password chan
 it is refused while the account is locked out."""
 
 import datetime
-import hashlib
 import secrets
 
 from axes.models import AccessAttempt
@@ -14,11 +13,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from continuum import tokens
+
 PREFIX = "ctm_"
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def lifetime(user) -> datetime.timedelta:
@@ -72,14 +69,14 @@ class ApiToken(models.Model):
         """A new token; the clear value is returned once and never stored."""
         value = PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, key_hash=digest(value), hint=value[:10],
+            user=user, name=name, key_hash=tokens.digest(value), hint=value[:10],
             expires_at=timezone.now() + lifetime(user), password_stamp=user.get_session_auth_hash(),
         )  # fmt: skip
         return token, value
 
     @classmethod
     def authenticate(cls, value: str):
-        token = cls.objects.active().select_related("user").filter(key_hash=digest(value)).first()
+        token = cls.objects.active().select_related("user").filter(key_hash=tokens.digest(value)).first()
         if token is None or not token.password_current or locked_out(token.user):
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

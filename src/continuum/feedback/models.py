@@ -2,17 +2,11 @@
 forms. Each recipient gets an unguessable link; only its SHA-256 is stored, so the database alone cannot answer
 for anyone. One response per recipient, enforced by the database."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from continuum.sites.models import Site
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Survey(models.Model):

@@ -11,12 +11,13 @@ from django.db.models import Avg, Count, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from continuum import tokens
 from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 from continuum.catalog.models import Program
 from continuum.sites.models import Site
 
-from .models import Invitation, Response, Survey, token_hash
+from .models import Invitation, Response, Survey
 
 MAX_RECIPIENTS = 200
 
@@ -73,7 +74,7 @@ def send_survey(
             token = new_token()
             invitation = Invitation.objects.create(
                 survey=survey, role=recipient.role, name=recipient.name.strip(), email=email,
-                token_hash=token_hash(token),
+                token_hash=tokens.digest(token),
             )  # fmt: skip
             outbox.append((invitation, token))
         record(actor, site, AuditEvent.Action.UPDATED, changes={"feedback survey": [None, str(survey)]},
@@ -96,7 +97,7 @@ def invitation_for(token: str) -> Invitation | None:
         return None
     return (
         Invitation.objects.select_related("survey__site__agency", "survey__delivery", "response")
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=tokens.digest(token))
         .first()
     )
 

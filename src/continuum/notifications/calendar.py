@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from continuum import tokens
 from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 
 from .attention import Item
-from .models import CalendarFeed, feed_token_hash
+from .models import CalendarFeed
 
 
 def issue(user) -> tuple[CalendarFeed, str]:
@@ -23,7 +24,7 @@ def issue(user) -> tuple[CalendarFeed, str]:
     with transaction.atomic():
         revoke(user)
         token = CalendarFeed.new_token()
-        feed = CalendarFeed.objects.create(user=user, token_hash=feed_token_hash(token))
+        feed = CalendarFeed.objects.create(user=user, token_hash=tokens.digest(token))
         record(user, feed, AuditEvent.Action.SECURITY, to_state="calendar_feed_issued", reason=str(feed))
     return feed, token
 
@@ -49,7 +50,7 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     if not token:
         return None
     return (
-        CalendarFeed.objects.filter(token_hash=feed_token_hash(token), revoked_at=None, user__is_active=True)
+        CalendarFeed.objects.filter(token_hash=tokens.digest(token), revoked_at=None, user__is_active=True)
         .select_related("user")
         .first()
     )

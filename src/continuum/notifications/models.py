@@ -1,7 +1,6 @@
 """What happened on the records a user may see (Notification), how they want e-mail about what needs their
 action (EmailChoice), and their personal calendar feed of deadlines (CalendarFeed)."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -60,10 +59,6 @@ class EmailChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_when_display()}"
-
-
-def feed_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class CalendarFeed(models.Model):
