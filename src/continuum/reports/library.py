@@ -4,8 +4,6 @@ agency type and size, with its finding, its report and, for an Organizational As
 latest published progress report. The same search serves the reports index (report text, findings,
 recommendations and topic names)."""
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django import forms
@@ -16,7 +14,6 @@ from continuum.agencies.models import Agency
 from continuum.assessment.models import ProgressReport
 from continuum.catalog.models import Program, Topic
 from continuum.portal.fields import RecordChoiceField
-from continuum.portal.spreadsheets import formula_safe
 from continuum.portal.textsearch import annotated
 from continuum.portal.textsearch import matches as text_matches
 from continuum.sites.extensions import Publication
@@ -162,19 +159,19 @@ def entries(recs) -> list[Entry]:
     return found
 
 
-def to_csv(items: list[Entry]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Recommendation", "Finding", "Topics", "Priority", "Responsible party", "Report", "Report URL",
-                     "Published", "Agency", "State", "Program", "Latest implementation status"])  # fmt: skip
+CSV_HEADER = ["Recommendation", "Finding", "Topics", "Priority", "Responsible party", "Report", "Report URL",
+              "Published", "Agency", "State", "Program", "Latest implementation status"]  # fmt: skip
+
+
+def csv_rows(items: list[Entry]):
+    """One row per recommendation, in CSV_HEADER's order (the response defuses formulas)."""
     for entry in items:
         rec, report = entry.recommendation, entry.recommendation.finding.report
-        writer.writerow([formula_safe(value) for value in [
+        yield [
             entry.text, entry.finding, "; ".join(t.name for t in rec.topics.all()), rec.get_priority_display(),
             rec.responsible_party, str(report), report.get_public_url(), f"{report.published_at:%Y-%m-%d}",
             report.site.agency.name, report.site.agency.state, report.site.get_program_display(), entry.status,
-        ]])  # fmt: skip
-    return out.getvalue()
+        ]  # fmt: skip
 
 
 def site_publications(site_ids: list[int]) -> list[Publication]:

@@ -11,6 +11,7 @@ from continuum.accounts.access import PUBLIC, access
 from continuum.assessment.models import ProgressReport
 from continuum.portal.caching import public_page
 from continuum.portal.pagination import page_of
+from continuum.portal.spreadsheets import csv_response
 from continuum.sites.models import Site
 
 from . import document, editing, library
@@ -125,9 +126,7 @@ def recommendation_library(request: HttpRequest) -> HttpResponse:
 @access(PUBLIC)
 def recommendation_csv(request: HttpRequest) -> HttpResponse:
     _, recs = library.search(request.GET)
-    response = HttpResponse(library.to_csv(library.entries(recs)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="recommendations.csv"'
-    return response
+    return csv_response("recommendations.csv", library.CSV_HEADER, library.csv_rows(library.entries(recs)))
 
 
 @access(PUBLIC)
