@@ -69,6 +69,7 @@ def test_each_role_is_shown_what_needs_it(world, users):
     assert set(staff) >= {"Request: urgent, unassigned", "Request: unassigned",
                           "Silent site: no contact with the agency"}  # fmt: skip
     assert staff["Request: urgent, unassigned"].where == world.urgent_request.tracking_number
+    assert needs_attention(users["staff"])[0].kind == "Request: urgent, unassigned"  # before the silent site
 
 
 def test_time_passing_brings_overdue_work(world, users):
@@ -179,3 +180,49 @@ def test_the_demo_gives_every_role_something_to_attend_to(db, monkeypatch, setti
     assert {"Work plan to approve", "Data to send"} <= shown["chief@columbus.example.gov"]
     assert "Request: urgent, unassigned, past the contact target" in shown["staff@continuum.example.gov"]
     assert "Overdue milestone" in shown["provider@jensenhughes.example.com"]
+    silent = [i.label for i in needs_attention(User.objects.get(email="staff@continuum.example.gov"))
+              if i.kind == "Silent site: no contact with the agency"]  # fmt: skip
+    assert silent == ["Philadelphia Police Department: police vehicle crashes"]  # the one quiet site
+
+
+def _item(label, due=None, since=None, today=None, urgent=False):
+    return attention.Item("Kind", label, "/x/", since, due, today or TODAY(), urgent=urgent)
+
+
+def test_most_urgent_first_longest_overdue_then_soonest_due_then_undated_by_age():
+    items = [
+        _item("urgent request, due in 2 days", due=_days(2), urgent=True),
+        _item("undated, new", since=_days(-1)),
+        _item("due in 3 days", due=_days(3)),
+        _item("10 days late", due=_days(-10)),
+        _item("undated, waiting a month", since=_days(-30)),
+        _item("2 days late", due=_days(-2)),
+    ]
+    assert [i.label for i in attention.by_urgency(items)] == [
+        "urgent request, due in 2 days", "10 days late", "2 days late", "due in 3 days",
+        "undated, waiting a month", "undated, new",
+    ]  # fmt: skip
+
+
+def test_the_workspace_shows_the_most_urgent_few_and_the_attention_page_all_of_them(users, orgs, login):
+    from continuum.notifications.views import ITEMS_PER_PAGE
+    from continuum.notifications.workspace import SHOWN
+
+    made = ITEMS_PER_PAGE + 2
+    for _ in range(made):
+        factories.make_request(orgs["agency_a"])
+    total = len(needs_attention(users["staff"]))
+    assert total >= made > SHOWN
+    staff = login(users["staff"])
+    workspace = staff.get("/workspace/")
+    assert f"Needs your attention ({total})" in workspace.text
+    assert len(workspace.context["attention"]) == SHOWN
+    assert f"See all {total} that need your attention" in workspace.text
+    first = staff.get("/workspace/attention/")
+    assert first.status_code == 200 and len(first.context["page"].object_list) == ITEMS_PER_PAGE
+    assert first.context["page"].object_list[0] == needs_attention(users["staff"])[0]
+    last = staff.get("/workspace/attention/", {"page": 2})
+    assert len(last.context["page"].object_list) == total - ITEMS_PER_PAGE
+    assert "Page 2 of 2" in last.text
+    deadlines_page = staff.get("/workspace/deadlines/")
+    assert deadlines_page.context["total"] == len(deadlines(users["staff"]))

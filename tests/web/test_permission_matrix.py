@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 188 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 218
-entries with the object variants, 290 rows with the methods) x 10 roles = 2900 cells, against 26 kinds of
+Size: 189 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 219
+entries with the object variants, 291 rows with the methods) x 10 roles = 2910 cells, against 26 kinds of
 object in the world.
 """
 
@@ -76,6 +76,7 @@ notifications:mark_read              -         GET  login 405   405   405   405 
 notifications:mark_read              -         POST login 302   302   302   302   302   302   302   302   302
 notifications:email_choice           -         GET  login 405   405   405   405   405   405   405   405   405
 notifications:email_choice           -         POST login 302   302   302   302   302   302   302   302   302
+notifications:attention              -         GET  login 200   200   200   200   200   200   200   200   200
 notifications:deadlines              -         GET  login 200   200   200   200   200   200   200   200   200
 notifications:issue_feed             -         GET  login 405   405   405   405   405   405   405   405   405
 notifications:issue_feed             -         POST login 200*  200*  200*  200*  200*  200*  200*  200*  200*

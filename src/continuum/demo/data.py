@@ -165,5 +165,6 @@ def _load() -> list[DemoUser]:
     datasets.load(staff)
     sites.announce(staff)
     chronology.apply()
+    delivery.keep_in_touch(staff)
     attention.load(staff)
     return USERS

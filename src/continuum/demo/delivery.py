@@ -1,5 +1,5 @@
 """Demo delivery on the sites with an approved plan: a communications log (one site gone quiet, so the silence
-flag shows), the plan's activities done, documents in several versions, and milestones done, done late or late.
+flag shows; every other active site has a recent check-in), the plan's activities done, documents in several versions, and milestones done, done late or late.
 
 Everything goes through the delivery functions (permission checks, content checks of the uploads, the audit
 log); closed sites are back-filled. A site that already has communications is skipped, so loading is
@@ -15,7 +15,8 @@ from django.utils import timezone
 from continuum.accounts.models import User
 from continuum.accounts.roles import AGENCY_ROLES, Role
 from continuum.delivery import documents, milestones
-from continuum.delivery.models import ActivityDone, Communication, Document
+from continuum.delivery.contact import QUIET_STATUSES, days_since_last_contact, thresholds
+from continuum.delivery.models import DEFAULT_SILENCE_DAYS, ActivityDone, Communication, Document
 from continuum.delivery.work import log_activity, log_communication
 from continuum.sites.models import Site
 from continuum.workplans import plans
@@ -101,6 +102,40 @@ def load(staff: User) -> int:
             _fill(site, plan, staff)
         filled += 1
     return filled
+
+
+# What a recent check-in with the agency was about, by where the site stands.
+CHECK_INS = {
+    Site.Status.WORK_PLAN: "Scoping call with the chief: the questions the work plan should answer.",
+    Site.Status.AGENCY_REVIEW: "Call with the chief about the draft work plan and the agency's questions on it.",
+    Site.Status.DELIVERY: "Call with the liaison: dates for the next session and who will attend.",
+    Site.Status.IMPLEMENTATION: "Implementation check-in with the liaison: evidence gathered for the next "
+    "progress report.",
+}
+
+
+def keep_in_touch(staff: User) -> int:
+    """Every active site but the quiet one had a recent exchange with its agency, as a program that keeps in
+    touch does, so the silence flag marks the one site that is silent (run after the chronology, which dates
+    the sites). Idempotent: a site already in touch is left alone. Returns how many were logged."""
+    today, logged = timezone.localdate(), 0
+    limits = thresholds()
+    for site in (
+        Site.objects.exclude(status__in=QUIET_STATUSES).exclude(agency__name=QUIET_SITE).order_by("pk")
+    ):
+        limit = limits.get(site.program, DEFAULT_SILENCE_DAYS)
+        if days_since_last_contact(site, today) <= limit:
+            continue
+        on = max(today - timedelta(days=max(1, limit // 3)), timezone.localdate(site.created_at))
+        summary = CHECK_INS.get(site.status, CHECK_INS[Site.Status.DELIVERY])
+        chief = site.agency.chief_executive_name or "the chief"
+        lead = _team_member(site, staff)
+        lead = lead if lead.has_perm("delivery.log_communication", site) else staff
+        log_communication(site, lead, Communication(
+            occurred_on=on, kind="call", with_agency=True, participants=f"{chief}; the liaison; {lead}",
+            summary=summary))  # fmt: skip
+        logged += 1
+    return logged
 
 
 def _team_member(site: Site, staff: User) -> User:

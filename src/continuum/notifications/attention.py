@@ -43,6 +43,7 @@ class Item:
     due_on: datetime.date | None
     today: datetime.date
     where: str = ""  # the site or agency it belongs to
+    urgent: bool = False  # an urgent request: listed before everything else
 
     @property
     def age(self) -> int | None:
@@ -100,7 +101,7 @@ def request_items(user, today: datetime.date) -> list[Item]:
         if reasons:
             kind = "Request: " + ", ".join(reasons)
             items.append(Item(kind, request.agency_name, request.get_absolute_url(), submitted, due, today,
-                              request.tracking_number))  # fmt: skip
+                              request.tracking_number, urgent="urgent" in reasons))  # fmt: skip
     return items
 
 
@@ -293,34 +294,45 @@ def comment_items(user, sites: QuerySet[Site], today: datetime.date) -> list[Ite
 
 
 def needs_attention(user, today: datetime.date | None = None) -> list[Item]:
-    """What needs this user now, by role; each item a record they may see."""
+    """What needs this user now, by role, most urgent first; each item a record they may see."""
     if not user.is_authenticated or not user.is_active:
         return []
     today = today or timezone.localdate()
     sites = Site.objects.visible_to(user)
     if user.is_program_side:
-        return [
+        items = [
             *request_items(user, today),
             *silent_site_items(sites, today),
             *milestone_items(sites, today, late_only=True),
             *report_approval_items(user, today),
             *progress_report_items(sites, today, within=PROGRESS_DUE_SOON_DAYS),
         ]
-    if user.is_agency_user:
+    elif user.is_agency_user:
         chief = user.role == Role.AGENCY_EXECUTIVE
-        return [
+        items = [
             *plan_items(sites, today, "Work plan to approve" if chief else "Work plan to review"),
             *factual_review_items(Report.objects.visible_to(user), today),
             *data_request_items(sites, today),
             *(authorization_items(user, today) if chief else []),
         ]
-    if user.is_provider_user:
-        return [
+    elif user.is_provider_user:
+        items = [
             *milestone_items(sites, today, late_only=True),
             *analysis_items(sites, today),
             *comment_items(user, sites, today),
         ]
-    return []
+    else:
+        return []
+    return by_urgency(items)
+
+
+def by_urgency(items: list[Item]) -> list[Item]:
+    """Most urgent first: urgent requests (a critical incident cannot wait its turn), then what has been overdue
+    longest, then what falls due soonest; items with no due date after every dated one, the oldest first."""
+    return sorted(
+        items,
+        key=lambda i: (not i.urgent, i.due_on is None, i.due_on or i.today, i.since or i.today, i.label),
+    )
 
 
 def deadlines(user, today: datetime.date | None = None) -> list[Item]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("workspace/notifications/<id:pk>/open/", views.open_notification, name="open"),
     path("workspace/notifications/read/", views.mark_read, name="mark_read"),
     path("workspace/notifications/email/", views.email_choice, name="email_choice"),
+    path("workspace/attention/", views.attention_list, name="attention"),
     path("workspace/deadlines/", views.deadlines, name="deadlines"),
     path("workspace/deadlines/feed/", views.issue_feed, name="issue_feed"),
     path("workspace/deadlines/feed/revoke/", views.revoke_feed, name="revoke_feed"),

@@ -15,11 +15,12 @@ from continuum.audit.log import record
 from continuum.audit.models import AuditEvent
 from continuum.portal.pagination import page_of
 
-from . import attention, calendar
+from . import attention, calendar, workspace
 from .forms import EmailChoiceForm
 from .models import EmailChoice
 
 PER_PAGE = 30
+ITEMS_PER_PAGE = 50  # attention items and deadlines
 
 
 def _choice(user) -> EmailChoice:
@@ -86,12 +87,23 @@ def email_choice(request: HttpRequest) -> HttpResponse:
 
 
 @access("accounts.use_workspace")
+def attention_list(request: HttpRequest) -> HttpResponse:
+    """Everything that needs the user, most urgent first, a page at a time (the workspace shows the first few)."""
+    items = workspace.attention_items(request)
+    return TemplateResponse(request, "notifications/attention.html", {
+        "page": page_of(request, items, ITEMS_PER_PAGE), "total": len(items),
+    })  # fmt: skip
+
+
+@access("accounts.use_workspace")
 def deadlines(request: HttpRequest, new_token: str = "") -> HttpResponse:
     feed_url = (
         request.build_absolute_uri(reverse("notifications:feed", args=[new_token])) if new_token else ""
     )
+    items = attention.deadlines(request.user)
     return TemplateResponse(request, "notifications/deadlines.html", {
-        "items": attention.deadlines(request.user), "feed": calendar.live_feed(request.user), "feed_url": feed_url,
+        "page": page_of(request, items, ITEMS_PER_PAGE), "total": len(items),
+        "feed": calendar.live_feed(request.user), "feed_url": feed_url,
     })  # fmt: skip
 
 

@@ -5,6 +5,8 @@ from .attention import needs_attention
 from .forms import EmailChoiceForm
 from .models import EmailChoice
 
+SHOWN = 10  # the workspace shows the most urgent few; the attention page lists them all
+
 
 def attention_items(request) -> list:
     """What needs the signed-in user, computed once per request (the page and its navigation share it)."""
@@ -31,4 +33,9 @@ def unread_count(request, lazy: bool = False) -> int | None:
 
 def context(request) -> dict:
     choice = EmailChoice.objects.filter(user=request.user).first() or EmailChoice(user=request.user)
-    return {"attention": attention_items(request), "email_form": EmailChoiceForm(instance=choice)}
+    items = attention_items(request)
+    return {
+        "attention": items[:SHOWN],
+        "attention_total": len(items),
+        "email_form": EmailChoiceForm(instance=choice),
+    }
