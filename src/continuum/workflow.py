@@ -314,4 +314,18 @@ def indicator(lifecycle: Lifecycle, obj) -> Indicator:
         s for s in lifecycle.steps
         if state in s.sources and not s.danger and (s.when is None or s.when(obj))
     ]  # fmt: skip
-    return Indicator(segments, lifecycle.state_label(state), index + 1, len(path), upcoming)
+    return Indicator(
+        segments, lifecycle.state_label(state), index + 1, len(path), _main_road(upcoming, path, index, obj)
+    )
+
+
+def _main_road(steps: list[Step], path: list[str], index: int, obj) -> list[Step]:
+    """Of the steps possible now, those that move the record to the next state on its path: what normally comes
+    next, not every shortcut the lifecycle allows (a report can be published straight from delivery, but a chief
+    reading the site should be told the report is drafted next). With no such step (off the path, or at its
+    end), every possible step."""
+    if not 0 <= index < len(path) - 1:
+        return steps
+    ahead = path[index + 1]
+    road = [s for s in steps if (s.target(obj) if callable(s.target) else s.target) == ahead]
+    return road or steps

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
+from continuum import workflow
 from continuum.audit.models import AuditEvent
 from continuum.critac.deliveries import record_delivery
 from continuum.critac.models import Delivery, DeliveryType
@@ -354,3 +355,22 @@ def test_the_history_names_states_as_their_lifecycle_does(users, orgs):
     assert sent.to_label == "With the agency for review"
     other = AuditEvent(content_type=moved.content_type, from_state="approved", to_state="delivery")
     assert (other.from_label, other.to_label) == ("approved", "Delivery")  # a retired state stays as recorded
+
+
+def test_next_is_the_next_state_on_the_path_not_every_shortcut(client, users, orgs, login):
+    """In delivery a report could be started, sent for review or published at once (all are steps from
+    delivery); the page says what normally comes next: the report is started."""
+    site = accepted_site(users, orgs)
+    plan = draft_plan(site, users["provider_a"])
+    plans.send_for_review(plan, users["provider_a"])
+    plans.approve(plan, users["executive_a"])
+    site.refresh_from_db()
+    assert site.status == Site.Status.DELIVERY
+    assert [s.name for s in workflow.indicator(sites.LIFECYCLE, site).next] == ["report_started"]
+    login(users["executive_a"])
+    page = client.get(site.get_absolute_url()).content.decode()
+    assert "<strong>Next:</strong>\n    Report started (the report&#x27;s drafters)." in page
+    assert "Report published" not in page.split("<strong>Next:</strong>")[1].split("</p>")[0]
+    site.status = Site.Status.SUSPENDED  # off the path: every step possible is named (here: resume)
+    site.status_before_suspension = Site.Status.DELIVERY
+    assert [s.name for s in workflow.indicator(sites.LIFECYCLE, site).next] == ["resume"]
