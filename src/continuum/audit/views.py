@@ -5,8 +5,11 @@ from django.template.response import TemplateResponse
 
 from continuum.accounts.access import access
 from continuum.portal.fields import beyond_any_id
+from continuum.portal.pagination import page_of
 
 from .log import history
+
+PER_PAGE = 50
 
 
 @access("audit.view_history")
@@ -28,5 +31,9 @@ def object_history(request: HttpRequest, app_label: str, model: str, pk: str) ->
     return TemplateResponse(
         request,
         "audit/history.html",
-        {"object": obj, "kind": model_class._meta.verbose_name, "events": history(obj)},
+        {
+            "object": obj,
+            "kind": model_class._meta.verbose_name,
+            "events": page_of(request, history(obj), PER_PAGE),
+        },
     )

@@ -51,6 +51,9 @@ def site_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, template, {"form": form, "sites": sites, "silent": silent})
 
 
+TIMELINE_SHOWN = 10  # the latest changes; the record's history page has them all
+
+
 @access("sites.list_sites")
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = visible_site(request, pk)
@@ -73,7 +76,8 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_manage": user.has_perm("sites.manage_site", site),
             "member_form": MemberForm(site=site) if user.has_perm("sites.manage_site", site) else None,
-            "events": history(site)[:50] if internal else None,
+            "events": history(site)[:TIMELINE_SHOWN] if internal else None,
+            "events_total": history(site).count() if internal else 0,
             "can_see_feedback": user.has_perm("feedback.view_results", site),
             "can_see_critac": site.program == "cri_tac" and user.has_perm("critac.view_deliveries", site),
         },

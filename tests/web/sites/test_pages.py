@@ -179,3 +179,41 @@ def test_site_page_links_to_delivery_records_and_feedback(client, users, login, 
     login(users["executive_a"])
     html = client.get(f"/workspace/sites/{cri_tac.pk}/").content.decode()
     assert "/cri-tac/" in html and "/feedback/" not in html  # feedback results are the team's
+
+
+def test_the_timeline_shows_the_latest_changes_and_links_to_every_change(client, users, login, site):
+    """A site's history runs to hundreds of changes: its page shows the latest ten, and program staff follow a
+    link to every change, a page at a time; a provider sees the latest and how many there are."""
+    from continuum.audit.log import history, record
+    from continuum.audit.models import AuditEvent
+    from continuum.audit.views import PER_PAGE
+    from continuum.sites.views import TIMELINE_SHOWN
+
+    for n in range(PER_PAGE + 5):
+        record(users["staff"], site, AuditEvent.Action.UPDATED, changes={"note": [None, f"change {n}"]})
+    total = history(site).count()
+    login(users["staff"])
+    page = client.get(site.get_absolute_url())
+    assert len(page.context["events"]) == TIMELINE_SHOWN and page.context["events_total"] == total
+    assert (
+        f"change {PER_PAGE + 4}" in page.text and f"change {PER_PAGE - 10}" not in page.text
+    )  # newest first
+    link = f"/history/sites/site/{site.pk}/"
+    assert f'href="{link}">Every change to this site ({total})' in page.text
+    first, second = client.get(link), client.get(link, {"page": 2})
+    assert len(first.context["events"].object_list) == PER_PAGE
+    assert len(second.context["events"].object_list) == total - PER_PAGE and "change 0" in second.text
+    login(users["provider_a"])
+    page = client.get(site.get_absolute_url())
+    assert f"The {TIMELINE_SHOWN} latest of {total} changes." in page.text and link not in page.text
+
+
+def test_a_step_that_keeps_the_status_is_not_shown_as_a_change_of_status(client, users, login, approved_site):
+    inputs = {
+        "announcement": "The COPS Office is conducting a review.",
+        "agency_consent": "The chief's letter.",
+    }
+    take(transitions.LIFECYCLE, "announce", approved_site, users["staff"], **inputs)
+    login(users["staff"])
+    page = client.get(approved_site.get_absolute_url()).text
+    assert "Step taken (status unchanged)" in page
