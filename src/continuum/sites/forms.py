@@ -11,10 +11,12 @@ from .models import Site, SiteMember
 
 
 class SiteForm(forms.ModelForm):
+    """The site's record. Whether it is listed publicly is not here: a site is listed by its announcement (the
+    "Announce publicly" step, which records the agency's consent), never by ticking a box."""
+
     class Meta:
         model = Site
-        fields = ["title", "program", "ta_type", "provider", "topics", "public_summary", "is_public",
-                  "target_end_on"]  # fmt: skip
+        fields = ["title", "program", "ta_type", "provider", "topics", "public_summary", "target_end_on"]
         field_classes = {"provider": RecordChoiceField, "topics": RecordsChoiceField}
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
@@ -24,7 +26,7 @@ class SiteForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("is_public") and not (data.get("public_summary") or "").strip():
+        if self.instance.is_public and not (data.get("public_summary") or "").strip():
             self.add_error("public_summary", "A site listed publicly needs its public summary.")
         return data
 

@@ -3,6 +3,8 @@ executive approves it (delivery starts), delivery is logged, the report goes thr
 (the site follows), the site is closed, and the public list shows it active then closed; every step in the site's
 history."""
 
+from django.utils import timezone
+
 from continuum.audit.log import history
 from continuum.intake import transitions as intake
 from continuum.reports import editing
@@ -32,11 +34,12 @@ def test_from_accepted_request_to_closed(client, users, orgs, login):
     client.post(f"{base}/plan/v1/approve/", {})
 
     login(users["staff"])
-    client.post(f"{base}/edit/", {
-        "title": site.title, "program": site.program, "ta_type": site.ta_type, "provider": orgs["provider_a"].pk,
-        "topics": [], "public_summary": "The intent of the review is to assess use of force.", "is_public": "on",
-        "target_end_on": "",
+    announced = client.post(f"{base}/steps/announce/", {
+        "announce-announced_on": timezone.localdate().isoformat(),
+        "announce-announcement": "The intent of the review is to assess use of force.",
+        "announce-agency_consent": "The chief agreed in writing.",
     })  # fmt: skip
+    assert announced.status_code == 302 and Site.objects.get(pk=site.pk).is_public
     login(users["provider_a"])
     assert Site.objects.get(pk=site.pk).status == "delivery"  # the chief's approval started it
     response = client.post(f"{base}/communications/", {
@@ -68,7 +71,8 @@ def test_from_accepted_request_to_closed(client, users, orgs, login):
     assert "Columbus" in client.get("/sites/closed/").content.decode()
     steps = [(e.from_state, e.to_state) for e in reversed(history(site)) if e.action == "transition"]
     assert steps == [
-        ("work_plan", "agency_review"), ("agency_review", "delivery"), ("delivery", "report_drafting"),
+        ("work_plan", "agency_review"), ("agency_review", "delivery"), ("delivery", "delivery"),  # announced
+        ("delivery", "report_drafting"),
         ("report_drafting", "report_review"), ("report_review", "published"), ("published", "closed"),
     ]  # fmt: skip
     assert any("communication" in e.changes for e in history(site))
