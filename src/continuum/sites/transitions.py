@@ -20,7 +20,7 @@ from continuum.catalog.models import Program
 from continuum.portal.caching import clear_public_pages
 from continuum.workflow import Lifecycle, Move, Step, TransitionError, take
 
-from . import notify
+from . import extensions, notify
 from .models import Site
 
 S = Site.Status
@@ -71,8 +71,28 @@ def _resumed(site: Site, move: Move) -> None:
 
 
 def _unannounced(site: Site, actor) -> None:
-    if site.announced_on is not None:
-        raise TransitionError(f"The site was announced on {site.announced_on:%B %-d, %Y}.")
+    if site.is_public:
+        when = f" on {site.announced_on:%B %-d, %Y}" if site.announced_on else ""
+        raise TransitionError(f"The site was announced{when} and is listed publicly.")
+
+
+def _withdrawable(site: Site, actor) -> None:
+    """A published report or progress report is the public record of the site's work: it, and so the site's
+    listing, stays public."""
+    if not site.is_public:
+        raise TransitionError("The site is not listed publicly.")
+    published = extensions.publications([site.pk])[site.pk]
+    if published:
+        raise TransitionError(
+            f"“{published[0].title}” is published and stays public, and so does the site's listing."
+        )
+
+
+def _withdrawn(site: Site, move: Move) -> None:
+    """Off the public lists and pages at once (the cached pages are cleared); the announcement is kept in the
+    record and its history, and the site can be announced again."""
+    site.is_public = False
+    transaction.on_commit(clear_public_pages)
 
 
 def _announced(site: Site, move: Move) -> None:
@@ -149,7 +169,11 @@ LIFECYCLE = Lifecycle(
              _after_report, actor="A second program staff member", **AUTO),
         Step("announce", "Announce publicly", (*ACTIVE, S.CLOSED), lambda site: site.status, "sites.manage_site",
              reason="", checks=(_unannounced,), apply=_announced, fields=ANNOUNCE_FIELDS,
-             when=lambda site: site.announced_on is None),
+             when=lambda site: not site.is_public),
+        Step("withdraw", "Withdraw from the public list", (*ACTIVE, S.CLOSED, S.SUSPENDED), lambda site: site.status,
+             "sites.manage_site", reason="required", reason_label="Why the listing is withdrawn (e.g. the agency "
+             "withdrew its consent)", checks=(_withdrawable,), apply=_withdrawn, danger=True,
+             when=lambda site: site.is_public),
         Step("close", "Close the site", (S.DELIVERY, S.PUBLISHED, S.IMPLEMENTATION), S.CLOSED,
              "sites.manage_site", reason="optional", message="required", checks=(_closable,), apply=_closed,
              when=lambda site: site.status != S.DELIVERY or site.program == Program.CRI_TAC),

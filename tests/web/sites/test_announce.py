@@ -206,3 +206,42 @@ def test_the_feed_carries_announcements_reports_and_progress_reports_and_nothing
     summary = next(e.findtext(f"{ATOM}summary") for e in feed.iter(f"{ATOM}entry") if "Use of force" in
                    e.findtext(f"{ATOM}title"))  # fmt: skip
     assert summary == "It found four things."
+
+
+def withdraw(site, actor, reason="The agency withdrew its consent to the announcement."):
+    return take(transitions.LIFECYCLE, "withdraw", site, actor, reason=reason)
+
+
+def test_a_listing_is_withdrawn_with_a_reason_and_can_be_announced_again(client, boston, users, login):
+    announce(boston, users["staff"])
+    with pytest.raises(PermissionDenied):
+        withdraw(boston, users["provider_a"])
+    with pytest.raises(TransitionError, match="reason"):
+        withdraw(boston, users["staff"], reason=" ")
+    withdraw(boston, users["staff"])
+    boston.refresh_from_db()
+    assert not boston.is_public and boston.announced_on == datetime.date(2026, 3, 2)  # the record keeps it
+    assert "Columbus" not in client.get("/sites/").content.decode()
+    assert client.get(boston.get_public_url()).status_code == 404
+    reason = "The agency withdrew its consent to the announcement."
+    assert AuditEvent.objects.filter(object_id=str(boston.pk), action="transition", reason=reason).exists()
+    with pytest.raises(TransitionError, match="not listed publicly"):
+        withdraw(boston, users["staff"])
+    login(users["staff"])
+    page = client.get(boston.get_absolute_url()).content.decode()
+    assert ">Announce publicly</button>" in page and ">Withdraw from the public list</button>" not in page
+    announce(boston, users["staff"], announced_on=datetime.date(2026, 4, 1))
+    boston.refresh_from_db()
+    assert boston.is_public and boston.announced_on == datetime.date(2026, 4, 1)
+    page = client.get(boston.get_absolute_url()).content.decode()
+    assert ">Withdraw from the public list</button>" in page and ">Announce publicly</button>" not in page
+
+
+def test_a_site_whose_report_is_published_stays_listed(listed, users):
+    site = listed[0]
+    Report.objects.create(site=site, title="Final report", created_by=users["staff"], status="published",
+                          published_at=timezone.now())  # fmt: skip
+    with pytest.raises(TransitionError, match="is published and stays public"):
+        withdraw(site, users["staff"])
+    site.refresh_from_db()
+    assert site.is_public
