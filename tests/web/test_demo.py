@@ -170,3 +170,28 @@ def test_demo_reads_like_a_real_program(client, db, monkeypatch, settings, tmp_p
     report = Report.objects.get(site=spokane, status="published")
     for progress in ProgressReport.objects.filter(site=spokane, state="published"):
         assert report.published_at.date() < progress.as_of < progress.published_at.date() <= today, progress
+
+
+def test_demo_milestones_agree_with_where_each_site_stands(db, monkeypatch, settings, tmp_path):
+    """No site shows its final report delivered while the report is unpublished, and the one late milestone
+    (the quiet site's) is recent: a program that left one late for a year would not be believable."""
+    import datetime
+
+    from django.utils import timezone
+
+    from continuum.delivery.models import MilestoneCompletion
+    from continuum.sites.models import Site
+    from continuum.workplans import plans
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
+    call_command("load_demo", quiet=True, throwaway_database=True)
+    today, late = timezone.localdate(), []
+    for site in Site.objects.exclude(status__in=["published", "closed", "implementation"]):
+        plan = plans.approved(site)
+        for deliverable in plan.deliverables.all() if plan else []:
+            done = MilestoneCompletion.objects.filter(deliverable=deliverable).exists()
+            assert not (done and "report" in deliverable.title.lower()), (site, deliverable)
+            if not done and deliverable.due_on < today:
+                late.append(today - deliverable.due_on)
+    assert len(late) == 1 and late[0] < datetime.timedelta(days=60), late

@@ -24,9 +24,11 @@ SCHEDULE = {
                                                         approved=665, published=400, closed=385),
     "Fargo (ND) Police Department": dict(requested=700, accepted=690, announced=672, sent=660, approved=650,
                                          published=330, closed=318),
-    "Philadelphia Police Department": dict(requested=560, accepted=540, announced=505, sent=495, approved=480,
+    # approved 200 and 150 days ago: their plans' first two deliverables are past (Philadelphia's draft report,
+    # due 20 days ago, is late), the final report still to come
+    "Philadelphia Police Department": dict(requested=300, accepted=282, announced=250, sent=215, approved=200,
                                            published=None, closed=None),
-    "Columbus (OH) Division of Police": dict(requested=430, accepted=412, announced=385, sent=375, approved=360,
+    "Columbus (OH) Division of Police": dict(requested=235, accepted=218, announced=190, sent=165, approved=150,
                                              published=None, closed=None),
     "Cleveland (OH) Division of Police": dict(requested=215, accepted=196, announced=160, sent=20, approved=None,
                                               published=None, closed=None),

@@ -250,10 +250,10 @@ def _documents(site: Site, lead: User, staff: User, closed: bool) -> None:
 
 
 def _milestones(site: Site, plan: WorkPlan, lead: User, today: date, closed: bool) -> None:
-    """Past-due deliverables: done a few days early, one done late; the quiet site leaves its first one late."""
+    """Past-due deliverables: done a few days early, one done late; the quiet site leaves its latest one late."""
     past = list(plan.deliverables.filter(due_on__lt=today).order_by("due_on"))
     for index, deliverable in enumerate(past):
-        if site.agency.name == QUIET_SITE and index == 0:
+        if site.agency.name == QUIET_SITE and index == len(past) - 1:
             continue
         late = index == 1
         done_on = deliverable.due_on + timedelta(days=5 if late else -3)

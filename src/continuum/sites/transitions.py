@@ -70,10 +70,17 @@ def _resumed(site: Site, move: Move) -> None:
     site.suspension_reason = ""
 
 
+def _listed_by_announcement(site: Site) -> bool:
+    return site.is_public and site.announced_on is not None
+
+
 def _unannounced(site: Site, actor) -> None:
-    if site.is_public:
-        when = f" on {site.announced_on:%B %-d, %Y}" if site.announced_on else ""
-        raise TransitionError(f"The site was announced{when} and is listed publicly.")
+    """A site listed by its announcement is not announced again; one withdrawn from the list (or listed before
+    announcements were recorded) may be."""
+    if _listed_by_announcement(site):
+        raise TransitionError(
+            f"The site was announced on {site.announced_on:%B %-d, %Y} and is listed publicly."
+        )
 
 
 def _withdrawable(site: Site, actor) -> None:
@@ -169,7 +176,7 @@ LIFECYCLE = Lifecycle(
              _after_report, actor="A second program staff member", **AUTO),
         Step("announce", "Announce publicly", (*ACTIVE, S.CLOSED), lambda site: site.status, "sites.manage_site",
              reason="", checks=(_unannounced,), apply=_announced, fields=ANNOUNCE_FIELDS,
-             when=lambda site: not site.is_public),
+             when=lambda site: not _listed_by_announcement(site)),
         Step("withdraw", "Withdraw from the public list", (*ACTIVE, S.CLOSED, S.SUSPENDED), lambda site: site.status,
              "sites.manage_site", reason="required", reason_label="Why the listing is withdrawn (e.g. the agency "
              "withdrew its consent)", checks=(_withdrawable,), apply=_withdrawn, danger=True,
