@@ -374,3 +374,16 @@ def test_next_is_the_next_state_on_the_path_not_every_shortcut(client, users, or
     site.status = Site.Status.SUSPENDED  # off the path: every step possible is named (here: resume)
     site.status_before_suspension = Site.Status.DELIVERY
     assert [s.name for s in workflow.indicator(sites.LIFECYCLE, site).next] == ["resume"]
+
+
+def test_a_step_that_undoes_or_stops_work_waits_behind_a_disclosure(client, users, orgs, login):
+    site = accepted_site(users, orgs)
+    login(users["staff"])
+    page = client.get(site.get_absolute_url()).content.decode()
+    suspend = page.index('type="submit">Suspend</button>')
+    assert page.rfind('<details class="continuum-danger-step">', 0, suspend) > page.rfind(
+        "</details>", 0, suspend
+    )
+    assert "<summary>Suspend…</summary>" in page
+    announce = page.index('type="submit">Announce publicly</button>')  # an ordinary step is not hidden
+    assert page.rfind('<details class="continuum-danger-step">', 0, announce) == -1

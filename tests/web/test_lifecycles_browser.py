@@ -123,7 +123,7 @@ def test_critical_response_from_decision_to_closure(browser, users, orgs):
     assert site_state(browser, site, chief) == "Report published"
 
     page = browser.open_page(f"/workspace/sites/{site.pk}/", user=staff)
-    assert [b.inner_text() for b in page.locator(".continuum-step button").all()] == [
+    assert [b.text_content() for b in page.locator(".continuum-step button").all()] == [
         "Announce publicly",  # never announced: staff may still list it (issue 19)
         "Close the site",
         "Suspend",
