@@ -78,6 +78,9 @@ class Move:
     reason: str = ""
     message: str = ""
     inputs: dict = dataclass_field(default_factory=dict)
+    # addresses an AFTER_STEP hook already e-mailed (or will, in their digest) about this step as needing them:
+    # the lifecycle's own e-mail (`notify`, run after the hooks) leaves them out, so nobody hears of it twice
+    told: set[str] = dataclass_field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -195,13 +198,14 @@ def take(
             if proof
             else None,
         )
-        if lifecycle.notify is not None:
-            notify = lifecycle.notify
-            transaction.on_commit(lambda: notify(locked, move))
+        # robust: the step is committed; a failing hook or e-mail (a mail server down) is logged, not raised.
+        # The hooks run first: whom they tell (move.told) the lifecycle's own e-mail leaves out.
         if cause is None:
             for hook in AFTER_STEP:
-                # robust: the step is committed; a failing hook (a mail server down) is logged, not raised
                 transaction.on_commit(lambda hook=hook: hook(lifecycle, locked, move), robust=True)
+        if lifecycle.notify is not None:
+            notify = lifecycle.notify
+            transaction.on_commit(lambda: notify(locked, move), robust=True)
     return locked
 
 

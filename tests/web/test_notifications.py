@@ -52,9 +52,15 @@ def test_a_plan_sent_tells_the_agency_and_asks_the_chief_to_act(sent_plan, users
         assert not notified(users[outsider]), outsider
     action_mail = [m for m in mailoutbox if m.subject.startswith("[Continuum] Needs your action")]
     assert [m.to for m in action_mail] == [[users["executive_a"].email]]
-    assert chief.url in action_mail[0].body
+    assert chief.url in action_mail[0].body and "Please review the plan." in action_mail[0].body
     chief.refresh_from_db()
     assert chief.emailed_at is not None
+    # one e-mail each: the chief is not also sent the plan's own e-mail, which the liaison gets
+    for who in ["executive_a", "liaison_a"]:
+        assert len([m for m in mailoutbox if users[who].email in m.to]) == 1, who
+    [plan_mail] = [m for m in mailoutbox if users["liaison_a"].email in m.to]
+    assert plan_mail.subject.endswith("work plan v1 sent to the agency for review")
+    assert users["executive_a"].email not in plan_mail.to
 
 
 def test_the_consequent_site_step_is_not_a_second_notification(sent_plan, users):
@@ -94,6 +100,7 @@ def test_the_daily_digest_sends_what_accumulated_once(site, users, django_captur
         return [m for m in mail.outbox if "your action" in m.subject]
 
     assert not ours(), "no e-mail at once for who chose the digest"
+    assert not [m for m in mail.outbox if users["executive_a"].email in m.to], "nor the plan's own e-mail"
     call_command("send_digests", stdout=io.StringIO())
     [digest] = ours()
     assert digest.to == [users["executive_a"].email]
@@ -222,3 +229,19 @@ def test_a_colleagues_decision_is_news_not_an_action(
 def test_no_counts_on_the_sign_in_pages(users, login):
     page = login(users["staff"]).get("/accounts/password/change/")
     assert "nav-count" not in page.text
+
+
+def test_a_mail_server_down_for_the_steps_own_e_mail_still_lists_it(
+    site, users, monkeypatch, django_capture_on_commit_callbacks
+):
+    from continuum.sites import notify as site_notify
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(site_notify, "send_mail", refuse)
+    plan = draft_plan(site, users["provider_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        plans.send_for_review(plan, users["provider_a"])  # no error reaches the person who sent it
+    plan.refresh_from_db()
+    assert plan.status == "in_review" and notified(users["liaison_a"])

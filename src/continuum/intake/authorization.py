@@ -83,7 +83,10 @@ def _letter_attached(request: Request, move: Move) -> None:
 
 def _notify(request: Request, move: Move) -> None:
     if move.step.name == "ask_chief":
-        notify.authorization_asked(request, list(chief_executives(request).values_list("email", flat=True)))
+        chiefs = chief_executives(request).values_list("email", flat=True)
+        notify.authorization_asked(
+            request, [address for address in chiefs if address.lower() not in move.told]
+        )
     elif move.step.name in ("sign", "refuse"):
         notify.authorization_decided(request)
 

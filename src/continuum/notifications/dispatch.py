@@ -114,5 +114,9 @@ def after_step(lifecycle: Lifecycle, obj, move: Move) -> list[Notification]:
             )
         )  # fmt: skip
     Notification.objects.bulk_create(made)
-    email.send_immediate([n for n in made if n.needs_action])
+    acting = [n for n in made if n.needs_action]
+    move.told.update(
+        n.user.email.lower() for n in acting if n.user.email
+    )  # the step's own e-mail leaves them out
+    email.send_immediate(acting)
     return made

@@ -17,14 +17,14 @@ def team(site) -> list[str]:
     )
 
 
-def report_event(report: Report, event: str, reason: str = "") -> None:
+def report_event(report: Report, event: str, reason: str = "", told=()) -> None:
     site = report.site
     subject = f"{site.title}: report {event}"
     template = "reports/email/report_event.txt"
     if report.status in Report.AGENCY_STATES:
-        site_notify.send(site, subject, template, report=report, event=event, reason=reason)
+        site_notify.send(site, subject, template, told=told, report=report, event=event, reason=reason)
         return
-    to = team(site)
+    to = [address for address in team(site) if address.lower() not in told]
     if to:
         context = {
             "site": site,

@@ -191,7 +191,9 @@ def _notify(report: Report, move: Move) -> None:
     """The agency reads only the message to it; a team-only e-mail (a draft's internal steps) carries the
     internal reason too."""
     internal = report.status not in Report.AGENCY_STATES
-    notify.report_event(report, EVENTS[move.step.name], move.message or (move.reason if internal else ""))
+    notify.report_event(
+        report, EVENTS[move.step.name], move.message or (move.reason if internal else ""), told=move.told
+    )
 
 
 LIFECYCLE = Lifecycle(

@@ -139,7 +139,7 @@ def _notify(site: Site, move: Move) -> None:
     """A step people take is e-mailed; an automatic one is told by the plan's or report's own e-mail; an
     announcement changes no state and the agency consented to it beforehand."""
     if not move.step.automatic and move.before != move.after:
-        notify.status_changed(site, move.before, move.message)
+        notify.status_changed(site, move.before, move.message, told=move.told)
 
 
 AUTO = {"permission": None, "button": False}

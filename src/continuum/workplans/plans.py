@@ -193,9 +193,9 @@ EVENTS = {"send": "sent to the agency for review", "request_changes": "returned 
 def _notify(plan: WorkPlan, move: Move) -> None:
     site = plan.site
     event = EVENTS[move.step.name]
+    message = move.message or (move.reason if move.step.name == "request_changes" else "")
     notify.send(site, f"{site.title}: work plan v{plan.version} {event}", "workplans/email/plan_event.txt",
-                plan=plan, event=event, message=move.message or (move.reason if move.step.name ==
-                "request_changes" else ""))  # fmt: skip
+                told=move.told, plan=plan, event=event, message=message)  # fmt: skip
 
 
 LIFECYCLE = Lifecycle(

@@ -48,6 +48,7 @@ def test_sent_to_the_chief_who_authorizes_it_in_the_platform(
     assert liaison_request.authorization == A.REQUESTED
     assert mail.outbox[-1].to == [users["executive_a"].email]
     assert liaison_request.get_absolute_url() in mail.outbox[-1].body
+    assert len([m for m in mail.outbox if users["executive_a"].email in m.to]) == 1  # told once, not twice
 
     # The chief of another agency, the liaison and staff cannot sign; the chief of agency A can, on the page.
     for who in ("executive_b", "liaison_a", "staff"):
