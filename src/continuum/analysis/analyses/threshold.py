@@ -351,7 +351,7 @@ def caveats_for(e: Eligibility, conv: Convergence, min_searches: int, min_geogra
     if not conv.converged:
         out.append(
             f"Not a finding: the sampler did not converge ({'; '.join(conv.problems())}). No thresholds are "
-            "reported; run more draws or chains (--param draws=N, --param chains=N) or relax the eligibility."
+            "reported; raise the number of draws or chains, or relax the eligibility (fewer searches per district)."
         )
     few = int(e.t.loc[e.t["searched"].astype(bool)].groupby(["group", "geo"])["n"].sum().min())
     return [
