@@ -351,6 +351,7 @@ def url_kwargs(w: World, route: str, variant: str = "") -> dict:
         "datasets:request": {"site_pk": cr, "request_pk": o["data_request"].pk},
         "datasets:request_problem": {"site_pk": cr, "request_pk": o["data_request"].pk},
         "datasets:version": {"site_pk": cr, "version_pk": o["version"].pk},
+        "datasets:mapping": {"site_pk": cr, "version_pk": o["version"].pk},
         "datasets:accept": {"site_pk": cr, "version_pk": o["version"].pk},
         "datasets:run": {"site_pk": cr, "version_pk": o["version"].pk},
         "datasets:download": {"site_pk": cr, "version_pk": o["version"].pk, "which": variant},

@@ -22,8 +22,8 @@ Admin: its pattern list is walked against one model (agencies.Agency; the user m
 every other model's admin pages have the same shape and guard. allauth's /accounts/ pages are walked as they
 are, coarsely: the log-in, sign-up and password-reset pages are public, the others need a session.
 
-Size: 189 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 219
-entries with the object variants, 291 rows with the methods) x 10 roles = 2910 cells, against 26 kinds of
+Size: 190 routes (URL pattern names, the admin's per-model pages counted once per kind of page; 220
+entries with the object variants, 293 rows with the methods) x 10 roles = 2930 cells, against 26 kinds of
 object in the world.
 """
 
@@ -274,6 +274,8 @@ datasets:request_problem             -         GET  login 405   405   405   405 
 datasets:request_problem             -         POST login 403   403   404   404   302   404   302   302   302
 datasets:version                     -         GET  login 200   200   404   404   200   404   200   200   200
 datasets:version                     -         POST login 422   422   404   404   422   404   422   422   422
+datasets:mapping                     -         GET  login 200   200   404   404   200   404   200   200   200
+datasets:mapping                     -         POST login 200   200   404   404   200   404   200   200   200
 datasets:accept                      -         GET  login 405   405   405   405   405   405   405   405   405
 datasets:accept                      -         POST login 403   403   404   404   302*  404   302*  302*  302*
 datasets:run                         -         GET  login 405   405   405   405   405   405   405   405   405

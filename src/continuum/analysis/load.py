@@ -351,11 +351,13 @@ def load_table(
     memory_limit: str | None = None,
     max_examples: int = 10,
     tz: str | None = None,
+    limit: int | None = None,
 ) -> StopData:
     """Load any standard table (``tables.TABLES``) the same way; ``table=None`` takes the mapping's own.
 
     A mapping written for another table is refused: its columns would silently not match. ``tz`` (an IANA
     name) is the data's local time zone when the mapping declares none (OPP files load with no mapping).
+    ``limit`` reads only the file's first rows (a preview of a mapping: ``preview.preview``).
     """
     path = Path(path)
     if not path.is_file():
@@ -377,9 +379,10 @@ def load_table(
         source = mapping.source if mapping else {}
         if fmt == "parquet":
             try:
+                cap = f" LIMIT {int(limit)}" if limit is not None else ""
                 con.execute(
                     f"CREATE VIEW raw AS SELECT file_row_number + 1 AS _row, * EXCLUDE (file_row_number) "
-                    f"FROM read_parquet({lit(str(path))}, file_row_number=true)"
+                    f"FROM read_parquet({lit(str(path))}, file_row_number=true){cap}"
                 )
             except duckdb.Error as exc:
                 raise InputError(
@@ -387,9 +390,9 @@ def load_table(
                 ) from exc
         else:
             if fmt == "excel":
-                _load_excel(con, path, source)
+                _load_excel(con, path, source, limit=limit)
             else:
-                _load_csv(con, path, source)
+                _load_csv(con, path, source, limit=limit)
             con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS _row, * FROM raw_t")
         described = con.execute("DESCRIBE raw").fetchall()
         types = {r[0]: r[1] for r in described if r[0] != "_row"}

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import re
 import tomllib
@@ -185,6 +186,45 @@ def parse_toml(text: str, *, file: str | None = None) -> dict[str, Any]:
         raise InputError(
             "mapping is not valid TOML: its arrays or tables nest too deeply", file=file
         ) from exc
+
+
+def to_toml(doc: dict[str, Any]) -> str:
+    """A mapping document as the TOML text the CLI reads and the platform saves, so a mapping made in a form
+    and one written by hand are the same file: ``parse_toml(to_toml(doc)) == doc``. Every rule is one line."""
+    lines = []
+    if "table" in doc:
+        lines += [f"table = {_toml_value(doc['table'])}", ""]
+    for section in ("params", "source", "columns"):
+        if doc.get(section):
+            lines.append(f"[{section}]")
+            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in doc[section].items()]
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def _toml_value(value: Any) -> str:
+    """TOML for a value of a mapping: JSON's string escapes are TOML's (ensure_ascii escapes DEL too)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(f"{value!r} is not a number a mapping can hold")
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise InputError(f"a mapping cannot hold {_kind_of(value)}")
 
 
 def not_a_column(target: str, table: str, targets: list[str]) -> str:

@@ -17,7 +17,7 @@ from .tables import TABLES
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": ("stop_date", "date", "incident_date", "contact_date"),
     "time": ("stop_time", "time", "incident_time", "contact_time"),
-    "subject_race": ("subject_race", "driver_race", "race", "race_code", "subject_ethnicity"),
+    "subject_race": ("subject_race", "driver_race", "race", "race_code", "race_cd", "subject_ethnicity"),
     "subject_sex": ("subject_sex", "driver_gender", "gender", "sex"),
     "subject_age": ("subject_age", "driver_age", "age"),
     "officer_id_hash": ("officer_id", "officer_id_hash", "badge", "badge_number", "officer"),
@@ -128,6 +128,12 @@ def _top(con: duckdb.DuckDBPyConnection, col: str, k: int) -> dict:
         f"SELECT {v}, count(*) FROM raw_t WHERE {v} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT {k}"
     ).fetchall()
     return {"distinct": int(distinct), "blank": int(blanks), "top": [(str(a), int(b)) for a, b in top]}
+
+
+def guess_format(kind: str, values: list[str]) -> str | None:
+    """The format that reads every sampled value of a date, time or timestamp column (None: none does)."""
+    own = DATE_FORMATS if kind == "date" else TIME_FORMATS if kind == "time" else ()
+    return _guess_format(values, own) or _guess_format(values, STAMP_FORMATS)
 
 
 def _guess_format(values: list[str], formats: tuple[str, ...]) -> str | None:
@@ -273,8 +279,7 @@ def _spec(col: Column, src: str, values: list[str]) -> tuple[dict, str | None]:
     """One column's rule, and a note on what the draft could not guess."""
     spec: dict = {"from": src}
     if col.kind in ("date", "time", "timestamp"):
-        own = DATE_FORMATS if col.kind == "date" else TIME_FORMATS if col.kind == "time" else ()
-        fmt = _guess_format(values, own) or _guess_format(values, STAMP_FORMATS)
+        fmt = guess_format(col.kind, values)
         if fmt:
             spec["format"] = fmt
         return spec, None
@@ -291,7 +296,7 @@ def _spec(col: Column, src: str, values: list[str]) -> tuple[dict, str | None]:
     vm: dict[str, str] = {}
     unsure: list[str] = []
     for tok in tokens:
-        guess = _label(col, tok)
+        guess = suggest_value(col, tok)
         if guess:
             vm[tok] = guess
         else:
@@ -309,7 +314,7 @@ def _spec(col: Column, src: str, values: list[str]) -> tuple[dict, str | None]:
     )
 
 
-def _label(col: Column, code: str) -> str | None:
+def suggest_value(col: Column, code: str) -> str | None:
     """The standard value a code plainly means: itself in another case, or a common label (Census's)."""
     low = " ".join(code.lower().split())
     if low in (col.values or ()):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mapping_views, views
 
 app_name = "datasets"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("requests/<id:request_pk>/", views.request_detail, name="request"),
     path("requests/<id:request_pk>/problem/", views.request_problem, name="request_problem"),
     path("versions/<id:version_pk>/", views.version_detail, name="version"),
+    path("versions/<id:version_pk>/mapping/", mapping_views.guided_mapping, name="mapping"),
     path("versions/<id:version_pk>/accept/", views.version_accept, name="accept"),
     path("versions/<id:version_pk>/run/", views.run, name="run"),
     path("versions/<id:version_pk>/download/<str:which>/", views.download, name="download"),

@@ -14,7 +14,7 @@ from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 from continuum.sites.models import Site
 from continuum.sites.views import visible_site
 
-from . import dictionary, jobs, mappings, results, uploads
+from . import dictionary, guided, jobs, mappings, results, uploads
 from .forms import DataRequestForm, DraftForm, MappingForm, ProblemForm, UploadForm, analysis_form
 from .models import DataRequest, DatasetVersion, Job, Result
 from .uploads import DataError
@@ -99,6 +99,9 @@ def _request_detail(request, site_pk: int, request_pk: int, limit: SizeLimitHand
             except DataError as error:
                 form.add_error(None, str(error))
             else:
+                if guided.supported(version):
+                    messages.success(request, f"Version {version.number} was uploaded; now map its columns.")
+                    return redirect("datasets:mapping", site.pk, version.pk)
                 messages.success(request, f"Version {version.number} was uploaded; now review its mapping.")
                 return redirect(version)
         status = 422
@@ -164,6 +167,7 @@ def version_detail(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
     version_jobs = version.jobs.select_related("created_by")
     return _page(request, "datasets/version_detail.html", site, status, version=version,
                  data_request=version.data_request, mapping_form=mapping_form, draft_form=draft_form,
+                 guided_ok=guided.supported(version),
                  run_form=run_form, analysis=analysis, jobs=version_jobs,
                  results=version.results.all())  # fmt: skip
 

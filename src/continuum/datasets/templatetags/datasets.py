@@ -31,3 +31,17 @@ def methods_url(analysis: str) -> str:
     from continuum.datasets.methods import page_for
 
     return reverse("methods:detail", args=[analysis]) if page_for(analysis) else ""
+
+
+@register.filter
+def column_label(name: str) -> str:
+    """A standard column as people say it ("Subject race"), where a page would otherwise show its code."""
+    from continuum.datasets.guided import column_label as label
+
+    return label(name)
+
+
+@register.filter
+def get_cell(cells: dict, name: str):
+    """One standard column's cell of a previewed row."""
+    return cells.get(name)

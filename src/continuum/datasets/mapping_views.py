@@ -1,0 +1,56 @@
+"""The guided mapping page of a dataset version (rules in `guided`): the form, its live check (the same URL,
+asked by htmx as choices change, answering with the form's body), saving and queueing the validation."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from continuum.accounts.access import access
+
+from . import guided, jobs, mappings
+from .uploads import DataError
+from .views import WORKSPACE, _page, _site, _version
+
+
+@access(WORKSPACE)
+def guided_mapping(request: HttpRequest, site_pk: int, version_pk: int) -> HttpResponse:
+    site = _site(request, site_pk, "datasets.upload_data")
+    version = _version(site, version_pk)
+    if not guided.supported(version):
+        messages.info(request, "This file is mapped as text: the guided form serves the tables the analysis "
+                      "engine reads, while the upload is kept.")  # fmt: skip
+        return redirect(version)
+    try:
+        draft, prof = guided.file_profile(version)
+    except DataError as error:
+        messages.error(request, str(error))
+        return redirect(version)
+    doc, error, status = guided.initial_doc(version, draft), "", 200
+    if request.method == "POST":
+        try:
+            doc = guided.doc_from_post(version, request.POST, doc, prof)
+            if "save" in request.POST or "validate" in request.POST:
+                mappings.save_mapping(version, request.user, guided.text_of(doc))
+                if "validate" in request.POST:
+                    try:  # a mapping the file cannot be read with is kept, but not sent to be validated
+                        guided.check(version, doc)
+                    except DataError as failure:
+                        raise DataError(f"The mapping was saved, but the file cannot be validated with it yet: "
+                                        f"{failure}") from failure  # fmt: skip
+                    job = jobs.start_validation(version, request.user)
+                    messages.success(request, "The mapping was saved and the whole file is being validated.")
+                    return redirect(job)
+                messages.success(request, "The mapping was saved.")
+                return redirect(version)
+        except DataError as failure:
+            error, status = str(failure), 422
+    form = guided.build(version, doc, prof)
+    try:
+        check, check_error = guided.check(version, doc), ""
+    except DataError as failure:
+        check, check_error = None, str(failure)
+    template = "datasets/mapping_guided.html#body" if request.htmx else "datasets/mapping_guided.html"
+    return _page(request, template, site, status, version=version, data_request=version.data_request,
+                 guided=form, check=check, check_error=check_error, error=error,
+                 not_recorded=guided.NOT_RECORDED, zones=guided.timezone_choices(),
+                 table_label=version.data_request.get_table_type_display())  # fmt: skip

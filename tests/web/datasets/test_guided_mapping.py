@@ -1,0 +1,203 @@
+"""The guided mapping (issue 18, item 1): each standard column with the file's columns and sample values, value
+tables for coded columns with suggestions and a default, formats shown on real rows, live counts; the choices
+saved as the TOML the command line reads, through the same permission, check and audit as the text editor."""
+
+import datetime
+
+import pytest
+
+from continuum.analysis.mapping import Mapping, parse_toml
+from continuum.audit.models import AuditEvent
+from continuum.datasets import guided, uploads
+from continuum.datasets.models import DataRequest, Job
+from continuum.sites.models import Site
+
+from .conftest import run_worker, upload
+
+# Codes as an agency's records system writes them: W/B/H, a date with a UTC offset, a flag as Y/N, NA for blank.
+CSV = (
+    "Incident Date,RACE_CD,Sex,Searched,Found,Zone,Officer\n"
+    "2024-05-31T22:10:00-04:00,W,M,Y,N,North,1001\n"
+    "2024-06-01T09:00:00-04:00,B,F,N,NA,South,1002\n"
+    "2024-06-02T23:30:00-04:00,H,M,Y,Y,North,1001\n"
+    "2024-06-03T12:00:00-04:00,Q,M,N,NA,South,1003\n"
+)
+
+
+@pytest.fixture
+def version(site, users):
+    data_request = uploads.create_request(site, users["provider_a"], DataRequest(
+        title="Stops 2024", table_type="stops", due_on=datetime.date(2026, 2, 1)))  # fmt: skip
+    return uploads.add_version(data_request, users["liaison_a"], upload("stops.csv", CSV.encode()))
+
+
+def url(version) -> str:
+    return f"/workspace/sites/{version.site.pk}/data/versions/{version.pk}/mapping/"
+
+
+def choices(**extra) -> dict:
+    """What the liaison picks on the form: the date from the timestamp, race codes, the search flags."""
+    posted = {
+        "src:date": "Incident Date", "shown:date": "Incident Date", "fmt:date": "%Y-%m-%dT%H:%M:%S%z",
+        "src:time": "Incident Date", "shown:time": "Incident Date", "fmt:time": "%Y-%m-%dT%H:%M:%S%z",
+        "src:subject_race": "RACE_CD", "shown:subject_race": "RACE_CD",
+        "code:subject_race:0": "W", "val:subject_race:0": "white",
+        "code:subject_race:1": "B", "val:subject_race:1": "black",
+        "code:subject_race:2": "H", "val:subject_race:2": "hispanic",
+        "else:subject_race": "other",
+        "src:search_conducted": "Searched", "shown:search_conducted": "Searched",
+        "code:search_conducted:0": "Y", "val:search_conducted:0": "true",
+        "code:search_conducted:1": "N", "val:search_conducted:1": "false",
+        "src:district": "Zone", "tz": "America/New_York",
+    }  # fmt: skip
+    return {**posted, **extra}
+
+
+def test_the_form_offers_each_standard_column_with_the_files_columns_and_suggestions(login, users, version):
+    page = login(users["liaison_a"]).get(url(version))
+    assert page.status_code == 200
+    form = page.context["guided"]
+    names = [c.name for c in form.columns]
+    assert names[:3] == ["date", "time", "location"] and "subject_race" in names
+    race = next(c for c in form.columns if c.name == "subject_race")
+    assert race.label == "Subject race" and race.needed_by  # the analyses that need it, by name
+    assert race.source == "RACE_CD"  # drafted by the engine from the header
+    suggested = {v.code: v.chosen for v in race.values}
+    assert suggested == {"W": "white", "B": "black", "H": "hispanic", "Q": ""}  # Q: nobody can guess
+    date = next(c for c in form.columns if c.name == "date")
+    assert (
+        date.fmt == "%Y-%m-%dT%H:%M:%S%z"
+        and "2020-06-01T21:05:30-0400 (with the UTC offset)" in dict(date.formats).values()
+    )
+    assert ("Zone", "North, South") in form.file_columns
+    text = page.content.decode()
+    assert "Your file's column for “subject race”" in text and "subject_race</" not in text
+
+
+def test_choices_become_the_mapping_the_command_line_reads(login, users, version):
+    client = login(users["liaison_a"])
+    response = client.post(url(version), choices(save="1"))
+    assert response.status_code == 302
+    version.refresh_from_db()
+    doc = parse_toml(version.mapping_toml)
+    mapping = Mapping.from_dict(doc)  # the engine accepts it as it is
+    assert mapping.timezone == "America/New_York"
+    race = doc["columns"]["subject_race"]
+    assert race == {
+        "from": "RACE_CD",
+        "values": {"W": "white", "B": "black", "H": "hispanic"},
+        "else": "other",
+    }
+    assert doc["columns"]["search_conducted"]["values"] == {"Y": True, "N": False}
+    assert doc["columns"]["district"] == {"from": "Zone"}
+    event = AuditEvent.objects.filter(object_id=str(version.pk), reason="Mapping saved").get()
+    assert event.actor == users["liaison_a"]
+
+
+def test_the_check_counts_what_would_not_convert_and_previews_real_rows(login, users, version):
+    client = login(users["liaison_a"])
+    page = client.post(url(version), choices(**{"else:subject_race": ""}), HTTP_HX_REQUEST="true")
+    assert page.status_code == 200
+    check = page.context["check"]
+    assert check.n_read == 4 and check.whole_file
+    assert check.problems == {"subject_race": 1}  # Q is not mapped and has no default
+    assert check.issues[0][:2] == ("subject_race", "Q")
+    first = check.rows[0]
+    # 22:10 at -04:00 is May 31 in New York, not June 1 (UTC): the day is taken after the conversion
+    assert (first["date"].source, first["date"].standard) == ("2024-05-31T22:10:00-04:00", "2024-05-31")
+    assert first["time"].standard == "22:10"
+    assert first["search_conducted"].standard == "yes"
+    text = page.content.decode()
+    assert text.lstrip().startswith('<div id="guided-body">')  # htmx gets the form's body, not the page
+    assert "1 cell could not be converted" in text and "Subject race" in text
+    fixed = client.post(url(version), choices(), HTTP_HX_REQUEST="true")
+    assert fixed.context["check"].n_problem_cells == 0 and "every cell converted" in fixed.content.decode()
+
+
+def test_a_new_source_column_brings_its_own_codes_and_format(login, users, version):
+    """Choosing another column re-reads its codes (suggested) and guesses its format; stale picks are dropped."""
+    client = login(users["liaison_a"])
+    posted = choices(**{"src:subject_race": "Sex", "src:date": "Incident Date", "shown:date": "Zone"})
+    page = client.post(url(version), posted, HTTP_HX_REQUEST="true")
+    race = next(c for c in page.context["guided"].columns if c.name == "subject_race")
+    assert [v.code for v in race.values] == ["M", "F"] and race.otherwise == ""
+    date = next(c for c in page.context["guided"].columns if c.name == "date")
+    assert date.fmt == "%Y-%m-%dT%H:%M:%S%z"
+
+
+def test_save_and_validate_queues_the_whole_file(login, users, version):
+    response = login(users["liaison_a"]).post(url(version), choices(validate="1"))
+    job = Job.objects.get(version=version)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    run_worker()
+    version.refresh_from_db()
+    assert version.status == "valid" and version.validation["n_problem_cells"] == 0
+
+
+def test_a_mapping_the_file_cannot_be_read_with_is_kept_but_not_validated(login, users, version):
+    client = login(users["liaison_a"])
+    page = client.post(url(version), choices(validate="1", tz=""))  # offsets with no time zone
+    assert page.status_code == 422
+    assert "saved, but the file cannot be validated" in page.context["error"]
+    assert "time zone" in page.context["error"] and "Traceback" not in page.content.decode()
+    assert not Job.objects.filter(version=version).exists()
+    version.refresh_from_db()
+    assert "RACE_CD" in version.mapping_toml  # the work done is not lost
+
+
+def test_a_refused_choice_says_why_and_saves_nothing(login, users, version):
+    client = login(users["liaison_a"])
+    page = client.post(url(version), choices(save="1", **{"src:district": "No such column"}))
+    assert (
+        page.status_code == 422 and "“No such column” is not a column of stops.csv" in page.context["error"]
+    )
+    version.refresh_from_db()
+    assert version.mapping_toml == ""
+
+
+def test_rules_the_form_cannot_show_are_kept(login, users, version):
+    text = (
+        'table = "stops"\n[columns]\n'
+        'search_basis = { from = "Found", split = ";", replace = { "N A" = "NA" }, values = { Y = "other" } }\n'
+        'subject_race = { from = "RACE_CD", values = { W = "white" } }\n'
+    )
+    from continuum.datasets import mappings
+
+    mappings.save_mapping(version, users["staff"], text)
+    client = login(users["liaison_a"])
+    page = client.get(url(version))
+    basis = next(c for c in page.context["guided"].columns if c.name == "search_basis")
+    assert basis.kept == ["split", "replace"]
+    client.post(url(version), {**choices(save="1"), "src:search_basis": "Found", "shown:search_basis": "Found",
+                               "code:search_basis:0": "Y", "val:search_basis:0": "other"})  # fmt: skip
+    version.refresh_from_db()
+    rule = parse_toml(version.mapping_toml)["columns"]["search_basis"]
+    assert rule["split"] == ";" and rule["replace"] == {"N A": "NA"} and rule["values"] == {"Y": "other"}
+
+
+@pytest.mark.parametrize("who, status", [
+    ("liaison_a", 200), ("executive_a", 200), ("provider_a", 200), ("sme_a", 200), ("staff", 200),
+    ("liaison_b", 404), ("provider_b", 404),
+])  # fmt: skip
+def test_who_may_map(login, users, version, who, status):
+    assert login(users[who]).get(url(version)).status_code == status
+
+
+def test_a_closed_site_maps_nothing(login, users, version):
+    Site.objects.filter(pk=version.site.pk).update(status=Site.Status.CLOSED)
+    client = login(users["liaison_a"])
+    assert "can no longer change" in client.get(url(version)).content.decode()
+    assert client.post(url(version), choices(save="1")).status_code == 422
+    version.refresh_from_db()
+    assert version.mapping_toml == ""
+
+
+def test_an_upload_goes_straight_to_the_guided_form(login, users, version):
+    client = login(users["liaison_a"])
+    response = client.post(
+        f"/workspace/sites/{version.site.pk}/data/requests/{version.data_request.pk}/",
+        {"file": upload("again.csv", CSV.encode())},
+    )
+    newest = version.data_request.versions.order_by("-number").first()
+    assert response.status_code == 302 and response["Location"] == url(newest)
+    assert guided.supported(newest)
