@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 import re
 import tomllib
@@ -202,12 +201,26 @@ def to_toml(doc: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters (DEL too) escaped, everything else as
+    it is (JSON would write a character beyond the BMP as a surrogate pair, which TOML refuses)."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
 
 
 def _toml_value(value: Any) -> str:
-    """TOML for a value of a mapping: JSON's string escapes are TOML's (ensure_ascii escapes DEL too)."""
+    """TOML for a value of a mapping."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -215,7 +228,11 @@ def _toml_value(value: Any) -> str:
             raise InputError(f"{value!r} is not a number a mapping can hold")
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate: no file's text decodes to one
+            raise InputError(f"{_short(value)} is not text a mapping can hold") from exc
+        return _toml_string(value)
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, list | tuple):

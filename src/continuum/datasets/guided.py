@@ -45,7 +45,13 @@ MAX_POSTED_CODES = (
     1000  # codes a posted value table may carry (the page shows the commonest 40 and kept ones)
 )
 PROFILE_CACHE_SECONDS = 3600
-ADVANCED_KEYS = ("split", "contains", "replace", "missing")
+# What a rule can do that the form does not show, in words: kept as the text of the mapping says.
+ADVANCED_KEYS = {
+    "split": "splits a cell into a list of codes",
+    "contains": "asks whether a list holds certain codes",
+    "replace": "rewrites text before reading it",
+    "missing": "gives blank cells a value",
+}
 EXAMPLE_MOMENT = dt.datetime(2020, 6, 1, 21, 5, 30)
 US_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
@@ -180,7 +186,7 @@ def _row(column: Column, spec: dict, prof: dict, table: str) -> ColumnRow:
     row.source = source if source in prof else ""
     if row.source:
         row.samples = _samples(prof[row.source])
-        row.kept = [key for key in ADVANCED_KEYS if key in spec]
+        row.kept = [words for key, words in ADVANCED_KEYS.items() if key in spec]
     if row.is_time:
         row.fmt = spec.get("format", "") if row.source else ""
         row.formats = format_choices(column.kind, row.fmt)
@@ -252,14 +258,25 @@ def format_choices(kind: str, current: str = "") -> list[tuple[str, str]]:
 
 
 def example(fmt: str) -> str:
-    """A format shown as people read it: "6/1/2020 21:05" rather than %m/%d/%Y %H:%M."""
+    """A format shown as people read it, on June 1, 2020 at 21:05: "06/01/2020 (month first)" rather than
+    %m/%d/%Y; the order of day and month is said, since 06/01 alone cannot tell it."""
     moment = (
         EXAMPLE_MOMENT.replace(tzinfo=dt.timezone(dt.timedelta(hours=-4))) if "%z" in fmt else EXAMPLE_MOMENT
     )
     try:
-        return moment.strftime(fmt) + (" (with the UTC offset)" if "%z" in fmt else "")
+        shown = moment.strftime(fmt)
     except ValueError:
         return fmt
+    notes = []
+    if "%m" in fmt and "%d" in fmt and not fmt.startswith("%Y"):  # year first is always year-month-day
+        notes.append("month first" if fmt.index("%m") < fmt.index("%d") else "day first")
+    if "%y" in fmt:
+        notes.append("two-digit year")
+    if "%I" in fmt:
+        notes.append("12-hour clock")
+    if "%z" in fmt:
+        notes.append("with the UTC offset")
+    return f"{shown} ({', '.join(notes)})" if notes else shown
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -338,6 +355,30 @@ def text_of(doc: dict) -> str:
     except InputError as error:
         raise DataError(error.reason) from error
     return "# Made with the guided mapping; an analyst may edit it as text.\n" + body
+
+
+def opened(form: Guided, result: Preview | None, changed: set[str]) -> set[str]:
+    """The columns shown open: those the analyses need, those with cells that would not convert, and those
+    the user just changed; the others show one line (their source, or "not in this file")."""
+    problems = result.problems if result else {}
+    return {c.name for c in form.columns if (c.needed_by or c.name in problems or c.name in changed)}
+
+
+def changed_sources(post) -> set[str]:
+    """The standard columns whose source column was just changed (the page showed another one, or none)."""
+    return {
+        key.split(":", 1)[1]
+        for key, value in post.items()
+        if key.startswith("src:") and post.get(f"shown:{key.split(':', 1)[1]}", "") != value
+    }
+
+
+def plain_reason(reason: str) -> str:
+    """The loader's reason for a cell it could not convert, said for this page: an unmapped code is a choice
+    still to make here, not a vocabulary to read."""
+    if reason.startswith("not in the mapping nor the vocabulary"):
+        return "No standard value is chosen for this code: choose one in its column below, or for every other code."
+    return reason
 
 
 def check(version: DatasetVersion, doc: dict) -> Preview:

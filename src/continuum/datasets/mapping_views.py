@@ -49,8 +49,11 @@ def guided_mapping(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
         check, check_error = guided.check(version, doc), ""
     except DataError as failure:
         check, check_error = None, str(failure)
-    template = "datasets/mapping_guided.html#body" if request.htmx else "datasets/mapping_guided.html"
+    changed = guided.changed_sources(request.POST) if request.method == "POST" else set()
+    # htmx, as a choice changes: the check, each column's preview rows, and the columns whose source changed
+    template = "datasets/mapping_guided.html#live" if request.htmx else "datasets/mapping_guided.html"
     return _page(request, template, site, status, version=version, data_request=version.data_request,
-                 guided=form, check=check, check_error=check_error, error=error,
+                 guided=form, check=check, check_error=check_error, error=error, changed=changed,
+                 opened=guided.opened(form, check, changed),
                  not_recorded=guided.NOT_RECORDED, zones=guided.timezone_choices(),
                  table_label=version.data_request.get_table_type_display())  # fmt: skip

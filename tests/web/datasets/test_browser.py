@@ -20,7 +20,13 @@ def test_upload_map_validate_analyse_and_see_the_result(browser, users, site, st
     assert_accessible(page)
     page.locator('input[type="file"][name="file"]').set_input_files(str(RI))
     page.get_by_role("button", name="Upload").click()
+    # the upload leads to the guided mapping; an analyst starts from a shipped mapping in the text editor
+    expect(
+        page.get_by_role("heading", name="Map the columns of ri_state_police_stops_2005_2008.csv")
+    ).to_be_visible()
+    page.get_by_role("link", name="Traffic stops, version 1").click()
     expect(page.get_by_role("heading", name="Column mapping")).to_be_visible()
+    page.get_by_text("Advanced: edit the mapping as text (for analysts)").click()
     page.get_by_label("Start from").select_option("ri_state_police")
     page.get_by_role("button", name="Propose a mapping").click()
     expect(page.get_by_label("Mapping (TOML)")).to_contain_text("Rhode Island State Police")

@@ -48,7 +48,7 @@ def choices(**extra) -> dict:
         "src:search_conducted": "Searched", "shown:search_conducted": "Searched",
         "code:search_conducted:0": "Y", "val:search_conducted:0": "true",
         "code:search_conducted:1": "N", "val:search_conducted:1": "false",
-        "src:district": "Zone", "tz": "America/New_York",
+        "src:district": "Zone", "shown:district": "Zone", "tz": "America/New_York",
     }  # fmt: skip
     return {**posted, **extra}
 
@@ -108,8 +108,11 @@ def test_the_check_counts_what_would_not_convert_and_previews_real_rows(login, u
     assert first["time"].standard == "22:10"
     assert first["search_conducted"].standard == "yes"
     text = page.content.decode()
-    assert text.lstrip().startswith('<div id="guided-body">')  # htmx gets the form's body, not the page
+    assert text.lstrip().startswith('<section id="guided-check"')  # htmx gets the check, not the page
     assert "1 cell could not be converted" in text and "Subject race" in text
+    assert "No standard value is chosen for this code" in text and "vocabulary {" not in text
+    # and each mapped column's preview rows, swapped in place; no column re-drawn when no source changed
+    assert '<div id="preview-date" hx-swap-oob="true">' in text and "<details" not in text
     fixed = client.post(url(version), choices(), HTTP_HX_REQUEST="true")
     assert fixed.context["check"].n_problem_cells == 0 and "every cell converted" in fixed.content.decode()
 
@@ -119,6 +122,11 @@ def test_a_new_source_column_brings_its_own_codes_and_format(login, users, versi
     client = login(users["liaison_a"])
     posted = choices(**{"src:subject_race": "Sex", "src:date": "Incident Date", "shown:date": "Zone"})
     page = client.post(url(version), posted, HTTP_HX_REQUEST="true")
+    text = page.content.decode()
+    assert (
+        '<details class="continuum-guided-column" id="column-subject_race" open hx-swap-oob="true">' in text
+    )
+    assert 'id="column-district"' not in text  # unchanged columns keep what the user has open
     race = next(c for c in page.context["guided"].columns if c.name == "subject_race")
     assert [v.code for v in race.values] == ["M", "F"] and race.otherwise == ""
     date = next(c for c in page.context["guided"].columns if c.name == "date")
@@ -167,7 +175,7 @@ def test_rules_the_form_cannot_show_are_kept(login, users, version):
     client = login(users["liaison_a"])
     page = client.get(url(version))
     basis = next(c for c in page.context["guided"].columns if c.name == "search_basis")
-    assert basis.kept == ["split", "replace"]
+    assert basis.kept == ["splits a cell into a list of codes", "rewrites text before reading it"]
     client.post(url(version), {**choices(save="1"), "src:search_basis": "Found", "shown:search_basis": "Found",
                                "code:search_basis:0": "Y", "val:search_basis:0": "other"})  # fmt: skip
     version.refresh_from_db()

@@ -45,3 +45,10 @@ def column_label(name: str) -> str:
 def get_cell(cells: dict, name: str):
     """One standard column's cell of a previewed row."""
     return cells.get(name)
+
+
+@register.filter
+def plain_reason(reason: str) -> str:
+    from continuum.datasets.guided import plain_reason as plain
+
+    return plain(reason)
