@@ -191,8 +191,9 @@ def to_toml(doc: dict[str, Any]) -> str:
     """A mapping document as the TOML text the CLI reads and the platform saves, so a mapping made in a form
     and one written by hand are the same file: ``parse_toml(to_toml(doc)) == doc``. Every rule is one line."""
     lines = []
-    if "table" in doc:
-        lines += [f"table = {_toml_value(doc['table'])}", ""]
+    top = [key for key in doc if key not in ("params", "source", "columns")]  # table; keep and hash lists
+    if top:
+        lines += [f"{_toml_key(key)} = {_toml_value(doc[key])}" for key in top] + [""]
     for section in ("params", "source", "columns"):
         if doc.get(section):
             lines.append(f"[{section}]")

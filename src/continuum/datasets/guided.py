@@ -19,6 +19,7 @@ from django.core.cache import cache
 
 from continuum.analysis.dictionary import NEEDS, analyses_of
 from continuum.analysis.errors import InputError
+from continuum.analysis.kept import draft_kept
 from continuum.analysis.limits import LimitReached, run_bounded
 from continuum.analysis.mapping import Mapping, parse_toml, to_toml
 from continuum.analysis.preview import Preview, preview
@@ -121,8 +122,41 @@ class Guided:
 
 
 def supported(version: DatasetVersion) -> bool:
-    """The guided form serves the tables the engine has a schema for, while the raw upload is kept."""
-    return bool(version.raw_file) and engine.loads(version.data_request.table_type)
+    """Every upload whose raw file is kept: a table the engine has a schema for gets its standard columns, any
+    other table (`kept`) a choice per column of keeping it, hashing it as an officer identifier or leaving it out."""
+    return bool(version.raw_file)
+
+
+def kept(version: DatasetVersion) -> bool:
+    """A table the engine has no schema for: its mapping only keeps and hashes columns."""
+    return not engine.loads(version.data_request.table_type)
+
+
+KEPT_CHOICES = (("keep", "Keep"), ("hash", "Keep as an officer identifier, hashed"), ("drop", "Leave out"))
+
+
+@dataclass
+class KeptRow:
+    name: str
+    samples: str
+    choice: str  # keep, hash or drop
+
+
+def kept_rows(doc: dict, prof: dict) -> list[KeptRow]:
+    keep, hashed = set(doc.get("keep", [])), set(doc.get("hash", []))
+    return [
+        KeptRow(name, _samples(stats), "hash" if name in hashed else "keep" if name in keep else "drop")
+        for name, stats in prof.items()
+    ]
+
+
+def kept_doc_from_post(post, prof: dict) -> dict:
+    """keep and hash lists from one choice per column of the file; a column with no choice is left out."""
+    chosen = {name: post.get(f"kept:{name}", "drop") for name in prof}
+    return {
+        "keep": [name for name, choice in chosen.items() if choice == "keep"],
+        "hash": [name for name, choice in chosen.items() if choice == "hash"],
+    }
 
 
 def table_of(version: DatasetVersion) -> str:
@@ -132,7 +166,7 @@ def table_of(version: DatasetVersion) -> str:
 def file_profile(version: DatasetVersion) -> tuple[str, dict]:
     """The engine's draft and the file's columns with their commonest values, computed once per upload (in a
     bounded process, as the draft is) and kept in the cache for an hour."""
-    table = table_of(version)
+    table = None if kept(version) else table_of(version)
     key = f"datasets:profile:{version.sha256}:{table}"
     found = cache.get(key)
     if found is None:
@@ -141,6 +175,8 @@ def file_profile(version: DatasetVersion) -> tuple[str, dict]:
                 profile, Path(version.raw_file.path), mappings.MAX_VALUES, SAMPLE_ROWS, table,
                 seconds=mappings.PROFILE_SECONDS, what="Reading the file's columns",
             )  # fmt: skip
+            if table is None:  # the engine's draft is for its own tables: keep and hash are drafted here
+                found = (draft_kept(list(found[1])), found[1])
         except (InputError, LimitReached) as error:
             raise DataError(_reason(error, version)) from error
         cache.set(key, found, PROFILE_CACHE_SECONDS)
@@ -156,9 +192,11 @@ def initial_doc(version: DatasetVersion, draft: str) -> dict:
             doc = parse_toml(text)
         except InputError:
             continue
+        if kept(version) and ("keep" in doc or "hash" in doc):
+            return doc
         if doc.get("columns") and doc.get("table", "stops") == table_of(version):
             return doc
-    return {"table": table_of(version), "columns": {}}
+    return {"keep": [], "hash": []} if kept(version) else {"table": table_of(version), "columns": {}}
 
 
 def build(version: DatasetVersion, doc: dict, prof: dict) -> Guided:

@@ -17,8 +17,8 @@ def guided_mapping(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
     site = _site(request, site_pk, "datasets.upload_data")
     version = _version(site, version_pk)
     if not guided.supported(version):
-        messages.info(request, "This file is mapped as text: the guided form serves the tables the analysis "
-                      "engine reads, while the upload is kept.")  # fmt: skip
+        messages.info(request, "The upload of this version was deleted when it was accepted: upload a new "
+                      "version to map it again.")  # fmt: skip
         return redirect(version)
     try:
         draft, prof = guided.file_profile(version)
@@ -26,6 +26,8 @@ def guided_mapping(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
         messages.error(request, str(error))
         return redirect(version)
     doc, error, status = guided.initial_doc(version, draft), "", 200
+    if guided.kept(version):
+        return _kept(request, site, version, doc, prof)
     if request.method == "POST":
         try:
             doc = guided.doc_from_post(version, request.POST, doc, prof)
@@ -57,3 +59,24 @@ def guided_mapping(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
                  opened=guided.opened(form, check, changed),
                  not_recorded=guided.NOT_RECORDED, zones=guided.timezone_choices(),
                  table_label=version.data_request.get_table_type_display())  # fmt: skip
+
+
+def _kept(request: HttpRequest, site, version, doc: dict, prof: dict) -> HttpResponse:
+    """A table the engine has no schema for: keep, hash or leave out each column of the file."""
+    error, status = "", 200
+    if request.method == "POST":
+        doc = guided.kept_doc_from_post(request.POST, prof)
+        try:
+            mappings.save_mapping(version, request.user, guided.text_of(doc))
+        except DataError as failure:
+            error, status = str(failure), 422
+        else:
+            if "validate" in request.POST:
+                job = jobs.start_validation(version, request.user)
+                messages.success(request, "The choices were saved and the file is being prepared.")
+                return redirect(job)
+            messages.success(request, "The choices were saved.")
+            return redirect(version)
+    return _page(request, "datasets/mapping_kept.html", site, status, version=version,
+                 data_request=version.data_request, rows=guided.kept_rows(doc, prof), error=error,
+                 choices=guided.KEPT_CHOICES)  # fmt: skip

@@ -167,7 +167,7 @@ def version_detail(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
     version_jobs = version.jobs.select_related("created_by")
     return _page(request, "datasets/version_detail.html", site, status, version=version,
                  data_request=version.data_request, mapping_form=mapping_form, draft_form=draft_form,
-                 guided_ok=guided.supported(version),
+                 guided_ok=guided.supported(version), guided_kept=guided.kept(version),
                  run_form=run_form, analysis=analysis, jobs=version_jobs,
                  results=version.results.all())  # fmt: skip
 

@@ -209,3 +209,26 @@ def test_an_upload_goes_straight_to_the_guided_form(login, users, version):
     newest = version.data_request.versions.order_by("-number").first()
     assert response.status_code == 302 and response["Location"] == url(newest)
     assert guided.supported(newest)
+
+
+def test_a_table_without_a_schema_keeps_hashes_or_leaves_out_each_column(login, users, site):
+    """Other data (no standard columns): one choice per column, drafted so officer names are hashed and the
+    public's personal details left out; saved as the keep/hash mapping the engine reads."""
+    data_request = uploads.create_request(site, users["provider_a"], DataRequest(
+        title="Complaints", table_type="other", due_on=datetime.date(2026, 2, 1)))  # fmt: skip
+    content = b"complaint_no,officer_name,complainant_name,allegation\n1,Smith,Jane Roe,Rudeness\n"
+    version = uploads.add_version(data_request, users["liaison_a"], upload("complaints.csv", content))
+    client = login(users["liaison_a"])
+    page = client.get(url(version))
+    assert {r.name: r.choice for r in page.context["rows"]} == {
+        "complaint_no": "keep", "officer_name": "hash", "complainant_name": "drop", "allegation": "keep",
+    }  # fmt: skip
+    response = client.post(url(version), {"kept:complaint_no": "keep", "kept:officer_name": "hash",
+                                          "kept:complainant_name": "drop", "kept:allegation": "drop",
+                                          "validate": "1"})  # fmt: skip
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert parse_toml(version.mapping_toml) == {"keep": ["complaint_no"], "hash": ["officer_name"]}
+    run_worker()
+    version.refresh_from_db()
+    assert version.status == "valid" and version.n_rows == 1

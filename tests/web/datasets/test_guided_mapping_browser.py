@@ -90,3 +90,25 @@ def test_the_guided_form_on_a_phone(browser, users, stops_request):
     assert_accessible(page)
     shot(page, "4-phone")
     browser.assert_clean()
+
+
+def test_choosing_the_columns_of_a_table_without_a_schema(browser, users, site):
+    import datetime
+
+    from continuum.datasets import uploads
+    from continuum.datasets.models import DataRequest
+
+    data_request = uploads.create_request(site, users["provider_a"], DataRequest(
+        title="Complaints", table_type="other", due_on=datetime.date(2026, 2, 1)))  # fmt: skip
+    content = b"complaint_no,officer_name,complainant_name,allegation\n1,Smith,Jane Roe,Rudeness\n"
+    version = uploads.add_version(data_request, users["liaison_a"], upload("complaints.csv", content))
+    page = browser.open_page(f"/workspace/sites/{site.pk}/data/versions/{version.pk}/mapping/",
+                             user=users["liaison_a"])  # fmt: skip
+    expect(page.get_by_role("heading", name="Choose the columns of complaints.csv")).to_be_visible()
+    expect(page.get_by_role("group", name="Use of “officer_name”").get_by_label(
+        "Keep as an officer identifier, hashed")).to_be_checked()  # fmt: skip
+    assert_accessible(page)
+    shot(page, "5-kept")
+    page.get_by_role("button", name="Save the choices").click()
+    expect(page.get_by_text("The choices were saved.")).to_be_visible()
+    browser.assert_clean()
