@@ -91,3 +91,33 @@ def test_a_preview_never_shows_an_officer_identifier(tmp_path):
     assert datetime.date.fromisoformat(preview(path, mapping).rows[0]["date"].standard) == datetime.date(
         2024, 1, 1
     )
+
+
+@pytest.mark.parametrize("code, kind", [
+    ("Take Down - Arm", "takedown"), ("Hand/Arm/Elbow Strike", "strike"), ("OC Spray", "chemical"),
+    ("K-9 Deployment", "canine"), ("Taser", "ced"), ("Joint Locks", "physical control"),
+    ("Held Suspect Down", "physical control"), ("Baton", "impact weapon"), ("Firearm Discharged", "firearm"),
+    ("Weapon display at Person", None), ("Verbal Command", None), ("Taser Display at Person", None),
+])  # fmt: skip
+def test_force_types_are_suggested_by_the_kind_of_force_their_words_name(code, kind):
+    """Codes of a real export (Dallas' Response to Resistance, 2016); a display or a command is not force in the
+    FBI's collection, so it gets no suggestion and the reviewer decides."""
+    from continuum.analysis.profile import suggest_value
+    from continuum.analysis.tables import columns_of
+
+    assert suggest_value(columns_of("use_of_force")["force_type"], code) == kind
+
+
+def test_a_records_system_header_is_drafted_for_its_table():
+    """Dallas' export names its columns OCCURRED_D, CitRace, FILENUM: the draft finds them."""
+    from continuum.analysis.profile import draft
+
+    prof = {name: {"distinct": 1, "blank": 0, "top": [(value, 1)]} for name, value in [
+        ("FILENUM", "UF2016-1185"), ("OCCURRED_D", "09/03/2016"), ("OCCURRED_T", "4:14:00 AM"),
+        ("CitRace", "Black"), ("CitSex", "Female"), ("ForceType", "Taser")]}  # fmt: skip
+    columns = parse_toml(draft(prof, table="use_of_force"))["columns"]
+    assert columns["incident_id"]["from"] == "FILENUM" and columns["date"]["format"] == "%m/%d/%Y"
+    assert columns["time"]["format"] == "%I:%M:%S %p" and columns["subject_race"]["values"] == {
+        "Black": "black"
+    }
+    assert columns["subject_sex"]["from"] == "CitSex" and columns["force_type"]["values"] == {"Taser": "ced"}

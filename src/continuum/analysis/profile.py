@@ -15,10 +15,20 @@ from .sql import ident
 from .tables import TABLES
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "date": ("stop_date", "date", "incident_date", "contact_date"),
-    "time": ("stop_time", "time", "incident_time", "contact_time"),
-    "subject_race": ("subject_race", "driver_race", "race", "race_code", "race_cd", "subject_ethnicity"),
-    "subject_sex": ("subject_sex", "driver_gender", "gender", "sex"),
+    "date": ("stop_date", "date", "incident_date", "contact_date", "occurred_date", "occurred_d"),
+    "time": ("stop_time", "time", "incident_time", "contact_time", "occurred_time", "occurred_t"),
+    "subject_race": (
+        "subject_race",
+        "driver_race",
+        "race",
+        "race_code",
+        "race_cd",
+        "subject_ethnicity",
+        "cit_race",
+        "citizen_race",
+        "suspect_race",
+    ),
+    "subject_sex": ("subject_sex", "driver_gender", "gender", "sex", "cit_sex", "citizen_sex", "suspect_sex"),
     "subject_age": ("subject_age", "driver_age", "age"),
     "officer_id_hash": ("officer_id", "officer_id_hash", "badge", "badge_number", "officer"),
     "search_conducted": ("search_conducted", "searched", "search"),
@@ -156,7 +166,7 @@ TABLE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "force_type": ("force_type", "type_of_force", "force_used", "force"),
         "resistance": ("resistance", "subject_resistance", "resistance_type"),
         "report_id": ("report_id", "report_number", "unique_report_id"),
-        "incident_id": ("incident_id", "incident_number", "case_number"),
+        "incident_id": ("incident_id", "incident_number", "case_number", "filenum", "file_number"),
         "date": ("incident_date", "date", "occurred_date"),
     },
     "arrests": {
@@ -314,12 +324,32 @@ def _spec(col: Column, src: str, values: list[str]) -> tuple[dict, str | None]:
     )
 
 
+# Force types as agencies' records systems name them (Dallas' "Take Down - Arm", "OC Spray", "K-9 Deployment"),
+# by the words they contain, most specific first; a display of a weapon or a verbal command is not force in the
+# FBI's use-of-force collection, so no guess is made for it: the reviewer decides.
+FORCE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"display|verbal|command|presence", ""),
+    (r"taser|\bced\b|conducted energy|stun", "ced"),
+    (r"\boc\b|pepper|chemical|spray|gas|mace", "chemical"),
+    (r"k-?9|canine|\bdog", "canine"),
+    (r"firearm|discharge|shot|shooting|pistol|rifle|gun", "firearm"),
+    (r"baton|impact|bean ?bag|less.?lethal|40 ?mm|projectile", "impact weapon"),
+    (r"take ?down|tackle|\btrip", "takedown"),
+    (r"strike|punch|kick|knee|elbow|fist|hit", "strike"),
+    (r"hold|lock|escort|grab|push|pressure point|restrain|control|handcuff|held|wrestl", "physical control"),
+)
+
+
 def suggest_value(col: Column, code: str) -> str | None:
-    """The standard value a code plainly means: itself in another case, or a common label (Census's)."""
+    """The standard value a code plainly means: itself in another case, a common label (Census's), or for a
+    force type the kind of force its words name."""
     low = " ".join(code.lower().split())
     if low in (col.values or ()):
         return low
-    return VALUE_GUESSES.get(col.name, {}).get(low)
+    guess = VALUE_GUESSES.get(col.name, {}).get(low)
+    if guess is None and col.name == "force_type":
+        guess = next((value for words, value in FORCE_WORDS if re.search(words, low)), None) or None
+    return guess
 
 
 def _time_from_stamp(columns: list[str], std: dict[str, Column]) -> None:

@@ -414,7 +414,7 @@ def changed_sources(post) -> set[str]:
 def plain_reason(reason: str) -> str:
     """The loader's reason for a cell it could not convert, said for this page: an unmapped code is a choice
     still to make here, not a vocabulary to read."""
-    if reason.startswith("not in the mapping nor the vocabulary"):
+    if reason.removeprefix("listed value(s) ").startswith("not in the mapping nor the vocabulary"):
         return "No standard value is chosen for this code: choose one in its column below, or for every other code."
     return reason
 
