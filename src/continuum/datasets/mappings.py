@@ -98,7 +98,9 @@ def describe(error: InputError, version: DatasetVersion | None = None) -> str:
 
 def field_label(param: str) -> str:
     """An analysis parameter as its field on the analysis form is labelled (forms.analysis_form)."""
-    return param.replace("_", " ")
+    from continuum.analysis.dictionary import param_label
+
+    return param_label(param)
 
 
 def _or(params: tuple[str, ...]) -> str:

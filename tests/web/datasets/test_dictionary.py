@@ -27,7 +27,9 @@ def test_the_dictionary_lists_columns_values_needs_and_settings(login, users):
     assert "asian/pacific islander, black, hispanic" in page  # the race vocabulary
     row = re.search(r"search_conducted\s+true or false\s+—\s+(\S+)", page)
     assert row and row.group(1).startswith("outcome-test")
-    settings = re.search(r"Settings of outcome-test.*?min searches\s+(\d+)\s+whole number", page, re.S)
+    settings = re.search(
+        r"Settings of outcome-test.*?Fewest searches per group in an area\s+(\d+)\s+whole number", page, re.S
+    )
     assert settings and settings.group(1) == "50"
     assert "--param" not in page and "min_searches" not in page  # the form's labels, not the CLI's names
 
@@ -47,17 +49,20 @@ def test_a_failed_analysis_names_the_form_fields_to_change(login, users, version
     run_worker()
     job.refresh_from_db()
     assert job.status == "failed"
-    assert "Change the “min searches”, “min geographies” or “groups” field" in job.error, job.error
+    assert (
+        "Change the “Fewest searches per group in an area”, “Fewest qualifying areas” or “Groups to compare” field"
+        in job.error
+    ), job.error
     assert "--param" not in job.error
     page = _text(login(users["provider_a"]).get(job.get_absolute_url()))
-    assert "“min searches”" in page and "--param" not in page
+    assert "“Fewest searches per group in an area”" in page and "--param" not in page
 
 
 def test_command_line_syntax_becomes_plain_words():
     threshold = "found ['1']: lower --param min_searches=N or set --param geography=..."
     assert (
         mappings.plain_words(threshold)
-        == "found ['1']: lower the “min searches” field or set the “geography” field"
+        == "found ['1']: lower the “Fewest searches per group in an area” field or set the “Areas” field"
     )
     hint = "no column matches the standard stop schema; supply a mapping (`continuum data profile FILE` drafts one)"
     assert mappings.plain_words(hint) == "no column matches the standard stop schema; supply a mapping"
@@ -75,4 +80,7 @@ def test_a_mistyped_setting_names_its_form_field():
 
     with pytest.raises(DataError) as caught:
         jobs.coerce_params("outcome-test", {"min_searches": "many"})
-    assert str(caught.value) == "The “min searches” field needs a whole number, not 'many'."
+    assert (
+        str(caught.value)
+        == "The “Fewest searches per group in an area” field needs a whole number, not “many”."
+    )

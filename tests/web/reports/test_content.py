@@ -103,7 +103,8 @@ def test_markdown_renders_what_reports_need():
 def test_embedded_result_is_a_snapshot_with_provenance(report):
     embed = report.embeds.get()
     assert embed.provenance == (
-        f"continuum analyze veil-of-darkness, input sha256 {'ab' * 32}, engine 0.1.0, run 2026-11-20"
+        "Veil of darkness: stops in daylight and in darkness, Continuum analysis engine 0.1.0, run 2026-11-20, "
+        f"on the input file with SHA-256 {'ab' * 32}"
     )
     assert '<th scope="col">Measure</th>' in embed.table_html
     assert "is dark odds ratio" in embed.alt_text and "1.02 to 1.15" in embed.alt_text

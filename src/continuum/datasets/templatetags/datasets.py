@@ -45,3 +45,26 @@ def column_label(name: str) -> str:
 def get_cell(cells: dict, name: str):
     """One standard column's cell of a previewed row."""
     return cells.get(name)
+
+
+@register.filter
+def analysis_name(code: str) -> str:
+    """An analysis by its name ("Veil of darkness: …"), never its engine code."""
+    from continuum.analysis.readable import analysis_name as name
+
+    return name(code) if code else ""
+
+
+@register.filter
+def parameter_rows(params: dict) -> list:
+    """A job's or result's parameters as (label, value in words)."""
+    from continuum.datasets.wording import parameter_rows as rows
+
+    return rows(params)
+
+
+@register.filter
+def parameter_changes(changes: list) -> list:
+    from continuum.datasets.wording import parameter_changes as rows
+
+    return rows(changes)
