@@ -165,7 +165,14 @@ def analysis_form(version, data=None, analysis: str = "") -> forms.Form:
     [params] as initial values. Field names stay `p_<code>`; people only ever see the labels."""
     names = version.analysis_choices
     fields: dict[str, forms.Field] = {
-        "analysis": forms.ChoiceField(label="Analysis", choices=analysis_choices(version), initial=analysis)
+        "analysis": forms.ChoiceField(
+            label="Analysis",
+            choices=analysis_choices(version),
+            initial=analysis,
+            error_messages={
+                "invalid_choice": "Choose one of the analyses listed; this one does not read this data."
+            },
+        )
     }
     defaults = jobs.mapping_params(version)
     if analysis in names:
