@@ -157,6 +157,8 @@ PARAM_LABELS = {
     "on_duty": "Officers on duty now",
     "max_hours": "Longest call kept (hours)",
     "min_on_duty": "Fewest officers per shift",
+    "mapping": "Mapping",
+    "mapping_sha256": "Mapping SHA-256",
 }
 # Parameters whose values are a fixed list, each value as a reader says it.
 PARAM_CHOICES: dict[str, dict[str, str]] = {

@@ -62,15 +62,20 @@ def test_command_line_syntax_becomes_plain_words():
     threshold = "found ['1']: lower --param min_searches=N or set --param geography=..."
     assert (
         mappings.plain_words(threshold)
-        == "found ['1']: lower the “Fewest searches per group in an area” field or set the “Areas” field"
+        == "found “1”: lower the “Fewest searches per group in an area” field or set the “Areas” field"
     )
     hint = "no column matches the standard stop schema; supply a mapping (`continuum data profile FILE` drafts one)"
     assert mappings.plain_words(hint) == "no column matches the standard stop schema; supply a mapping"
+    missing = "veil-of-darkness needs standard column(s) ['beat', 'zone'] (see /methods/veil-of-darkness/)"
+    assert mappings.plain_words(missing) == (
+        "“Veil of darkness: stops in daylight and in darkness” needs standard column(s) “beat”, “zone” "
+        "(see /methods/veil-of-darkness/)"
+    )
     error = InputError(
         "needs the data's time zone", params=("tz",), file="/srv/media/x.csv", row=3, value="x"
     )
     assert mappings.describe(error) == (
-        "/srv/media/x.csv, row 3, value 'x': needs the data's time zone Change the “tz” field on the analysis "
+        "/srv/media/x.csv, row 3, value 'x': needs the data's time zone Change the “Time zone” field on the analysis "
         "form and run it again."
     )
 

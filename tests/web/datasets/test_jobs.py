@@ -161,6 +161,7 @@ def test_failed_job_shows_the_engine_message_and_can_be_retried(login, users, ve
     assert job.status == "failed" and "beat" in job.error
     client = login(users["provider_a"])
     assert job.error in client.get(job.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "“beat”" in job.error and "['beat']" not in job.error
     assert client.post(f"{job.get_absolute_url()}retry/").status_code == 302
     job.refresh_from_db()
     assert job.status == "queued" and job.attempt == 2 and not job.error

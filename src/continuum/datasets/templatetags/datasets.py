@@ -68,3 +68,11 @@ def parameter_changes(changes: list) -> list:
     from continuum.datasets.wording import parameter_changes as rows
 
     return rows(changes)
+
+
+@register.filter
+def plain_words(text: str) -> str:
+    """An engine message as people read it, also for one stored before messages were put in words."""
+    from continuum.datasets.mappings import plain_words as words
+
+    return words(text or "")
