@@ -6,10 +6,11 @@ import html
 import re
 
 import pytest
+from django.template.loader import render_to_string
 
 from continuum.analysis.analyses import ANALYSES
 from continuum.datasets import jobs
-from continuum.reports import editing
+from continuum.reports import document, editing
 
 from .conftest import VEIL, run_worker
 
@@ -53,6 +54,8 @@ def world(site, users, version, result):
     failed.refresh_from_db()
     assert failed.status == "failed"
     report = editing.create_report(site, users["provider_a"], title="Findings on traffic stops")
+    report.methodology = "The team analysed the agency's traffic stops."
+    editing.save_report(report, users["provider_a"])
     editing.embed_site_result(report, users["provider_a"], result)
     return {"version": version, "result": result, "failed": failed, "done": result.job, "report": report}
 
@@ -85,7 +88,8 @@ def test_no_page_shows_codes_syntax_or_python_values(login, users, site, world, 
     assert {"data home", "version", "result", "failed job"} <= set(seen)
     if who != "liaison_a":
         assert {"report editor"} <= set(seen)
-        assert "Embed an analysis result" in client.get(_pages(site, world)["report editor"]).content.decode()
+        editor = client.get(_pages(site, world)["report editor"]).content.decode()
+        assert "Embed an analysis result" in editor and "Veil of darkness" in editor
     response = client.post(
         f"/workspace/sites/{site.pk}/data/versions/{world['version'].pk}/run/",
         {
@@ -103,5 +107,10 @@ def test_no_page_shows_codes_syntax_or_python_values(login, users, site, world, 
         )
         assert response.status_code == 422
         seen["embed form with errors"] = offences(response.content.decode())
+    body = render_to_string(
+        "reports/_body.html", {"doc": document.build(world["report"]), "report": world["report"]}
+    )
+    assert "Source: Veil of darkness" in body
+    seen["report with an exhibit"] = offences(body)
     bad = {name: found for name, found in seen.items() if found}
     assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
