@@ -100,6 +100,7 @@ def _param_field(param, columns: dict, group: str, initial) -> forms.Field | Non
     key, default = param.name, param.default
     label = engine_dictionary.param_label(key)
     doc = (param.doc[:1].upper() + param.doc[1:]) if param.doc else ""
+    doc = doc.split(" (an IANA name")[0]  # the time zone is chosen from a list, not typed
     choices = engine_dictionary.PARAM_CHOICES.get(key)
     stated = ""
     common = {"label": label, "required": False, "initial": initial}

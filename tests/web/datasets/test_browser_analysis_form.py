@@ -22,6 +22,15 @@ def test_an_analyst_runs_an_analysis_by_name_and_embeds_it(browser, users, site,
     report = editing.create_report(site, users["provider_a"], title="Findings on traffic stops")
     report.methodology = "The team analysed the agency's traffic stops."
     editing.save_report(report, users["provider_a"])
+    # on a phone: the form and its errors fit the screen
+    phone = browser.open_page(f"{version.get_absolute_url()}?analysis=veil-of-darkness", user=users["provider_a"],
+                              width=390)  # fmt: skip
+    phone.get_by_label("Round clock times to (minutes)").fill("-3")
+    phone.get_by_label("Round clock times to (minutes)").press("Enter")
+    expect(phone.locator("#form-errors")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(phone)
+    phone.screenshot(path="/tmp/forms2-form-error-390.png", full_page=True)
     page = browser.open_page(version.get_absolute_url(), user=users["provider_a"], width=1280)
     page.get_by_label("Analysis", exact=True).select_option(label=VOD)
     page.get_by_role("button", name="Set its parameters").click()
@@ -30,9 +39,6 @@ def test_an_analyst_runs_an_analysis_by_name_and_embeds_it(browser, users, site,
     expect(page.get_by_text("Start of the twilight window: dusk or sunset. Default: dusk")).to_be_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/forms2-form-1280.png", full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/forms2-form-390.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_label("Round clock times to (minutes)").fill("-3")
     page.get_by_role("button", name=f"Run “{VOD}”").click()
@@ -44,9 +50,6 @@ def test_an_analyst_runs_an_analysis_by_name_and_embeds_it(browser, users, site,
     expect(page.get_by_label("Time zone")).to_have_value("America/New_York")
     assert_accessible(page)
     page.screenshot(path="/tmp/forms2-form-error-1280.png", full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/forms2-form-error-390.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_label("Round clock times to (minutes)").fill("10")
     page.get_by_role("button", name=f"Run “{VOD}”").click()

@@ -15,7 +15,10 @@ from continuum.reports import document, editing
 from .conftest import VEIL, run_worker
 
 CODES = [name for name in ANALYSES if "-" in name]
-FORBIDDEN = [re.escape(s) for s in ("--param", "continuum analyze", "`", "{'")] + [r"\bNone\b", r"\bTrue\b"]
+FORBIDDEN = [re.escape(s) for s in ("--param", "continuum analyze", "`", "{'", "['")] + [
+    r"\bNone\b",
+    r"\bTrue\b",
+]
 FORBIDDEN += [rf"\b{re.escape(code)}\b" for code in CODES]
 
 
