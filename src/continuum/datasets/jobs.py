@@ -147,7 +147,7 @@ def start_analysis(version: DatasetVersion, actor, analysis: str, params: dict[s
     with transaction.atomic():
         job = Job(version=version, kind=Job.Kind.ANALYZE, analysis=analysis, params=params, created_by=actor,
                   stage="Waiting for a worker")  # fmt: skip
-        save_audited(job, actor, reason=f"{analysis} queued")
+        save_audited(job, actor, reason=f"“{analysis_name(analysis)}” queued")
         _enqueue(job)
     return job
 
@@ -472,5 +472,6 @@ def _analyze(job: Job) -> None:
         stored = results.store(job, result, params)
         Job.objects.filter(pk=job.pk).update(params=params)
         _finish(job, f"Result #{stored.number} saved")
+        name = analysis_name(job.analysis)
         record(None, stored, AuditEvent.Action.CREATED, actor_label="Task worker",
-               reason=f"{job.analysis} on {result.n_used:,} rows (engine {ENGINE_VERSION})")  # fmt: skip
+               reason=f"“{name}” on {result.n_used:,} rows (engine {ENGINE_VERSION})")  # fmt: skip

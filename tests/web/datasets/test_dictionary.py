@@ -25,10 +25,15 @@ def test_the_dictionary_lists_columns_values_needs_and_settings(login, users):
         assert label in page
     assert all(c.name in page for table in TABLES.values() for c in table)
     assert "asian/pacific islander, black, hispanic" in page  # the race vocabulary
-    row = re.search(r"search_conducted\s+true or false\s+—\s+(\S+)", page)
-    assert row and row.group(1).startswith("outcome-test")
+    row = re.search(r"search_conducted\s+true or false\s+—\s+(.+)", page)
+    assert row and row.group(1).startswith(
+        "Outcome test: how often searches find contraband ;  Threshold test"
+    )
     settings = re.search(
-        r"Settings of outcome-test.*?Fewest searches per group in an area\s+(\d+)\s+whole number", page, re.S
+        r"Settings of “Outcome test: how often searches find contraband”.*?"
+        r"Fewest searches per group in an area\s+(\d+)\s+whole number",
+        page,
+        re.S,
     )
     assert settings and settings.group(1) == "50"
     assert "--param" not in page and "min_searches" not in page  # the form's labels, not the CLI's names

@@ -171,7 +171,7 @@ def test_failed_job_shows_the_engine_message_and_can_be_retried(login, users, ve
 
 
 def test_parameters_are_checked_before_queueing(version, users):
-    with pytest.raises(uploads.DataError, match="lat"):
+    with pytest.raises(uploads.DataError, match="Latitude"):
         jobs.start_analysis(version, users["provider_a"], "veil-of-darkness", {"lat": "north"})
     with pytest.raises(uploads.DataError, match="Unknown analysis"):
         jobs.start_analysis(version, users["provider_a"], "astrology", {})

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from continuum.analysis.analyses import ANALYSES
 from continuum.datasets import jobs
@@ -76,7 +77,8 @@ def _pages(site, world) -> dict[str, str]:
         "result": world["result"].get_absolute_url(),
         "request": version.data_request.get_absolute_url(),
         "report editor": f"{base}/reports/{world['report'].pk}/",
-        "methods": "/workspace/methods/",
+        "methods": reverse("methods:index"),
+        "data dictionary": reverse("dictionary:page"),
     }
 
 
@@ -88,7 +90,7 @@ def test_no_page_shows_codes_syntax_or_python_values(login, users, site, world, 
         response = client.get(url)
         if response.status_code == 200:
             seen[name] = offences(response.content.decode())
-    assert {"data home", "version", "result", "failed job"} <= set(seen)
+    assert {"data home", "version", "result", "failed job", "methods", "data dictionary"} <= set(seen)
     if who != "liaison_a":
         assert {"report editor"} <= set(seen)
         editor = client.get(_pages(site, world)["report editor"]).content.decode()
