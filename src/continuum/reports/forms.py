@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.timezone import localtime
 
 from continuum.catalog.models import Topic
 from continuum.portal.fields import RecordChoiceField, RecordsChoiceField
@@ -191,7 +192,7 @@ class _ResultChoice(RecordChoiceField):
         version = obj.version
         return (
             f"{result_title(obj)}, on {version.data_request.title} version {version.number}, "
-            f"{obj.created_at:%B %-d, %Y}"
+            f"{localtime(obj.created_at):%B %-d, %Y}"
         )
 
 
