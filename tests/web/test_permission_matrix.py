@@ -279,7 +279,7 @@ datasets:mapping                     -         POST login 200   200   404   404 
 datasets:accept                      -         GET  login 405   405   405   405   405   405   405   405   405
 datasets:accept                      -         POST login 403   403   404   404   302*  404   302*  302*  302*
 datasets:run                         -         GET  login 405   405   405   405   405   405   405   405   405
-datasets:run                         -         POST login 403   403   404   404   302   404   302   302   302
+datasets:run                         -         POST login 403   403   404   404   422   404   422   422   422
 datasets:download                    raw       GET  login 200   200   404   404   200   404   200   200   200
 datasets:download                    standard  GET  login 403   403   404   404   200   404   200   200   200
 datasets:job                         -         GET  login 200   200   404   404   200   404   200   200   200

@@ -99,6 +99,90 @@ PARAM_DOCS = {
     "min_on_duty": "fewest officers on duty in any shift",
 }
 
+# Each parameter as a form or a page labels it.
+PARAM_LABELS = {
+    "group": "Compare groups by",
+    "reference": "Reference group",
+    "benchmark": "Population benchmark file",
+    "alpha": "Significance level",
+    "lat": "Latitude",
+    "lng": "Longitude",
+    "tz": "Time zone",
+    "minority": "Group tested",
+    "majority": "Group compared with",
+    "geography": "Areas",
+    "groups": "Groups to compare",
+    "discretionary": "Discretionary searches only",
+    "min_searches": "Fewest searches per group in an area",
+    "min_geographies": "Fewest qualifying areas",
+    "min_month_stops": "Fewest stops in a month",
+    "coverage": "Share of rows recorded",
+    "min_stops": "Fewest comparable stops per officer",
+    "service_minutes": "Minutes busy per call",
+    "levels_descending": "Level 1 is the most severe",
+    "min_peers": "Fewest peers",
+    "fdr": "False discovery rate",
+    "match": "Match stops on",
+    "alternative": "Direction flagged",
+    "arrests": "Arrests in the period",
+    "calls": "Calls for service in the period",
+    "officers": "Sworn officers",
+    "target": "Share of time free",
+    "shift_hours": "Shift length (hours)",
+    "shift_starts": "Shift start hours",
+    "work_hours": "Hours worked per year",
+    "leave_hours": "Leave hours per year",
+    "population": "Population of the area",
+    "low_level": "Low-level offense levels",
+    "split_date": "Before-and-after date",
+    "miles": "Miles driven",
+    "vehicles": "Vehicles in the fleet",
+    "as_of": "Roster date",
+    "interact_time_geography": "Let the time-of-day curve differ between areas",
+    "dst": "Only days around clock changes",
+    "dst_days": "Days either side of a clock change",
+    "spline_df": "Curve flexibility",
+    "round_minutes": "Round clock times to (minutes)",
+    "window_start": "Twilight window starts at",
+    "whole_minutes": "Compare clock times in whole minutes",
+    "knots": "Curve bends placed by",
+    "draws": "Samples per chain",
+    "warmup": "Warm-up samples per chain",
+    "chains": "Chains",
+    "seed": "Random seed",
+    "benchmark_group": "Benchmark compares",
+    "exposure": "Fleet exposure file",
+    "policy": "Staff each shift for",
+    "leave": "Leave and training file",
+    "on_duty": "Officers on duty now",
+    "max_hours": "Longest call kept (hours)",
+    "min_on_duty": "Fewest officers per shift",
+    "mapping": "Mapping",
+    "mapping_sha256": "Mapping SHA-256",
+}
+# Parameters whose values are a fixed list, each value as a reader says it.
+PARAM_CHOICES: dict[str, dict[str, str]] = {
+    "window_start": {"dusk": "dusk (end of civil twilight)", "sunset": "sunset"},
+    "knots": {"rows": "rows (as the Open Policing Project does)", "distinct": "distinct clock times"},
+    "discretionary": {"auto": "automatic: when the data says which searches were", "yes": "yes", "no": "no"},
+    "alternative": {
+        "greater": "officers stopping more of the group than peers",
+        "less": "officers stopping fewer of the group than peers",
+        "two-sided": "either direction",
+    },
+    "benchmark_group": {"race": "race", "sex": "sex"},
+    "policy": {"mean": "the mean need of its hours", "peak": "the peak need of its hours"},
+}
+# Parameters that name a file (a CSV on the analyst's computer), not a value typed in.
+FILE_PARAMS = ("benchmark", "exposure", "leave")
+# Parameters that are dates (YYYY-MM-DD).
+DATE_PARAMS = ("split_date", "as_of")
+
+
+def param_label(name: str) -> str:
+    """A parameter as people read it ("Fewest searches per group in an area"), not its code."""
+    return PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
+
 
 @dataclass(frozen=True)
 class ColumnEntry:
@@ -164,17 +248,22 @@ def parameters(analysis: str) -> list[Parameter]:
         if name in HIDDEN or p.kind is not inspect.Parameter.KEYWORD_ONLY:
             continue
         default = None if p.default is inspect.Parameter.empty else p.default
-        out.append(Parameter(name, default, _type_name(default, name), PARAM_DOCS.get(name, "")))
+        kind = _type_name(default, name, str(p.annotation))
+        out.append(Parameter(name, default, kind, PARAM_DOCS.get(name, "")))
     return out
 
 
-def _type_name(default: object, name: str) -> str:
+def _type_name(default: object, name: str, annotation: str = "") -> str:
     if isinstance(default, bool):
         return "true/false"
     if isinstance(default, int):
         return "whole number"
-    if isinstance(default, float) or name in ("lat", "lng"):
+    if isinstance(default, float) or name in ("lat", "lng") or annotation.startswith("float"):
         return "number"
+    if name in DATE_PARAMS:
+        return "date"
+    if name in FILE_PARAMS:
+        return "file"
     return "text"
 
 

@@ -27,6 +27,23 @@ def _fmt(v: Any) -> str:
     return html.escape(str(v))
 
 
+def param_label(name: str) -> str:
+    from .dictionary import param_label as label  # the dictionary reads the analyses, which read this module
+
+    return label(name)
+
+
+def _param_value(name: str, v: Any) -> str:
+    """A parameter's value in words: a listed choice's meaning, "none" when unset."""
+    from .dictionary import PARAM_CHOICES
+
+    if v is None:
+        return "none"
+    if isinstance(v, str) and v in PARAM_CHOICES.get(name, {}):
+        return html.escape(PARAM_CHOICES[name][v])
+    return _fmt(v)
+
+
 # How analyses name a table's count columns, as a reader says them.
 COLUMN_NAMES = {"k": "number", "n": "out of", "low": "95% low", "high": "95% high", "coef": "coefficient",
                 "se": "standard error"}  # fmt: skip
@@ -172,7 +189,9 @@ def result_fragment(r: Result) -> str:
         or "<li>none</li>"
     )
     caveats = "".join(f"<li>{html.escape(c)}</li>" for c in r.caveats)
-    params = "".join(f"<li><code>{html.escape(k)}</code> = {_fmt(v)}</li>" for k, v in r.params.items())
+    params = "".join(
+        f"<li>{html.escape(param_label(k))}: {_param_value(k, v)}</li>" for k, v in r.params.items()
+    )
     return (
         f'<section class="analysis-result" data-analysis="{html.escape(r.analysis)}">'
         f"<h2>{html.escape(readable.analysis_name(r.analysis))}</h2>"

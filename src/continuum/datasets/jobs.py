@@ -34,6 +34,7 @@ from continuum.analysis.analyses import ANALYSES
 from continuum.analysis.errors import InputError
 from continuum.analysis.limits import WorkCrashed, run_bounded
 from continuum.analysis.load import WORK_DIR_ENV, file_sha256
+from continuum.analysis.readable import analysis_name
 from continuum.audit.log import record, save_audited
 from continuum.audit.models import AuditEvent
 
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = datetime.timedelta(minutes=30)
 HEARTBEAT_EVERY = 60.0  # seconds; well within STALE_AFTER
 MAX_RECOVERIES = 2
-HIDDEN_PARAMS = ("data", "reducer", "benchmark")
+HIDDEN_PARAMS = ("data", "reducer", "benchmark", "exposure", "leave")  # files: the platform takes none
 
 
 def site_key(site) -> str:
@@ -95,10 +96,15 @@ def analysis_parameters(name: str) -> dict[str, inspect.Parameter]:
     return {k: p for k, p in inspect.signature(fn).parameters.items() if k not in HIDDEN_PARAMS}
 
 
+def _is_number(param: inspect.Parameter) -> bool:
+    """A parameter without a default that the analysis reads as a number (`float | None`)."""
+    return str(param.annotation).startswith("float")
+
+
 def coerce_params(name: str, raw: dict[str, Any]) -> dict[str, Any]:
     """Keep the parameters the analysis takes, typed like their defaults (as the CLI does)."""
     if name not in ANALYSES:
-        raise DataError(f"Unknown analysis {name!r}; choose from {', '.join(sorted(ANALYSES))}.")
+        raise DataError("Unknown analysis; choose one from the list.")
     out: dict[str, Any] = {}
     for key, param in analysis_parameters(name).items():
         value = raw.get(key)
@@ -110,14 +116,16 @@ def coerce_params(name: str, raw: dict[str, Any]) -> dict[str, Any]:
                 value = value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes", "on")
             elif isinstance(default, int):
                 value = int(value)
-            elif isinstance(default, float) or key in ("lat", "lng"):
+            elif isinstance(default, float) or key in ("lat", "lng") or _is_number(param):
                 value = float(value)
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
             else:
                 value = str(value)
         except (TypeError, ValueError):
             kind = "whole number" if isinstance(default, int) and not isinstance(default, bool) else "number"
             raise DataError(
-                f"The “{mappings.field_label(key)}” field needs a {kind}, not {value!r}."
+                f"The “{mappings.field_label(key)}” field needs a {kind}, not “{value}”."
             ) from None
         out[key] = value
     return out
@@ -131,14 +139,15 @@ def start_analysis(version: DatasetVersion, actor, analysis: str, params: dict[s
     params = coerce_params(analysis, params)
     if analysis not in engine.analyses_for(version.data_request.table_type):
         raise DataError(
-            f"{analysis} does not read {version.data_request.get_table_type_display().lower()} data."
+            f"“{analysis_name(analysis)}” does not read "
+            f"{version.data_request.get_table_type_display().lower()} data."
         )
     if not version.analysable:
         raise DataError("Validate this version before analysing it.")
     with transaction.atomic():
         job = Job(version=version, kind=Job.Kind.ANALYZE, analysis=analysis, params=params, created_by=actor,
                   stage="Waiting for a worker")  # fmt: skip
-        save_audited(job, actor, reason=f"{analysis} queued")
+        save_audited(job, actor, reason=f"“{analysis_name(analysis)}” queued")
         _enqueue(job)
     return job
 
@@ -454,7 +463,7 @@ def _analyze(job: Job) -> None:
             mappings.parse(version, version.mapping_toml),
             site_key(version.site),
         )
-    report_progress(job, 40, f"Running {job.analysis}")
+    report_progress(job, 40, f"Running “{analysis_name(job.analysis)}”")
     result = run_bounded(work_steps.analyse, path, mapping, table_type, key, job.analysis, params)
     report_progress(job, 90, "Saving the result")
     with transaction.atomic():
@@ -463,5 +472,6 @@ def _analyze(job: Job) -> None:
         stored = results.store(job, result, params)
         Job.objects.filter(pk=job.pk).update(params=params)
         _finish(job, f"Result #{stored.number} saved")
+        name = analysis_name(job.analysis)
         record(None, stored, AuditEvent.Action.CREATED, actor_label="Task worker",
-               reason=f"{job.analysis} on {result.n_used:,} rows (engine {ENGINE_VERSION})")  # fmt: skip
+               reason=f"“{name}” on {result.n_used:,} rows (engine {ENGINE_VERSION})")  # fmt: skip

@@ -98,7 +98,9 @@ def describe(error: InputError, version: DatasetVersion | None = None) -> str:
 
 def field_label(param: str) -> str:
     """An analysis parameter as its field on the analysis form is labelled (forms.analysis_form)."""
-    return param.replace("_", " ")
+    from continuum.analysis.dictionary import param_label
+
+    return param_label(param)
 
 
 def _or(params: tuple[str, ...]) -> str:
@@ -107,13 +109,22 @@ def _or(params: tuple[str, ...]) -> str:
 
 
 CLI_PARAM = re.compile(r"--param[ =]([A-Za-z_]+)=\S*")
+PY_LIST = re.compile(r"\[(?:'[^'\]]*'(?:, )?)+\]")  # ['beat', 'zone'], as Python prints a list
+PY_ITEM = re.compile(r"'([^']*)'")
 CLI_COMMAND = re.compile(r"\s*\(?`continuum [^`]*`[^).;]*\)?")
 
 
 def plain_words(text: str) -> str:
     """An engine message without command-line syntax: ``--param min_searches=N`` becomes the form's field, a
-    suggested ``continuum ...`` command is left out (the page offers its own way)."""
+    suggested ``continuum ...`` command is left out (the page offers its own way), an analysis's code becomes its
+    name and a list printed by Python becomes quoted words."""
+    from continuum.analysis.analyses import ANALYSES
+    from continuum.analysis.readable import analysis_name
+
     text = CLI_PARAM.sub(lambda m: f"the “{field_label(m.group(1))}” field", text)
+    text = PY_LIST.sub(lambda m: ", ".join(f"“{item}”" for item in PY_ITEM.findall(m.group(0))), text)
+    for code in (c for c in ANALYSES if "-" in c):
+        text = re.sub(rf"(?<![\w/-]){re.escape(code)}(?![\w-])", f"“{analysis_name(code)}”", text)
     return CLI_COMMAND.sub("", text).replace("`", "")
 
 

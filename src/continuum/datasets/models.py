@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from continuum.analysis.readable import analysis_name
+
 
 class TableType(models.TextChoices):
     STOPS = "stops", "Stops"
@@ -173,7 +175,7 @@ class Job(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        what = self.analysis if self.kind == self.Kind.ANALYZE else "validation"
+        what = analysis_name(self.analysis) if self.kind == self.Kind.ANALYZE else "validation"
         return f"{what} of {self.version} (job {self.pk})"
 
     def get_absolute_url(self) -> str:
@@ -209,7 +211,7 @@ class Result(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.analysis} #{self.number} on {self.version}"
+        return f"{analysis_name(self.analysis)}, run {self.number}, on {self.version}"
 
     def get_absolute_url(self) -> str:
         return reverse("datasets:result", args=[self.version.data_request.site_id, self.pk])

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
+from continuum.analysis.readable import analysis_name
 from continuum.analysis.results import Result as EngineResult
 from continuum.audit.log import save_audited
 
@@ -123,7 +124,7 @@ def mark_for_report(result: Result, actor) -> str:
         result.for_report = True
         report = draft_report(site)
         if report is not None and actor.has_perm("reports.draft_report", site):
-            title = f"{result.analysis} (run {result.number}) on {result.version.data_request}"
+            title = f"{analysis_name(result.analysis)} (run {result.number}) on {result.version.data_request}"
             editing.embed_result(report, actor, result.data, title=title[:250])
             result.embedded_in = report
         save_audited(result, actor, reason="Marked for the report")

@@ -10,12 +10,22 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from continuum.accounts.access import access
+from continuum.analysis.readable import analysis_name
 from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 from continuum.sites.models import Site
 from continuum.sites.views import visible_site
 
 from . import dictionary, guided, jobs, mappings, results, uploads
-from .forms import DataRequestForm, DraftForm, MappingForm, ProblemForm, UploadForm, analysis_form
+from .forms import (
+    DataRequestForm,
+    DraftForm,
+    MappingForm,
+    ProblemForm,
+    UploadForm,
+    analysis_form,
+    analysis_params,
+    file_parameters,
+)
 from .models import DataRequest, DatasetVersion, Job, Result
 from .uploads import DataError
 
@@ -130,11 +140,16 @@ def request_problem(request: HttpRequest, site_pk: int, request_pk: int) -> Http
 @access(WORKSPACE)
 def version_detail(request: HttpRequest, site_pk: int, version_pk: int) -> HttpResponse:
     site = _site(request, site_pk)
-    version = _version(site, version_pk)
+    return _version_page(request, site, _version(site, version_pk))
+
+
+def _version_page(request, site: Site, version: DatasetVersion, run_form=None) -> HttpResponse:
+    """The version's page; `run_form` is a posted analysis form that came back with errors (status 422)."""
     user = request.user
     can_upload = user.has_perm("datasets.upload_data", site)
     mapping_form = draft_form = None
-    status = 200
+    status = 422 if run_form is not None else 200
+    posted = request.method == "POST" and run_form is None
     if can_upload and version.raw_file:
         initial = version.mapping_toml
         draft_form = DraftForm(request.GET if "shipped" in request.GET else None, prefix=None)
@@ -143,8 +158,8 @@ def version_detail(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
                 initial = mappings.draft(version, request.GET.get("shipped", ""))
             except DataError as error:
                 messages.error(request, str(error))
-        mapping_form = MappingForm(request.POST or None, initial={"mapping": initial})
-        if request.method == "POST":
+        mapping_form = MappingForm(request.POST if posted else None, initial={"mapping": initial})
+        if posted:
             if mapping_form.is_valid():
                 try:
                     mappings.save_mapping(version, user, mapping_form.cleaned_data["mapping"])
@@ -158,17 +173,24 @@ def version_detail(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
                     messages.success(request, "The mapping was saved.")
                     return redirect(version)
             status = 422
-    elif request.method == "POST":
+    elif posted:
         raise PermissionDenied
-    analysis = request.GET.get("analysis", "")
-    run_form = None
-    if user.has_perm("datasets.run_analysis", site) and version.analysable and version.analysis_choices:
+    analysis = run_form["analysis"].value() if run_form is not None else request.GET.get("analysis", "")
+    if analysis not in version.analysis_choices:
+        analysis = ""
+    if (
+        run_form is None
+        and user.has_perm("datasets.run_analysis", site)
+        and version.analysable
+        and version.analysis_choices
+    ):
         run_form = analysis_form(version, analysis=analysis)
     version_jobs = version.jobs.select_related("created_by")
     return _page(request, "datasets/version_detail.html", site, status, version=version,
                  data_request=version.data_request, mapping_form=mapping_form, draft_form=draft_form,
                  guided_ok=guided.supported(version), guided_kept=guided.kept(version),
-                 run_form=run_form, analysis=analysis, jobs=version_jobs,
+                 run_form=run_form, analysis=analysis, analysis_title=analysis_name(analysis) if analysis else "",
+                 file_params=file_parameters(analysis), jobs=version_jobs,
                  results=version.results.all())  # fmt: skip
 
 
@@ -214,19 +236,16 @@ def run(request: HttpRequest, site_pk: int, version_pk: int) -> HttpResponse:
     analysis = request.POST.get("run-analysis", "")
     form = analysis_form(version, request.POST, analysis=analysis)
     if form.is_valid():
-        params = {k[2:]: v for k, v in form.cleaned_data.items() if k.startswith("p_") and v is not None}
         try:
-            job = jobs.start_analysis(version, request.user, form.cleaned_data["analysis"], params)
+            job = jobs.start_analysis(
+                version, request.user, form.cleaned_data["analysis"], analysis_params(form)
+            )
         except DataError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
-            messages.success(request, f"{job.analysis} was queued.")
+            messages.success(request, f"“{analysis_name(job.analysis)}” was queued.")
             return redirect(job)
-    else:
-        messages.error(
-            request, "Check the parameters: " + "; ".join(f"{k}: {v[0]}" for k, v in form.errors.items())
-        )
-    return redirect(f"{version.get_absolute_url()}?analysis={analysis}")
+    return _version_page(request, site, version, run_form=form)
 
 
 def _job(request, site_pk: int, job_pk: int) -> tuple[Site, Job]:

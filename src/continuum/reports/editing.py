@@ -195,6 +195,25 @@ def embed_result(
     return add_part(report, actor, embed, "embed")
 
 
+def embed_site_result(
+    report: Report, actor, result, *, title: str = "", alt_text: str = "", finding: Finding | None = None
+) -> EmbeddedResult:
+    """Snapshot one of the site's analysis results (datasets.Result) into the report, titled by the
+    analysis's name when no title is given; the result records, audited, the report it is in."""
+    from continuum.analysis.readable import analysis_name
+
+    if result.version.data_request.site_id != report.site_id:
+        raise PermissionDenied
+    default = f"{analysis_name(result.analysis)} (run {result.number}) on {result.version.data_request}"
+    with transaction.atomic():
+        embed = embed_result(
+            report, actor, result.data, title=title or default[:250], alt_text=alt_text, finding=finding
+        )
+        result.for_report, result.embedded_in = True, report
+        save_audited(result, actor, reason=f"Embedded in “{report}”")
+    return embed
+
+
 def add_figure(
     report: Report,
     actor,

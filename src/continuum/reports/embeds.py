@@ -1,6 +1,6 @@
 """Analysis results in a report: a snapshot (table, chart, alt text, provenance line) rendered from the engine's
 result JSON when it is embedded. The snapshot never changes with later runs; the provenance line lets anyone
-rerun it from the CLI (`continuum analyze <analysis>`) and check the input by its sha256."""
+rerun it (the analysis by name, the engine's version) and check the input by its SHA-256."""
 
 import base64
 import html
@@ -73,7 +73,11 @@ def table_from_result(result: dict) -> dict:
         else excluded
     )
     rows += [["rows used", _fmt(result["n_used"])], ["rows excluded", _fmt(total)]]
-    return {"caption": f"Estimates: {result['analysis']}", "columns": ["Measure", "Value"], "rows": rows}
+    return {
+        "caption": f"Estimates: {readable.analysis_name(result['analysis'])}",
+        "columns": ["Measure", "Value"],
+        "rows": rows,
+    }
 
 
 def table_html(table: dict) -> str:
@@ -141,8 +145,8 @@ def chart_from_result(result: dict, title: str) -> tuple[str, str]:
 def provenance(result: dict, run_on: date | None = None) -> str:
     run = result.get("run_on") or (run_on or date.today()).isoformat()
     return (
-        f"continuum analyze {result['analysis']}, input sha256 {result['input_sha256']}, "
-        f"engine {result['engine_version']}, run {run}"
+        f"{readable.analysis_name(result['analysis'])}, Continuum analysis engine {result['engine_version']}, "
+        f"run {run}, on the input file with SHA-256 {result['input_sha256']}"
     )
 
 
@@ -157,7 +161,7 @@ def snapshot(
     missing = [key for key in REQUIRED if key not in result]
     if missing:
         raise ResultError("The result is missing: " + ", ".join(missing) + ".")
-    title = title.strip() or f"Analysis: {result['analysis']}"
+    title = title.strip() or readable.analysis_name(result["analysis"])
     table = table_from_result(result)
     svg, description = chart_from_result(result, title)
     alt = alt_text.strip() or description or f"Table: {table['caption']}."

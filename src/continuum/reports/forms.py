@@ -1,6 +1,5 @@
-import json
-
 from django import forms
+from django.utils.timezone import localtime
 
 from continuum.catalog.models import Topic
 from continuum.portal.fields import RecordChoiceField, RecordsChoiceField
@@ -186,9 +185,27 @@ class _FindingChoice(RecordChoiceField):
         return obj.title[:90]
 
 
+class _ResultChoice(RecordChoiceField):
+    def label_from_instance(self, obj):
+        from continuum.datasets.wording import result_title
+
+        version = obj.version
+        return (
+            f"{result_title(obj)}, on {version.data_request.title} version {version.number}, "
+            f"{localtime(obj.created_at):%B %-d, %Y}"
+        )
+
+
 class EmbedForm(forms.Form):
-    result = forms.CharField(label="Result JSON (continuum analyze … --json)", widget=_rows(6))
-    title = forms.CharField(max_length=250, required=False)
+    """An analysis result of this site, chosen by name among those the user may see, snapshotted into the
+    report with a title, alt text and the finding it illustrates."""
+
+    result = _ResultChoice(queryset=None, label="Analysis result", empty_label="Choose a result")
+    title = forms.CharField(
+        max_length=250,
+        required=False,
+        help_text="Optional: the analysis's name, run and dataset if left empty.",
+    )
     alt_text = forms.CharField(
         label="Alt text (optional: made from the numbers if left empty)", required=False, widget=_rows(2)
     )
@@ -199,25 +216,15 @@ class EmbedForm(forms.Form):
         empty_label="In the methodology",
     )
 
-    def __init__(self, *args, report, **kwargs):
+    def __init__(self, *args, report, user, **kwargs):
+        from continuum.datasets.results import visible_results
+
         super().__init__(*args, **kwargs)
         self.fields["finding"].queryset = report.findings.all()
-
-    def clean_result(self):
-        from .embeds import REQUIRED
-
-        try:
-            result = json.loads(self.cleaned_data["result"])
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                f"That is not JSON (line {error.lineno}, column {error.colno})."
-            ) from error
-        if not isinstance(result, dict):
-            raise forms.ValidationError("The result must be a JSON object.")
-        missing = [key for key in REQUIRED if key not in result]
-        if missing:
-            raise forms.ValidationError("The result is missing: " + ", ".join(missing) + ".")
-        return result
+        shown = visible_results(report.site, user).select_related("version__data_request")
+        self.fields["result"].queryset = shown.order_by("-created_at", "-pk")
+        if not shown.exists():
+            self.fields["result"].help_text = "No analysis has been run on this site's data yet."
 
 
 class FigureForm(forms.Form):

@@ -123,7 +123,7 @@ def _context(request, site, report, **overrides) -> dict:
         "edit_forms": edit_forms,
         "recommendation_forms": recommendation_forms,
         "embed_form": overrides.get("embed_form")
-        or (EmbedForm(report=report, prefix="embed") if can_edit else None),
+        or (EmbedForm(report=report, user=user, prefix="embed") if can_edit else None),
         "figure_form": overrides.get("figure_form")
         or (FigureForm(report=report, prefix="figure") if can_edit else None),
         "import_form": overrides.get("import_form")
@@ -297,12 +297,12 @@ def move_part(
 @require_POST
 def embed(request: HttpRequest, site_pk: int, pk: int) -> HttpResponse:
     site, report = visible_report(request, site_pk, pk, "reports.draft_report")
-    form = EmbedForm(request.POST, report=report, prefix="embed")
+    form = EmbedForm(request.POST, report=report, user=request.user, prefix="embed")
     if not form.is_valid():
         return _render(request, site, report, invalid=True, embed_form=form)
     data = form.cleaned_data
     try:
-        editing.embed_result(
+        editing.embed_site_result(
             report,
             request.user,
             data["result"],

@@ -13,6 +13,7 @@ from tests.browser import assert_accessible
 from .conftest import RI, run_worker
 
 pytestmark = pytest.mark.browser
+VOD = "Veil of darkness: stops in daylight and in darkness"
 
 
 def test_upload_map_validate_analyse_and_see_the_result(browser, users, site, stops_request):
@@ -46,12 +47,12 @@ def test_upload_map_validate_analyse_and_see_the_result(browser, users, site, st
     expect(page.get_by_role("heading", name="Data and analyses")).to_be_visible()
     page.get_by_role("link", name="Traffic stops").click()
     page.get_by_role("link", name="Version 1").click()
-    page.get_by_label("Analysis", exact=True).select_option("veil-of-darkness")
+    page.get_by_label("Analysis", exact=True).select_option(label=VOD)
     page.get_by_role("button", name="Set its parameters").click()
-    expect(page.get_by_label("tz", exact=True)).to_have_value("America/New_York")
-    expect(page.get_by_label("lat", exact=True)).to_have_value("41.7")
+    expect(page.get_by_label("Time zone", exact=True)).to_have_value("America/New_York")
+    expect(page.get_by_label("Latitude", exact=True)).to_have_value("41.7")
     assert_accessible(page)
-    page.get_by_role("button", name="Run veil-of-darkness").click()
+    page.get_by_role("button", name=f"Run “{VOD}”").click()
     status = page.locator("#job-status")
     expect(status).to_contain_text("Queued")
     expect(page.locator("progress")).to_have_attribute("value", "0")
@@ -60,12 +61,12 @@ def test_upload_map_validate_analyse_and_see_the_result(browser, users, site, st
     expect(status).to_contain_text("Done", timeout=10_000)
     expect(page.locator("progress")).to_have_attribute("value", "100")
     page.get_by_role("link", name=re.compile("See the result")).click()
-    expect(page.get_by_role("heading", name="veil-of-darkness, run 1")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{VOD}, run 1", exact=True)).to_be_visible()
     expect(page.get_by_role("img", name="odds ratio of a minority stop")).to_be_visible()
     assert_accessible(page)
 
     page = browser.open_page(site.get_absolute_url(), user=users["provider_a"])
-    summary = page.get_by_text(re.compile(r"veil-of-darkness on Traffic stops \(run 1"))
+    summary = page.get_by_text(re.compile(rf"{re.escape(VOD)} on Traffic stops \(run 1"))
     summary.click()
     expect(page.locator(".datasets-site-result .analysis-result")).to_contain_text("is_dark")
     assert_accessible(page)

@@ -25,9 +25,16 @@ def test_the_dictionary_lists_columns_values_needs_and_settings(login, users):
         assert label in page
     assert all(c.name in page for table in TABLES.values() for c in table)
     assert "asian/pacific islander, black, hispanic" in page  # the race vocabulary
-    row = re.search(r"search_conducted\s+true or false\s+—\s+(\S+)", page)
-    assert row and row.group(1).startswith("outcome-test")
-    settings = re.search(r"Settings of outcome-test.*?min searches\s+(\d+)\s+whole number", page, re.S)
+    row = re.search(r"search_conducted\s+true or false\s+—\s+(.+)", page)
+    assert row and row.group(1).startswith(
+        "Outcome test: how often searches find contraband ;  Threshold test"
+    )
+    settings = re.search(
+        r"Settings of “Outcome test: how often searches find contraband”.*?"
+        r"Fewest searches per group in an area\s+(\d+)\s+whole number",
+        page,
+        re.S,
+    )
     assert settings and settings.group(1) == "50"
     assert "--param" not in page and "min_searches" not in page  # the form's labels, not the CLI's names
 
@@ -47,25 +54,33 @@ def test_a_failed_analysis_names_the_form_fields_to_change(login, users, version
     run_worker()
     job.refresh_from_db()
     assert job.status == "failed"
-    assert "Change the “min searches”, “min geographies” or “groups” field" in job.error, job.error
+    assert (
+        "Change the “Fewest searches per group in an area”, “Fewest qualifying areas” or “Groups to compare” field"
+        in job.error
+    ), job.error
     assert "--param" not in job.error
     page = _text(login(users["provider_a"]).get(job.get_absolute_url()))
-    assert "“min searches”" in page and "--param" not in page
+    assert "“Fewest searches per group in an area”" in page and "--param" not in page
 
 
 def test_command_line_syntax_becomes_plain_words():
     threshold = "found ['1']: lower --param min_searches=N or set --param geography=..."
     assert (
         mappings.plain_words(threshold)
-        == "found ['1']: lower the “min searches” field or set the “geography” field"
+        == "found “1”: lower the “Fewest searches per group in an area” field or set the “Areas” field"
     )
     hint = "no column matches the standard stop schema; supply a mapping (`continuum data profile FILE` drafts one)"
     assert mappings.plain_words(hint) == "no column matches the standard stop schema; supply a mapping"
+    missing = "veil-of-darkness needs standard column(s) ['beat', 'zone'] (see /methods/veil-of-darkness/)"
+    assert mappings.plain_words(missing) == (
+        "“Veil of darkness: stops in daylight and in darkness” needs standard column(s) “beat”, “zone” "
+        "(see /methods/veil-of-darkness/)"
+    )
     error = InputError(
         "needs the data's time zone", params=("tz",), file="/srv/media/x.csv", row=3, value="x"
     )
     assert mappings.describe(error) == (
-        "/srv/media/x.csv, row 3, value 'x': needs the data's time zone Change the “tz” field on the analysis "
+        "/srv/media/x.csv, row 3, value 'x': needs the data's time zone Change the “Time zone” field on the analysis "
         "form and run it again."
     )
 
@@ -75,4 +90,7 @@ def test_a_mistyped_setting_names_its_form_field():
 
     with pytest.raises(DataError) as caught:
         jobs.coerce_params("outcome-test", {"min_searches": "many"})
-    assert str(caught.value) == "The “min searches” field needs a whole number, not 'many'."
+    assert (
+        str(caught.value)
+        == "The “Fewest searches per group in an area” field needs a whole number, not “many”."
+    )

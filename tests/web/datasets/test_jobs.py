@@ -145,8 +145,13 @@ def test_analysis_result_has_provenance_and_a_rerun_shows_what_changed(login, us
     assert change["before"] == result and ("round_minutes", 5, 10) in change["params"]
     page = client.get(second.get_absolute_url()).content.decode()
     assert "What changed since run 1" in page and "is_dark.coef" in page
+    assert "Round clock times to (minutes) 5 → 10" in page
+    assert "<h1" in page and "Veil of darkness: stops in daylight and in darkness, run 2</h1>" in page
+    job_page = client.get(job.get_absolute_url()).content.decode()
+    assert '<th scope="row">Time zone</th><td>America/New York</td>' in job_page and "<code>" not in job_page
     site_page = client.get(f"/workspace/sites/{version.site.pk}/").content.decode()
-    assert "Data and analyses" in site_page and "veil-of-darkness on Traffic stops (run 2" in site_page
+    assert "Data and analyses" in site_page
+    assert "Veil of darkness: stops in daylight and in darkness on Traffic stops (run 2" in site_page
 
 
 def test_failed_job_shows_the_engine_message_and_can_be_retried(login, users, version):
@@ -156,6 +161,7 @@ def test_failed_job_shows_the_engine_message_and_can_be_retried(login, users, ve
     assert job.status == "failed" and "beat" in job.error
     client = login(users["provider_a"])
     assert job.error in client.get(job.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "“beat”" in job.error and "['beat']" not in job.error
     assert client.post(f"{job.get_absolute_url()}retry/").status_code == 302
     job.refresh_from_db()
     assert job.status == "queued" and job.attempt == 2 and not job.error
@@ -165,7 +171,7 @@ def test_failed_job_shows_the_engine_message_and_can_be_retried(login, users, ve
 
 
 def test_parameters_are_checked_before_queueing(version, users):
-    with pytest.raises(uploads.DataError, match="lat"):
+    with pytest.raises(uploads.DataError, match="Latitude"):
         jobs.start_analysis(version, users["provider_a"], "veil-of-darkness", {"lat": "north"})
     with pytest.raises(uploads.DataError, match="Unknown analysis"):
         jobs.start_analysis(version, users["provider_a"], "astrology", {})

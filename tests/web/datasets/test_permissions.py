@@ -15,6 +15,7 @@ WHO = ["anonymous", "executive_a", "liaison_a", "executive_b", "provider_a", "pr
        "staff"]  # fmt: skip
 SEES = {"executive_a", "liaison_a", "provider_a", "sme_a", "staff"}
 TEAM = {"provider_a", "sme_a", "staff"}
+VOD = "Veil of darkness: stops in daylight and in darkness"
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_pages_downloads_and_actions_by_role(person, site, result):
     assert client.get(f"{base}versions/{version.pk}/download/raw/").status_code == _expected(who, SEES)
     assert client.get(f"{base}versions/{version.pk}/download/standard/").status_code == _expected(who, TEAM)
     site_page = client.get(f"/workspace/sites/{site.pk}/")
-    shown = site_page.status_code == 200 and "veil-of-darkness on Traffic stops" in site_page.content.decode()
+    shown = site_page.status_code == 200 and f"{VOD} on Traffic stops" in site_page.content.decode()
     assert shown == (who in SEES)
     # Actions
     posted = client.post(base, {"request-title": "Arrests", "request-table_type": "arrests"})
@@ -70,3 +71,4 @@ def test_public_pages_never_show_data(client, site, result):
     page = client.get(site.get_public_url())
     assert page.status_code == 200
     assert "veil-of-darkness" not in page.content.decode() and "Traffic stops" not in page.content.decode()
+    assert VOD not in page.content.decode()

@@ -103,7 +103,8 @@ def test_markdown_renders_what_reports_need():
 def test_embedded_result_is_a_snapshot_with_provenance(report):
     embed = report.embeds.get()
     assert embed.provenance == (
-        f"continuum analyze veil-of-darkness, input sha256 {'ab' * 32}, engine 0.1.0, run 2026-11-20"
+        "Veil of darkness: stops in daylight and in darkness, Continuum analysis engine 0.1.0, run 2026-11-20, "
+        f"on the input file with SHA-256 {'ab' * 32}"
     )
     assert '<th scope="col">Measure</th>' in embed.table_html
     assert "is dark odds ratio" in embed.alt_text and "1.02 to 1.15" in embed.alt_text
@@ -130,7 +131,7 @@ def test_embed_uses_the_engines_result_object():
     )
     embed = embeds.snapshot(result.to_dict(), title="Stop rates")
     assert embed.table["caption"] == "Stop rates" and embed.table["rows"] == [["Black", "20.0%"]]
-    assert "rates, input sha256 " + "cd" * 32 in embed.provenance
+    assert "Stop, search and outcome rates by group" in embed.provenance and "cd" * 32 in embed.provenance
     assert embed.chart_svg
 
 
@@ -158,7 +159,7 @@ def test_every_change_is_audited(report, users):
     author = users["provider_a"]
     embed = report.embeds.get()
     logged = history(embed).get()
-    assert logged.action == "created" and "input sha256" in logged.changes["embed"][1]
+    assert logged.action == "created" and "SHA-256" in logged.changes["embed"][1]
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 5000
     figure = editing.add_figure(
         report, author, image=png, content_type="image/png", caption="Chart", alt_text="A chart"

@@ -22,7 +22,11 @@ def test_demo_reports(db, monkeypatch, client):
     assert indy.site.status == fargo.site.status == "closed"
     doc = document.build(indy)
     assert [r.number for r in doc.recommendations] == ["1.1", "1.2", "2.1", "3.1", "3.2"]
-    assert doc.findings[2].exhibits[0].provenance.startswith("continuum analyze rates, input sha256 ")
+    assert (
+        doc.findings[2]
+        .exhibits[0]
+        .provenance.startswith("Stop, search and outcome rates by group, Continuum analysis engine ")
+    )
     aar = document.build(fargo)
     assert fargo.kind == "after_action" and len(aar.timeline) == 6 and aar.improvement_plan
     listing = client.get("/reports/").content.decode()

@@ -1,12 +1,36 @@
 """The editor through HTTP: structured forms, htmx swaps, errors shown in place, permission checks per route,
 a published report refusing every change."""
 
-import json
+import pytest
 
+from continuum.audit.models import AuditEvent
 from continuum.catalog.models import Topic
+from continuum.datasets.models import DataRequest, DatasetVersion, Job, Result
 from continuum.reports.models import Report
+from tests.web.datasets.conftest import make_site
 
 from .conftest import RESULT, publish
+
+
+def site_result(site, user, analysis: str = "veil-of-darkness") -> Result:
+    """A finished analysis of the site's data, as the task worker leaves it."""
+    request = DataRequest.objects.create(
+        site=site, title="Traffic stops", table_type="stops", created_by=user
+    )
+    version = DatasetVersion.objects.create(data_request=request, number=1, original_name="stops.csv",
+                                            file_format="csv", size=10, sha256="ab" * 32, uploaded_by=user,
+                                            status="valid")  # fmt: skip
+    job = Job.objects.create(
+        version=version, kind="analyze", analysis=analysis, status="done", created_by=user
+    )
+    return Result.objects.create(job=job, version=version, analysis=analysis, number=1, params=RESULT["params"],
+                                 input_sha256="ab" * 32, engine_version="0.1.0", data={**RESULT, "analysis": analysis},
+                                 html="<p>result</p>")  # fmt: skip
+
+
+@pytest.fixture
+def result(report, users):
+    return site_result(report.site, users["staff"])
 
 
 def _base(report):
@@ -53,8 +77,8 @@ def test_errors_come_back_in_place(client, login, users, report):
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200 and "usa-error-message" in response.content.decode()
-    response = client.post(_base(report) + "embed/", {"embed-result": "{not json"})
-    assert response.status_code == 422 and "That is not JSON" in response.content.decode()
+    response = client.post(_base(report) + "embed/", {"embed-result": ""})
+    assert response.status_code == 422 and "This field is required" in response.content.decode()
 
 
 def test_edit_move_remove_and_sections(client, login, users, report):
@@ -86,15 +110,34 @@ def test_edit_move_remove_and_sections(client, login, users, report):
     assert report.findings.count() == 1
 
 
-def test_embed_result_through_the_form(client, login, users, report):
+def test_embed_result_through_the_form(client, login, users, report, result):
     login(users["provider_a"])
     finding = report.findings.first()
+    page = client.get(_base(report)).content.decode()
+    assert "Veil of darkness: stops in daylight and in darkness, run 1, on Traffic stops version 1" in page
+    assert "JSON" not in page and "continuum analyze" not in page
     response = client.post(
         _base(report) + "embed/",
-        {"embed-result": json.dumps(RESULT), "embed-title": "VoD", "embed-finding": finding.pk},
+        {"embed-result": result.pk, "embed-title": "VoD", "embed-finding": finding.pk},
     )
     assert response.status_code == 302
-    assert report.embeds.filter(title="VoD", finding=finding).exists()
+    embed = report.embeds.get(title="VoD", finding=finding)
+    assert embed.source["input_sha256"] == result.input_sha256
+    result.refresh_from_db()
+    assert result.embedded_in == report and result.for_report
+    assert AuditEvent.objects.filter(object_id=str(result.pk), reason__startswith="Embedded in").exists()
+    client.post(_base(report) + "embed/", {"embed-result": result.pk})
+    assert report.embeds.filter(
+        title="Veil of darkness: stops in daylight and in darkness (run 1) on Traffic stops"
+    ).exists()
+
+
+def test_a_result_of_another_site_cannot_be_embedded(client, login, users, orgs, report):
+    other = site_result(make_site(orgs, "agency_b", "provider_b"), users["staff"])
+    login(users["provider_a"])
+    response = client.post(_base(report) + "embed/", {"embed-result": other.pk})
+    assert response.status_code == 422 and "Select a valid choice" in response.content.decode()
+    assert not report.embeds.filter(source__engine_version="0.1.0", title__contains="run 1").exists()
 
 
 def test_routes_refuse_who_may_not(client, login, users, report):

@@ -217,7 +217,7 @@ def _geography(data: StopData, red: Reducer, value: str | None) -> tuple[str | N
             continue
         spec = Reduction(keys={"g": ident(col)}, sums={}, exclusions=[("missing", f"{ident(col)} IS NULL")])
         if len(red.reduce(data.table, spec).table) >= 2:
-            return col, f"auto: the first of {list(GEOGRAPHY_COLUMNS)} with two or more values"
+            return col, f"auto: the first of {', '.join(GEOGRAPHY_COLUMNS)} with two or more values"
     return None, f"auto: none of {list(GEOGRAPHY_COLUMNS)} has two or more values"
 
 

@@ -52,3 +52,34 @@ def plain_reason(reason: str) -> str:
     from continuum.datasets.guided import plain_reason as plain
 
     return plain(reason)
+
+
+@register.filter
+def analysis_name(code: str) -> str:
+    """An analysis by its name ("Veil of darkness: …"), never its engine code."""
+    from continuum.analysis.readable import analysis_name as name
+
+    return name(code) if code else ""
+
+
+@register.filter
+def parameter_rows(params: dict) -> list:
+    """A job's or result's parameters as (label, value in words)."""
+    from continuum.datasets.wording import parameter_rows as rows
+
+    return rows(params)
+
+
+@register.filter
+def parameter_changes(changes: list) -> list:
+    from continuum.datasets.wording import parameter_changes as rows
+
+    return rows(changes)
+
+
+@register.filter
+def plain_words(text: str) -> str:
+    """An engine message as people read it, also for one stored before messages were put in words."""
+    from continuum.datasets.mappings import plain_words as words
+
+    return words(text or "")
