@@ -14,7 +14,7 @@ from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 from continuum.sites.models import Site
 from continuum.sites.views import visible_site
 
-from . import dictionary, guided, jobs, mappings, results, uploads
+from . import dictionary, guided, jobs, mapping_summary, mappings, results, uploads
 from .forms import DataRequestForm, DraftForm, MappingForm, ProblemForm, UploadForm, analysis_form
 from .models import DataRequest, DatasetVersion, Job, Result
 from .uploads import DataError
@@ -168,6 +168,7 @@ def version_detail(request: HttpRequest, site_pk: int, version_pk: int) -> HttpR
     return _page(request, "datasets/version_detail.html", site, status, version=version,
                  data_request=version.data_request, mapping_form=mapping_form, draft_form=draft_form,
                  guided_ok=guided.supported(version), guided_kept=guided.kept(version),
+                 mapping_summary=mapping_summary.summarize(version),
                  run_form=run_form, analysis=analysis, jobs=version_jobs,
                  results=version.results.all())  # fmt: skip
 

@@ -232,3 +232,48 @@ def test_a_table_without_a_schema_keeps_hashes_or_leaves_out_each_column(login, 
     run_worker()
     version.refresh_from_db()
     assert version.status == "valid" and version.n_rows == 1
+
+
+def _section(text: str, heading_id: str) -> str:
+    start = text.index(f'aria-labelledby="{heading_id}"')
+    return text[start : text.index("</section>", start)]
+
+
+def test_the_version_page_says_how_the_file_is_read_in_words(login, users, version):
+    """After saving, the version page sums the mapping up (the TOML stays behind the advanced disclosure), and its
+    validation report names standard columns as people say them."""
+    client = login(users["liaison_a"])
+    assert "How the file is read" not in client.get(version.get_absolute_url()).content.decode()
+    client.post(url(version), choices(validate="1"))
+    run_worker()
+    text = client.get(version.get_absolute_url()).content.decode()
+    summary = _section(text, "mapping-summary-heading")
+    assert 'Subject race</th><td data-label="Your file\'s column">RACE_CD</td>' in summary
+    assert "3 codes given a standard value; every other code read as “other”" in summary
+    assert "written like 2020-06-01T21:05:30-0400 (with the UTC offset)" in summary
+    assert "Times are read in the time zone America/New_York." in summary
+    assert "Officer identifier (needed by" in summary  # the file's Officer column was not chosen
+    report = _section(text, "validation-heading")
+    assert "Subject race" in report and "Search conducted" in report
+    for code in ("subject_race", "search_conducted", "officer_id_hash", "%Y", "from =", "{"):
+        assert code not in summary and code not in report
+
+
+def test_a_table_without_a_schema_is_summed_up_as_kept_and_hashed(login, users, site):
+    data_request = uploads.create_request(site, users["provider_a"], DataRequest(
+        title="Complaints", table_type="other", due_on=datetime.date(2026, 2, 1)))  # fmt: skip
+    content = b"complaint_no,officer_name,complainant_name\n1,Smith,Jane Roe\n"
+    version = uploads.add_version(data_request, users["liaison_a"], upload("complaints.csv", content))
+    client = login(users["liaison_a"])
+    client.post(url(version), {"kept:complaint_no": "keep", "kept:officer_name": "hash", "save": "1"})
+    summary = _section(client.get(version.get_absolute_url()).content.decode(), "mapping-summary-heading")
+    assert "Columns kept: complaint_no." in summary
+    assert "Officer identifiers, kept only as a keyed hash: officer_name." in summary
+
+
+def test_the_validation_report_names_a_problem_column_as_people_say_it(login, users, version):
+    client = login(users["liaison_a"])
+    client.post(url(version), choices(validate="1", **{"else:subject_race": ""}))  # Q is left unmapped
+    run_worker()
+    report = _section(client.get(version.get_absolute_url()).content.decode(), "validation-heading")
+    assert '<td data-label="Column">Subject race</td>' in report and "subject_race" not in report
