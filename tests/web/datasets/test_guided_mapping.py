@@ -277,3 +277,30 @@ def test_the_validation_report_names_a_problem_column_as_people_say_it(login, us
     run_worker()
     report = _section(client.get(version.get_absolute_url()).content.decode(), "validation-heading")
     assert '<td data-label="Column">Subject race</td>' in report and "subject_race" not in report
+
+
+def test_the_text_editor_and_the_guided_form_read_and_write_the_same_mapping(login, users, version):
+    """An analyst's edit in the advanced text editor shows on the guided form, and the guided form's text, saved
+    back unchanged through the editor, is the same mapping: one saved form, two ways to edit it."""
+    client = login(users["liaison_a"])
+    client.post(url(version), choices(save="1"))
+    version.refresh_from_db()
+    saved = version.mapping_toml
+    page = client.get(version.get_absolute_url())
+    assert page.context["mapping_form"].initial["mapping"] == saved
+    edited = saved.replace('else = "other"', 'else = ""').replace('B = "black"', 'B = "other"')
+    assert edited != saved
+    response = client.post(version.get_absolute_url(), {"mapping": edited, "save": "1"})
+    assert response.status_code == 302
+    form = client.get(url(version)).context["guided"]
+    race = next(c for c in form.columns if c.name == "subject_race")
+    assert race.otherwise == guided.NOT_RECORDED and {v.code: v.chosen for v in race.values}["B"] == "other"
+    assert form.tz == "America/New_York"
+    client.post(url(version), choices(save="1"))  # the guided form writes its text again
+    version.refresh_from_db()
+    assert version.mapping_toml == saved and parse_toml(version.mapping_toml) == parse_toml(saved)
+    client.post(version.get_absolute_url(), {"mapping": saved, "save": "1"})
+    version.refresh_from_db()
+    assert version.mapping_toml == saved
+    saves = AuditEvent.objects.filter(object_id=str(version.pk), reason="Mapping saved")
+    assert saves.count() == 3  # the last save changed nothing, so it records nothing
