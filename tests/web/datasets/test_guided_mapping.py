@@ -349,6 +349,8 @@ def test_a_use_of_force_export_is_mapped_with_a_plain_submit_of_the_form_as_draw
     assert page.status_code == 200
     race = next(c for c in page.context["guided"].columns if c.name == "subject_race")
     assert race.source == "subject_race" and race.values  # the file's codes, each with a choice
+    not_provided = next(v for v in race.values if v.code == "Not Provided")
+    assert not_provided.chosen == guided.NOT_RECORDED  # drafted as missing, not left as a problem
     fields = _FormFields()
     fields.feed(page.content.decode())
     assert "src:subject_race" in fields.fields and "tz" in fields.fields
