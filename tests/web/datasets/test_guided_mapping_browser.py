@@ -62,6 +62,7 @@ def test_a_liaison_maps_an_export_with_its_own_codes_and_validates_it(
 
     race.get_by_label("What “Q” means").select_option("other")  # htmx re-checks; the page is not reloaded
     expect(check).to_contain_text("every cell converted")
+    expect(race.locator("summary")).not_to_contain_text("not converted")  # its count follows the check
     expect(race.get_by_label("What “Q” means")).to_have_value("other")  # the user's choice kept in place
     date = page.locator("#column-date")
     expect(date.locator(".continuum-guided-preview")).to_contain_text("2005-01-04")  # real rows, read
