@@ -121,3 +121,18 @@ def test_a_records_system_header_is_drafted_for_its_table():
         "Black": "black"
     }
     assert columns["subject_sex"]["from"] == "CitSex" and columns["force_type"]["values"] == {"Taser": "ced"}
+
+
+def test_the_words_for_not_recorded_are_suggested_as_missing():
+    """NJ's use-of-force reports write "Not Provided" for a race nobody recorded: the draft reads it as missing
+    (not a problem cell, not a race), unless the column's vocabulary has the word itself."""
+    from continuum.analysis.profile import draft, suggest_value
+    from continuum.analysis.tables import columns_of
+
+    race = columns_of("use_of_force")["subject_race"]
+    assert suggest_value(race, "Not Provided") == "" and suggest_value(race, "Purple") is None
+    if "unknown" in race.values:
+        assert suggest_value(race, "UNKNOWN") == "unknown"
+    prof = {"subject_race": {"distinct": 2, "blank": 0, "top": [("Black", 3), ("Not Provided", 1)]}}
+    rule = parse_toml(draft(prof, table="use_of_force"))["columns"]["subject_race"]
+    assert rule["values"] == {"Black": "black", "Not Provided": ""}

@@ -307,7 +307,7 @@ def _spec(col: Column, src: str, values: list[str]) -> tuple[dict, str | None]:
     unsure: list[str] = []
     for tok in tokens:
         guess = suggest_value(col, tok)
-        if guess:
+        if guess is not None:
             vm[tok] = guess
         else:
             unsure.append(tok)
@@ -340,15 +340,22 @@ FORCE_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Codes records systems write for "not recorded" (NJ's "Not Provided"): suggested as missing, never as a value,
+# unless the column's vocabulary has the word itself.
+NOT_RECORDED_WORDS = frozenset({"not provided", "not recorded", "not available", "unknown", "unk"})
+
+
 def suggest_value(col: Column, code: str) -> str | None:
     """The standard value a code plainly means: itself in another case, a common label (Census's), or for a
-    force type the kind of force its words name."""
+    force type the kind of force its words name; "" (not recorded) for the words records systems use for it."""
     low = " ".join(code.lower().split())
     if low in (col.values or ()):
         return low
     guess = VALUE_GUESSES.get(col.name, {}).get(low)
     if guess is None and col.name == "force_type":
         guess = next((value for words, value in FORCE_WORDS if re.search(words, low)), None) or None
+    if guess is None and low in NOT_RECORDED_WORDS and col.values:
+        return ""
     return guess
 
 

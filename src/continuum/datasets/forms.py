@@ -62,6 +62,11 @@ class MappingForm(forms.Form):
         "map to standard values. Officer identifiers are hashed with this site's key when the file is read.",
     )
 
+    def clean_mapping(self) -> str:
+        """Ended by one newline, as the guided form's text is: the box drops it, and the mapping's checksum
+        (kept with every result) must not change because a mapping went through the text editor unchanged."""
+        return self.cleaned_data["mapping"].replace("\r\n", "\n") + "\n"
+
 
 class DraftForm(forms.Form):
     shipped = forms.ChoiceField(label="Start from", required=False)

@@ -279,7 +279,7 @@ def _chosen(column: Column, code: str, known: dict) -> tuple[str, bool]:
                  "n": "false", "0": "false"}.get(code.strip().lower(), "")  # fmt: skip
         return guess, bool(guess)
     guess = suggest_value(column, code)
-    return (guess or ""), bool(guess)
+    return ("", False) if guess is None else (_choice_of(guess), True)
 
 
 def _samples(stats: dict, n: int = 4) -> str:

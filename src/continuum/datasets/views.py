@@ -15,7 +15,7 @@ from continuum.portal.uploads import SizeLimitHandler, limit_uploads
 from continuum.sites.models import Site
 from continuum.sites.views import visible_site
 
-from . import dictionary, guided, jobs, mappings, results, uploads
+from . import dictionary, guided, jobs, mapping_summary, mappings, results, uploads
 from .forms import (
     DataRequestForm,
     DraftForm,
@@ -189,6 +189,7 @@ def _version_page(request, site: Site, version: DatasetVersion, run_form=None) -
     return _page(request, "datasets/version_detail.html", site, status, version=version,
                  data_request=version.data_request, mapping_form=mapping_form, draft_form=draft_form,
                  guided_ok=guided.supported(version), guided_kept=guided.kept(version),
+                 mapping_summary=mapping_summary.summarize(version),
                  run_form=run_form, analysis=analysis, analysis_title=analysis_name(analysis) if analysis else "",
                  file_params=file_parameters(analysis), jobs=version_jobs,
                  results=version.results.all())  # fmt: skip

@@ -3,6 +3,7 @@ tables for coded columns with suggestions and a default, formats shown on real r
 saved as the TOML the command line reads, through the same permission, check and audit as the text editor."""
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 
@@ -232,3 +233,134 @@ def test_a_table_without_a_schema_keeps_hashes_or_leaves_out_each_column(login, 
     run_worker()
     version.refresh_from_db()
     assert version.status == "valid" and version.n_rows == 1
+
+
+def _section(text: str, heading_id: str) -> str:
+    start = text.index(f'aria-labelledby="{heading_id}"')
+    return text[start : text.index("</section>", start)]
+
+
+def test_the_version_page_says_how_the_file_is_read_in_words(login, users, version):
+    """After saving, the version page sums the mapping up (the TOML stays behind the advanced disclosure), and its
+    validation report names standard columns as people say them."""
+    client = login(users["liaison_a"])
+    assert "How the file is read" not in client.get(version.get_absolute_url()).content.decode()
+    client.post(url(version), choices(validate="1"))
+    run_worker()
+    text = client.get(version.get_absolute_url()).content.decode()
+    summary = _section(text, "mapping-summary-heading")
+    assert 'Subject race</th><td data-label="Your file\'s column">RACE_CD</td>' in summary
+    assert "3 codes given a standard value; every other code read as “other”" in summary
+    assert "written like 2020-06-01T21:05:30-0400 (with the UTC offset)" in summary
+    assert "Times are read in the time zone America/New_York." in summary
+    assert "Officer identifier (needed by" in summary  # the file's Officer column was not chosen
+    report = _section(text, "validation-heading")
+    assert "Subject race" in report and "Search conducted" in report
+    for code in ("subject_race", "search_conducted", "officer_id_hash", "%Y", "from =", "{"):
+        assert code not in summary and code not in report
+
+
+def test_a_table_without_a_schema_is_summed_up_as_kept_and_hashed(login, users, site):
+    data_request = uploads.create_request(site, users["provider_a"], DataRequest(
+        title="Complaints", table_type="other", due_on=datetime.date(2026, 2, 1)))  # fmt: skip
+    content = b"complaint_no,officer_name,complainant_name\n1,Smith,Jane Roe\n"
+    version = uploads.add_version(data_request, users["liaison_a"], upload("complaints.csv", content))
+    client = login(users["liaison_a"])
+    client.post(url(version), {"kept:complaint_no": "keep", "kept:officer_name": "hash", "save": "1"})
+    summary = _section(client.get(version.get_absolute_url()).content.decode(), "mapping-summary-heading")
+    assert "Columns kept: complaint_no." in summary
+    assert "Officer identifiers, kept only as a keyed hash: officer_name." in summary
+
+
+def test_the_validation_report_names_a_problem_column_as_people_say_it(login, users, version):
+    client = login(users["liaison_a"])
+    client.post(url(version), choices(validate="1", **{"else:subject_race": ""}))  # Q is left unmapped
+    run_worker()
+    report = _section(client.get(version.get_absolute_url()).content.decode(), "validation-heading")
+    assert '<td data-label="Column">Subject race</td>' in report and "subject_race" not in report
+
+
+def test_the_text_editor_and_the_guided_form_read_and_write_the_same_mapping(login, users, version):
+    """An analyst's edit in the advanced text editor shows on the guided form, and the guided form's text, saved
+    back unchanged through the editor, is the same mapping: one saved form, two ways to edit it."""
+    client = login(users["liaison_a"])
+    client.post(url(version), choices(save="1"))
+    version.refresh_from_db()
+    saved = version.mapping_toml
+    page = client.get(version.get_absolute_url())
+    assert page.context["mapping_form"].initial["mapping"] == saved
+    edited = saved.replace('else = "other"', 'else = ""').replace('B = "black"', 'B = "other"')
+    assert edited != saved
+    response = client.post(version.get_absolute_url(), {"mapping": edited, "save": "1"})
+    assert response.status_code == 302
+    form = client.get(url(version)).context["guided"]
+    race = next(c for c in form.columns if c.name == "subject_race")
+    assert race.otherwise == guided.NOT_RECORDED and {v.code: v.chosen for v in race.values}["B"] == "other"
+    assert form.tz == "America/New_York"
+    client.post(url(version), choices(save="1"))  # the guided form writes its text again
+    version.refresh_from_db()
+    assert version.mapping_toml == saved and parse_toml(version.mapping_toml) == parse_toml(saved)
+    client.post(version.get_absolute_url(), {"mapping": saved, "save": "1"})
+    version.refresh_from_db()
+    assert version.mapping_toml == saved
+    saves = AuditEvent.objects.filter(object_id=str(version.pk), reason="Mapping saved")
+    assert saves.count() == 3  # the last save changed nothing, so it records nothing
+
+
+class _FormFields(HTMLParser):
+    """What a browser without scripts would post for the guided form as drawn: each input, each select's
+    selected option (else its first)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._first: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
+            self.fields[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self._select, self._first = a.get("name"), None
+        elif tag == "option" and self._select:
+            if self._first is None:
+                self._first = a.get("value") or ""
+                self.fields.setdefault(self._select, self._first)
+            if "selected" in a:
+                self.fields[self._select] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def test_a_use_of_force_export_is_mapped_with_a_plain_submit_of_the_form_as_drawn(login, users, site):
+    """New Jersey's use-of-force reports (a table that is not stops): the form drafts its columns with the
+    file's own codes, and posting it as drawn, with no script, saves a mapping that validates the file."""
+    from .conftest import NJ
+
+    data_request = uploads.create_request(site, users["provider_a"], DataRequest(
+        title="Force 2020", table_type="use_of_force", due_on=datetime.date(2026, 2, 1)))  # fmt: skip
+    head = b"".join(NJ.open("rb").readlines()[:300])
+    version = uploads.add_version(data_request, users["liaison_a"], upload("force.csv", head))
+    client = login(users["liaison_a"])
+    page = client.get(url(version))
+    assert page.status_code == 200
+    race = next(c for c in page.context["guided"].columns if c.name == "subject_race")
+    assert race.source == "subject_race" and race.values  # the file's codes, each with a choice
+    not_provided = next(v for v in race.values if v.code == "Not Provided")
+    assert not_provided.chosen == guided.NOT_RECORDED  # drafted as missing, not left as a problem
+    fields = _FormFields()
+    fields.feed(page.content.decode())
+    assert "src:subject_race" in fields.fields and "tz" in fields.fields
+    response = client.post(url(version), {**fields.fields, "validate": "1"})
+    assert response.status_code == 302, response.context and response.context["error"]
+    run_worker()
+    version.refresh_from_db()
+    assert version.status == "valid" and version.n_rows == 299
+    assert parse_toml(version.mapping_toml)["table"] == "use_of_force"
+    # codes the draft could not guess (NJ's "Not Provided", "Used arms") are left to the reviewer, and the live
+    # check, reading the same whole file, counted exactly the cells the validation did
+    check = page.context["check"]
+    assert check.whole_file and check.n_problem_cells == version.validation["n_problem_cells"] > 0

@@ -62,6 +62,7 @@ def test_a_liaison_maps_an_export_with_its_own_codes_and_validates_it(
 
     race.get_by_label("What “Q” means").select_option("other")  # htmx re-checks; the page is not reloaded
     expect(check).to_contain_text("every cell converted")
+    expect(race.locator("summary")).not_to_contain_text("not converted")  # its count follows the check
     expect(race.get_by_label("What “Q” means")).to_have_value("other")  # the user's choice kept in place
     date = page.locator("#column-date")
     expect(date.locator(".continuum-guided-preview")).to_contain_text("2005-01-04")  # real rows, read
@@ -74,8 +75,18 @@ def test_a_liaison_maps_an_export_with_its_own_codes_and_validates_it(
     expect(page.locator("#job-status")).to_contain_text("Validated 600 rows", timeout=10_000)
     page.get_by_role("link", name="See the validation report").click()
     expect(page.get_by_text("600 rows read; 0 cells could not be mapped")).to_be_visible()
+    summary = page.get_by_role(
+        "table", name="Each standard column and the column of your file it is read from"
+    )
+    expect(summary.get_by_role("row", name="Subject race")).to_contain_text("RACE_CD")
+    expect(summary.get_by_role("row", name="Subject race")).to_contain_text("5 codes given a standard value")
+    assert "subject_race" not in page.locator("main").inner_text()  # the text editor is closed
     assert_accessible(page)
     shot(page, "3-validated")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "3-validated-phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # checksums wrap
+    assert_accessible(page)
     browser.assert_clean()
 
 
