@@ -194,6 +194,8 @@ def kept(found: dict[str, str], names: list[str]) -> dict[str, str]:
     the survivors of the last run after new tests) replaces their verdicts and keeps the others'."""
     path = RESULTS / "mutation_verdicts.json"
     earlier = json.loads(path.read_text()) if names and path.exists() else {}
+    # a verdict on a mutant the code no longer has (a function renamed, split or removed) is dropped
+    earlier = {name: status for name, status in earlier.items() if name in found}
     now = {name: status for name, status in found.items() if status != "not checked"}
     every = dict(sorted({**earlier, **now}.items()))
     path.write_text(json.dumps(every, indent=0, ensure_ascii=False) + "\n")
