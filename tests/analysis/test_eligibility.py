@@ -336,3 +336,10 @@ def test_the_error_when_nothing_is_left_gives_each_step_and_the_pooled_hit_rates
     none = no_data_left(Eligibility(pooled.iloc[:0], [], pooled.iloc[:0], ["black"], True, 0), "district")
     assert "hit rates are not available." in str(none)
     assert _rate((1, 3)) == "33.3% of 3" and _rate((0, 0)) == "no searches"
+
+
+def test_a_step_the_data_cannot_take_is_noted_with_its_reason(tmp_path):
+    rows = [{k: v for k, v in r.items() if k != "type"} for r in base()]
+    s = step(run(tmp_path, rows), "filter to vehicular stops")
+    assert s["result"] == "stop type not recorded: all stops kept" and s["stops_dropped"] == 0
+    assert s["reason"] == "pedestrian stops are qualitatively different"
