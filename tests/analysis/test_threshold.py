@@ -432,7 +432,7 @@ def test_fit_passes_the_sampler_settings_to_numpyro(monkeypatch):
             got["mcmc"] = kw
 
         def run(self, key, *args, **kw):
-            got["args"], got["run"] = args, kw
+            got["key"], got["args"], got["run"] = key, args, kw
 
         def get_samples(self, group_by_chain):
             assert group_by_chain is True
@@ -441,15 +441,23 @@ def test_fit_passes_the_sampler_settings_to_numpyro(monkeypatch):
         def get_extra_fields(self):
             return {"diverging": np.array([[True, False, True], [False, False, True]])}
 
+    import jax
+
     monkeypatch.setattr(numpyro.infer, "NUTS", NUTS)
     monkeypatch.setattr(numpyro.infer, "MCMC", MCMC)
     monkeypatch.setattr(numpyro.infer, "init_to_uniform", lambda radius: ("uniform", radius))
     counts = pd.DataFrame({"group": ["a", "a", "b", "b"], "geo": ["x", "y", "x", "y"], "searched": True,
                            "found": [True, False, True, True], "n": [5, 6, 7, 8]})  # fmt: skip
     cells = reduce_cells(counts)
-    f = fit(
-        cells, Sampler(chains=3, warmup=11, draws=22, target_accept=0.9, max_tree_depth=7, init_radius=0.25)
-    )
+    x64 = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", False)
+    try:
+        f = fit(cells, Sampler(chains=3, warmup=11, draws=22, seed=5, target_accept=0.9, max_tree_depth=7,
+                               init_radius=0.25))  # fmt: skip
+        assert jax.config.jax_enable_x64 is True  # the model's log densities in double precision
+    finally:
+        jax.config.update("jax_enable_x64", x64)
+    np.testing.assert_array_equal(got["key"], jax.random.PRNGKey(5))
     assert got["model"] is opp_model
     assert got["nuts"] == {"target_accept_prob": 0.9, "max_tree_depth": 7, "init_strategy": ("uniform", 0.25)}
     assert got["mcmc"] == {"num_warmup": 11, "num_samples": 22, "num_chains": 3, "chain_method": "vectorized",
@@ -459,5 +467,6 @@ def test_fit_passes_the_sampler_settings_to_numpyro(monkeypatch):
     np.testing.assert_array_equal(got["args"][2], [5, 6, 7, 8])
     np.testing.assert_array_equal(got["args"][3], [5, 6, 7, 8])
     np.testing.assert_array_equal(got["args"][4], [5, 0, 7, 8])
+    assert [got["args"][i].dtype for i in (2, 3, 4)] == [np.float64] * 3
     assert got["args"][5:] == (2, 2) and got["run"] == {"extra_fields": ("diverging",)}
     assert f.divergences == 3 and f.draws["threshold"].shape == (2, 3, 4) and f.seconds >= 0
