@@ -469,4 +469,18 @@ def test_fit_passes_the_sampler_settings_to_numpyro(monkeypatch):
     np.testing.assert_array_equal(got["args"][4], [5, 0, 7, 8])
     assert [got["args"][i].dtype for i in (2, 3, 4)] == [np.float64] * 3
     assert got["args"][5:] == (2, 2) and got["run"] == {"extra_fields": ("diverging",)}
-    assert f.divergences == 3 and f.draws["threshold"].shape == (2, 3, 4) and f.seconds >= 0
+    assert f.divergences == 3 and f.draws["threshold"].shape == (2, 3, 4) and 0 <= f.seconds < 60
+
+
+def test_a_group_lower_than_the_reference_means_strictly_lower():
+    """Draws where a group's threshold equals the reference's count as not lower (P(diff < 0), not <=)."""
+    from continuum.analysis.analyses.threshold import summarize
+
+    counts = pd.DataFrame({"group": ["a", "a", "b", "b"], "geo": ["x", "y", "x", "y"], "searched": True,
+                           "found": True, "n": [5, 6, 7, 8]})  # fmt: skip
+    cells = reduce_cells(counts)
+    same = np.tile(np.linspace(0.1, 0.3, 50), (2, 1))[..., None].repeat(2, axis=-1)
+    same[1, :10, 0] -= 0.05  # ten draws of a below b
+    out = summarize(cells, same, "b")
+    assert out["a"]["difference_to_reference"]["prob_lower_than_reference"] == 10 / 100
+    assert out["a"]["difference_to_reference"]["mean"] == pytest.approx(-0.05 * 10 / 100)
