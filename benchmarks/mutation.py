@@ -81,11 +81,28 @@ def _words(literal: str) -> bool:
     return " " in literal.strip("'\"").strip()
 
 
+_SOURCE: dict[str, Path] = {}  # module -> its mutated file, found once
+
+
+def _diff(name: str) -> list[str]:
+    """`mutmut show <name>`'s diff, read in this process (a `mutmut show` per survivor took seconds each)."""
+    try:
+        from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
+
+        os.chdir(ROOT)
+        module = NAME.match(f"{name}: x")["module"]
+        if module not in _SOURCE:
+            _SOURCE[module] = find_mutant(name).path
+        return get_diff_for_mutant(name, path=_SOURCE[module]).splitlines()
+    except Exception:  # another mutmut version: ask its command line
+        return subprocess.run(
+            [sys.executable, "-m", "mutmut", "show", name], cwd=ROOT, capture_output=True, text=True
+        ).stdout.splitlines()
+
+
 def text_only(name: str) -> bool:
     """True when the mutant changes nothing but the words inside string literals."""
-    diff = subprocess.run(
-        [sys.executable, "-m", "mutmut", "show", name], cwd=ROOT, capture_output=True, text=True
-    ).stdout.splitlines()
+    diff = _diff(name)
     removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
     added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
     if not removed or not added:

@@ -349,6 +349,7 @@ def test_the_result_reports_the_draws_thresholds_weighted_by_each_groups_stops(s
                               c0["stops"], c0["searches"], c0["hits"]]  # fmt: skip
     conv = next(t for t in r.tables if t.title.startswith("convergence"))
     assert conv.rows == [[True, diag["max_r_hat"], diag["min_ess"], diag["lowest_ess_quantity"], 0]]
+    assert conv.columns == ["converged", "max R-hat", "min ESS", "lowest-ESS quantity", "divergences"]
     assert r.tables[-1].title.startswith("eligibility")
     assert not any("Not a finding" in c or "Not converged" in c for c in r.caveats + r.warnings)
     fewest = int(table["searches"].min())
