@@ -48,3 +48,13 @@ def test_most_frequent_weights_rows_by_n_and_breaks_ties_by_first_seen():
     assert got.index.name == "unit" and "c" not in got.index
     reversed_tie = most_frequent(rows.iloc[[4, 3]], "unit", "race")
     assert reversed_tie.to_dict() == {"b": "white"}
+
+
+def test_most_frequent_breaks_ties_by_first_seen_in_a_long_table():
+    """Many units with tied counts (past the size where an unstable sort still keeps the order)."""
+    units = [f"u{i:03d}" for i in range(300)]
+    rows = pd.DataFrame({"unit": units * 2, "race": ["white"] * 300 + ["black"] * 300, "n": 2})
+    rows = rows.sample(frac=1, random_state=4).reset_index(drop=True)
+    first_seen = rows.drop_duplicates("unit").set_index("unit")["race"]
+    got = most_frequent(rows, "unit", "race")
+    assert got.sort_index().to_dict() == first_seen.sort_index().to_dict()

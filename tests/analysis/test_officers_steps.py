@@ -91,11 +91,11 @@ def loop_benchmark(t: pd.DataFrame, cells: list[str], alternative: str) -> dict[
 
 CELLS = pd.DataFrame(
     {
-        "officer": ["a", "a", "a", "b", "b", "c", "c", "d", "e", "e"],
-        "district": ["x", "y", "z", "x", "y", "x", "y", "w", "x", "y"],
-        "hour": [1, 1, 2, 1, 1, 1, 1, 3, 1, 1],
-        "n": [40, 30, 5, 20, 25, 30, 10, 9, 2, 1],
-        "minority": [30, 10, 2, 4, 5, 6, 5, 3, 1, 0],
+        "officer": ["a", "a", "a", "b", "b", "c", "c", "d", "e", "e", "f", "b"],
+        "district": ["x", "y", "z", "x", "y", "x", "y", "w", "x", "y", "v", "v"],
+        "hour": [1, 1, 2, 1, 1, 1, 1, 3, 1, 1, 4, 4],
+        "n": [40, 30, 5, 20, 25, 30, 10, 9, 2, 1, 12, 1],  # f's cell has one other stop (b's)
+        "minority": [30, 10, 2, 4, 5, 6, 5, 3, 1, 0, 4, 1],
     }
 )
 
@@ -104,7 +104,14 @@ CELLS = pd.DataFrame(
 def test_benchmark_table_matches_the_cell_by_cell_sums(alternative):
     table, excluded = officers.benchmark_table(CELLS, ["district", "hour"], 10, alternative)
     want = loop_benchmark(CELLS, ["district", "hour"], alternative)
-    assert table["officer"].tolist() == ["a", "b", "c"]  # d worked alone; e has 3 stops
+    assert table["officer"].tolist() == ["a", "b", "c", "f"]  # d worked alone; e has 3 stops
+    assert table.columns.tolist() == ["officer", "n", "m", "share", "benchmark", "z", "p_value"]
+    assert table.index.tolist() == [0, 1, 2, 3]
+    # an officer with exactly the minimum number of stops is kept (b: 20 + 25 + 1)
+    assert officers.benchmark_table(CELLS, ["district", "hour"], 46, alternative)[0]["officer"].tolist() == [
+        "a",
+        "b",
+    ]
     for r in table.itertuples():
         n, m, share, bench, z, p = want[r.officer]
         assert (r.n, r.m) == (n, m)
