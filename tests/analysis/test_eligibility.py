@@ -314,3 +314,32 @@ def test_ri_mapping_classifies_search_basis_as_opp_ri_cleaning(ri_data, raw):
         "other": int((s["basis"] == "other").sum()),
         "missing": int(frisk_only.sum()),
     }
+
+
+def test_the_error_when_nothing_is_left_gives_each_step_and_the_pooled_hit_rates():
+    from continuum.analysis.analyses.eligibility import Decision, Eligibility, _rate, no_data_left
+
+    pooled = pd.DataFrame({"group": ["black", "black", "white", "white"], "searched": [True, True, True, False],
+                           "found": [True, False, False, False], "n": [3, 9, 2000, 50]})  # fmt: skip
+    steps = [Decision("drop a", "why", "rows removed", 1234, 56), Decision("note b", "why", "no change"),
+             Decision("drop c", "why", "removed months 2021-01", 7, 0)]  # fmt: skip
+    e = Eligibility(pooled.iloc[:0], steps, pooled, ["black", "white"], True, 4)
+    err = no_data_left(e, "county")
+    # hit rates computed here: 3 of the 12 black searches, none of the 2,000 white ones
+    assert str(err).startswith(
+        "no data meets OPP's eligibility for ['black', 'white']: drop a: rows removed (1,234 stops, 56 searches); "
+        "drop c: removed months 2021-01 (7 stops, 0 searches). Pooled over all the data, hit rates are "
+        f"black {3 / 12:.1%} of 12, white {0:.1%} of 2,000. Lower the searches each group needs per county or "
+        "the number of counties that must qualify"
+    )
+    assert err.params == ("min_searches", "min_geographies", "groups")
+    none = no_data_left(Eligibility(pooled.iloc[:0], [], pooled.iloc[:0], ["black"], True, 0), "district")
+    assert "hit rates are not available." in str(none)
+    assert _rate((1, 3)) == "33.3% of 3" and _rate((0, 0)) == "no searches"
+
+
+def test_a_step_the_data_cannot_take_is_noted_with_its_reason(tmp_path):
+    rows = [{k: v for k, v in r.items() if k != "type"} for r in base()]
+    s = step(run(tmp_path, rows), "filter to vehicular stops")
+    assert s["result"] == "stop type not recorded: all stops kept" and s["stops_dropped"] == 0
+    assert s["reason"] == "pedestrian stops are qualitatively different"

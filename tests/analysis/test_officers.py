@@ -73,3 +73,63 @@ def test_planted_officers_flagged_with_fdr(result):
 def test_needs_officer_ids(ri_data):
     with pytest.raises(InputError, match="officer_id_hash"):
         officer_benchmark(ri_data)
+
+
+def test_the_result_records_its_figures_parameters_and_exhibits(officer_rows, tmp_path):
+    path = tmp_path / "s.csv"  # run here, not in the module's fixture: mutmut maps a test to what it calls
+    officer_rows.to_csv(path, index=False)
+    with load_stops(path) as data:
+        result = officer_benchmark(data, match="district,hour", min_stops=50)
+    officers = result.estimates["officers"]
+    assert result.analysis == "officer-benchmark"
+    assert set(result.estimates) == {"n_officers", "n_flagged", "flagged", "officers"}
+    assert result.estimates["n_officers"] == len(officers) == officer_rows["officer_id_hash"].nunique()
+    assert result.estimates["n_flagged"] == len(result.estimates["flagged"]) == len(PLANTED)
+    assert {o["officer_id_hash"]: o["stops"] for o in officers} == officer_rows[
+        "officer_id_hash"
+    ].value_counts().to_dict()
+    assert result.n_used == len(officer_rows) and result.n_excluded == {}
+    params = {k: v for k, v in result.params.items() if not k.startswith("mapping")}
+    assert params == {"minority": ["black"], "match": ["district", "hour"], "min_stops": 50, "fdr": 0.05,
+                      "alternative": "greater"}  # fmt: skip
+    assert result.caveats[0] == "Minority = ['black']; matching cells: ['district', 'hour']."
+    assert "FDR at 0.05; alternative: greater." in result.caveats[2]
+    chart = result.charts[0]
+    assert (
+        chart.title.startswith("officer minority share minus benchmark")
+        and chart.xlabel == "difference in share"
+    )
+    assert [p[0] for p in chart.points] == [o["officer_id_hash"][:10] for o in officers[:15]]
+    (table,) = result.tables
+    assert sorted(row[0] for row in table.rows) == sorted(PLANTED)
+
+
+def test_defaults_match_on_district_hour_and_weekday_and_a_reducer_can_be_given(officer_rows, tmp_path):
+    from continuum.analysis.reduce import DuckDBReducer
+
+    path = tmp_path / "s.csv"
+    officer_rows.iloc[:3000].to_csv(path, index=False)
+    asked = []
+
+    class Counting(DuckDBReducer):
+        def reduce(self, table, spec):
+            asked.append(list(spec.keys))
+            return super().reduce(table, spec)
+
+    with load_stops(path) as data:
+        r = officer_benchmark(data, reducer=Counting(data.con))
+    assert asked == [["officer", "district", "hour", "weekday"]]
+    params = {k: v for k, v in r.params.items() if not k.startswith("mapping")}
+    assert params == {"minority": ["black"], "match": ["district", "hour", "weekday"], "min_stops": 50,
+                      "fdr": 0.05, "alternative": "greater"}  # fmt: skip
+    assert r.n_used + sum(r.n_excluded.values()) == 3000
+
+
+def test_needs_the_subjects_race(officer_rows, tmp_path):
+    path = tmp_path / "s.csv"
+    officer_rows.drop(columns=["subject_race"]).iloc[:10].to_csv(path, index=False)
+    with (
+        load_stops(path) as data,
+        pytest.raises(InputError, match=r"officer-benchmark needs .*\['subject_race'\]"),
+    ):
+        officer_benchmark(data)

@@ -141,6 +141,14 @@ def test_a_benchmark_file_is_read_by_its_named_columns(tmp_path):
     population = tmp_path / "p.csv"
     population.write_text("race,n,population\nwhite,1,40\n")
     assert read_benchmark(population, group="race") == {"white": 40.0}
+    counted = tmp_path / "c.csv"  # the count found by its name, not its place
+    counted.write_text("subject_race,households,count\nwhite,3,50\n")
+    assert read_benchmark(counted) == {"white": 50.0}
+
+
+def test_rates_names_itself_when_the_group_column_is_missing(small):
+    with pytest.raises(InputError, match=r": rates needs standard column\(s\) \['district'\]"):
+        rates(small, group="district")
 
 
 def test_a_benchmark_path_is_read_and_used(small, tmp_path):

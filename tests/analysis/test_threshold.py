@@ -3,21 +3,25 @@ the signal-to-probability conversion, OPP's weighting, the convergence gate, and
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import binom, halfnorm, norm
 
+from continuum.analysis.analyses import threshold as module
 from continuum.analysis.analyses.threshold import (
+    Convergence,
     Fit,
+    Sampler,
+    cell_thresholds,
     diagnose,
+    fit,
     group_counts,
     group_thresholds,
     opp_model,
     prepare,
     reduce_cells,
+    reported_quantities,
     signal_to_percent,
     threshold_test,
 )
@@ -67,17 +71,6 @@ def true_group_threshold(counts: pd.DataFrame, g: str) -> float:
         truth_as_probability(signal_threshold(g, int(d[1:])), *district_risk(int(d[1:]))) for d in stops.index
     ]
     return float(np.average(probs, weights=stops.to_numpy()))
-
-
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory):
-    """Simulated stops written as rows, and the full analysis run on them (one fit for the module)."""
-    counts = simulated_counts(np.random.default_rng(4), stops=1500)
-    path = tmp_path_factory.mktemp("threshold") / "s.csv"
-    write_rows(counts, path)
-    with load_stops(path) as data:
-        result = threshold_test(data, draws=400, warmup=300, chains=4, seed=1)
-    return counts, path, result
 
 
 def test_signal_to_percent_is_bayes_rule_on_the_two_normals():
@@ -195,47 +188,6 @@ def write_rows(counts: pd.DataFrame, path) -> None:
     ).to_csv(path, index=False)
 
 
-def test_planted_thresholds_recovered_by_a_converged_fit(planted):
-    counts, _, r = planted
-    assert r.estimates["converged"] is True, r.estimates["diagnostics"]
-    th, diag = r.estimates["thresholds"], r.estimates["diagnostics"]
-    for g in TRUE_SIGNAL:
-        lo, hi = th[g]["ci95"]
-        assert lo < true_group_threshold(counts, g) < hi
-    assert th["black"]["difference_to_reference"]["prob_lower_than_reference"] > 0.99
-    assert diag["max_r_hat"] <= 1.01 and diag["min_ess"] >= 400 and diag["divergences"] == 0
-    covered = []
-    for c in r.estimates["by_geography"]:  # each district's planted threshold inside its interval
-        d = int(c["geography"][1:])
-        truth = truth_as_probability(signal_threshold(c["group"], d), *district_risk(d))
-        covered.append(c["ci95"][0] < truth < c["ci95"][1])
-    assert sum(covered) >= 7, covered  # 95% intervals: one miss in eight is within chance
-    assert th["black"]["searches"] == counts.query("group == 'black' and searched")["n"].sum()
-    assert [c.title for c in r.charts] == ["search threshold by subject_race"]
-    assert json.loads(r.to_json())["estimates"]["diagnostics"]["converged"] is True
-
-
-def test_an_unconverged_fit_is_flagged_and_reports_no_thresholds(planted, monkeypatch):
-    """Chains that disagree (as a stuck chain does) stand in for the sampler: the gate and the result's shape."""
-    from continuum.analysis.analyses import threshold as module
-
-    def stuck(cells, sampler):
-        rng, shape = np.random.default_rng(0), (2, 300, len(cells.frame))
-        apart = np.array([0.0, 2.0])[:, None, None]
-        draws = {"threshold": rng.normal(1, 0.1, shape) + apart, "logit_phi": rng.normal(-1, 0.1, shape)}
-        return Fit(draws | {"delta": np.exp(rng.normal(0.4, 0.05, shape))}, 0, 0.0)
-
-    monkeypatch.setattr(module, "fit", stuck)
-    with load_stops(planted[1]) as data:
-        r = threshold_test(data)
-    assert r.estimates["converged"] is False and r.estimates["thresholds"] is None
-    assert r.warnings[0].startswith("Not converged") and r.caveats[0].startswith("Not a finding")
-    assert r.charts == [] and not any(t.title.startswith("thresholds") for t in r.tables)
-    assert r.estimates["by_geography"] is None
-    assert r.estimates["counts_by_group"]["black"]["searches"] > 0
-    assert "Not converged" in r.to_html()
-
-
 def test_threshold_test_uses_the_outcome_tests_searches_unless_asked(ri_data):
     """OPP runs both tests on one eligible table: the same districts and the same (discretionary) searches."""
     from continuum.analysis.analyses.outcome import outcome_test
@@ -258,3 +210,278 @@ def test_threshold_test_uses_the_outcome_tests_searches_unless_asked(ri_data):
     for g, e in all_searches.items():
         assert everything[g]["searches"] == e["searches"]
         assert e["searches"] > outcome.estimates["by_group"][g]["searches"]
+
+
+# --- the steps after the sampler, on draws whose answer is known (fast: no sampling) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """Two groups in four districts, written as rows (a few thousand)."""
+    counts = simulated_counts(np.random.default_rng(4), stops=300)
+    path = tmp_path_factory.mktemp("threshold") / "small.csv"
+    write_rows(counts, path)
+    return counts, path
+
+
+def cell_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """Stops, searches and hits per group and district, counted from the rows' counts directly."""
+    out = []
+    for (g, d), c in counts.groupby(["group", "geo"]):
+        searched = c[c["searched"]]
+        out.append({"group": g, "geo": d, "n": c["n"].sum(), "searches": searched["n"].sum(),
+                    "hits": searched.loc[searched["found"], "n"].sum()})  # fmt: skip
+    return pd.DataFrame(out).sort_values(["group", "geo"]).reset_index(drop=True)
+
+
+def known_draws(n_cells: int, chains: int = 4, draws: int = 500, seed: int = 3) -> dict[str, np.ndarray]:
+    """Independent draws around a different centre per cell: chains that agree, thousands of effective samples."""
+    rng = np.random.default_rng(seed)
+    shape = (chains, draws, n_cells)
+    centre = np.linspace(0.9, 1.2, n_cells)
+    return {
+        "threshold": rng.normal(centre, 0.6, shape),
+        "logit_phi": rng.normal(-1.2, 0.1, shape),
+        "delta": np.exp(rng.normal(0.45, 0.05, shape)),
+    }
+
+
+def expected_probabilities(d: dict[str, np.ndarray]) -> np.ndarray:
+    """P(guilty | signal) per draw from the two normal densities (scipy), not the code's logit shortcut."""
+    phi = 1 / (1 + np.exp(-d["logit_phi"]))
+    g = phi * norm.pdf(d["threshold"], d["delta"], 1)
+    return g / (g + (1 - phi) * norm.pdf(d["threshold"], 0, 1))
+
+
+def test_the_result_reports_the_draws_thresholds_weighted_by_each_groups_stops(small, monkeypatch):
+    counts, path = small
+    table = cell_table(counts)
+    seen = {}
+
+    def known(cells, sampler):
+        seen["sampler"], seen["frame"] = sampler, cells.frame.copy()
+        return Fit(known_draws(len(cells.frame)), 0, 1.5)
+
+    monkeypatch.setattr(module, "fit", known)
+    with load_stops(path) as data:
+        r = threshold_test(data, groups="black,white", draws=500, warmup=77, chains=4, seed=9, min_searches=5)
+    assert seen["sampler"] == Sampler(chains=4, warmup=77, draws=500, seed=9)
+    pd.testing.assert_frame_equal(seen["frame"][table.columns].astype(table.dtypes), table, check_dtype=False)
+
+    p = expected_probabilities(known_draws(len(table)))  # chains x draws x cells
+    est = r.estimates
+    assert est["converged"] is True and est["finding"] is True
+    per_group = {}
+    for g in ["black", "white"]:
+        mine = table["group"] == g
+        w = table.loc[mine, "n"].to_numpy(float)
+        per_group[g] = (p[..., mine.to_numpy()] * w).sum(-1) / w.sum()
+        got = est["thresholds"][g]
+        assert got["threshold"] == pytest.approx(per_group[g].mean(), abs=1e-12)
+        assert got["ci95"] == pytest.approx(np.percentile(per_group[g], [2.5, 97.5]), abs=1e-12)
+        assert (got["stops"], got["searches"], got["hits"]) == tuple(
+            table.loc[mine, ["n", "searches", "hits"]].sum()
+        )
+        assert est["counts_by_group"][g] == {
+            "stops": got["stops"],
+            "searches": got["searches"],
+            "hits": got["hits"],
+        }
+    diff = per_group["black"] - per_group["white"]
+    black = est["thresholds"]["black"]["difference_to_reference"]
+    assert black["mean"] == pytest.approx(diff.mean(), abs=1e-12)
+    assert black["ci95"] == pytest.approx(np.percentile(diff, [2.5, 97.5]), abs=1e-12)
+    assert (
+        black["prob_lower_than_reference"] == pytest.approx(np.mean(diff < 0)) and 0 < np.mean(diff < 0) < 1
+    )
+    assert "difference_to_reference" not in est["thresholds"]["white"]
+
+    assert [(c["group"], c["geography"]) for c in est["by_geography"]] == list(
+        zip(table["group"], table["geo"], strict=True)
+    )
+    for i, c in enumerate(est["by_geography"]):
+        assert c["threshold"] == pytest.approx(p[..., i].mean(), abs=1e-12)
+        assert c["ci95"] == pytest.approx(np.percentile(p[..., i], [2.5, 97.5]), abs=1e-12)
+        assert (c["stops"], c["searches"], c["hits"]) == tuple(table.loc[i, ["n", "searches", "hits"]])
+
+    diag = est["diagnostics"]
+    assert diag["converged"] is True and diag["divergences"] == 0 and diag["sampling_seconds"] == 1.5
+    assert (diag["chains"], diag["draws"], diag["warmup"]) == (4, 500, 77)
+    assert diag["max_r_hat"] <= 1.01 and diag["min_ess"] >= 400
+    assert (
+        r.params["reference"] == "white"
+        and r.params["seed"] == 9
+        and r.params["groups"] == ["black", "white"]
+    )
+    assert (r.params["min_searches"], r.params["min_geographies"], r.params["min_month_stops"]) == (5, 3, 50)
+    assert (r.params["group"], r.params["geography"], r.params["coverage"]) == (
+        "subject_race",
+        "district",
+        0.5,
+    )
+    assert r.params["discretionary"] in {"yes", "no", "auto"} or isinstance(r.params["discretionary"], bool)
+    assert r.n_used == table["n"].sum()
+    assert r.counts["cells"] == len(table) and r.counts["geographies"] == 4
+
+    chart = r.charts[0]
+    assert chart.title == "search threshold by subject_race"
+    assert [row[0] for row in chart.points] == ["black", "white"]
+    for g, low_high in zip(["black", "white"], chart.points, strict=True):
+        got = est["thresholds"][g]
+        assert tuple(low_high[1:]) == (got["threshold"], *got["ci95"])
+    tables = {t.title: t for t in r.tables}
+    rows = tables["thresholds"].rows
+    assert tables["thresholds"].columns == [
+        "subject_race",
+        "threshold",
+        "low",
+        "high",
+        "stops",
+        "searches",
+        "hits",
+    ]
+    assert rows[0] == ["black", est["thresholds"]["black"]["threshold"], *est["thresholds"]["black"]["ci95"],
+                       *table.loc[table["group"] == "black", ["n", "searches", "hits"]].sum()]  # fmt: skip
+    by_geo = tables["thresholds by group and geography"]
+    assert by_geo.columns[:2] == ["subject_race", "geography"] and len(by_geo.rows) == len(table)
+    c0 = est["by_geography"][0]
+    assert by_geo.rows[0] == [c0["group"], c0["geography"], c0["threshold"], *c0["ci95"],
+                              c0["stops"], c0["searches"], c0["hits"]]  # fmt: skip
+    conv = next(t for t in r.tables if t.title.startswith("convergence"))
+    assert conv.rows == [[True, diag["max_r_hat"], diag["min_ess"], diag["lowest_ess_quantity"], 0]]
+    assert conv.columns == ["converged", "max R-hat", "min ESS", "lowest-ESS quantity", "divergences"]
+    assert r.tables[-1].title.startswith("eligibility")
+    assert not any("Not a finding" in c or "Not converged" in c for c in r.caveats + r.warnings)
+    fewest = int(table["searches"].min())
+    assert any(f"is {fewest}:" in c for c in r.caveats)
+
+
+def test_an_unconverged_fit_is_flagged_and_reports_no_thresholds(small, monkeypatch):
+    """Chains that disagree (as a stuck chain does) stand in for the sampler: the gate and the result's shape."""
+
+    def stuck(cells, sampler):
+        rng, shape = np.random.default_rng(0), (2, 300, len(cells.frame))
+        apart = np.array([0.0, 2.0])[:, None, None]
+        draws = {"threshold": rng.normal(1, 0.1, shape) + apart, "logit_phi": rng.normal(-1, 0.1, shape)}
+        return Fit(draws | {"delta": np.exp(rng.normal(0.4, 0.05, shape))}, 0, 0.0)
+
+    monkeypatch.setattr(module, "fit", stuck)
+    counts, path = small
+    with load_stops(path) as data:
+        r = threshold_test(data, min_searches=5)
+    assert r.estimates["converged"] is False and r.estimates["finding"] is False
+    assert r.estimates["thresholds"] is None and r.estimates["by_geography"] is None
+    assert r.warnings[0].startswith("Not converged (R-hat") and r.caveats[0].startswith("Not a finding")
+    assert r.charts == [] and not any(t.title.startswith("thresholds") for t in r.tables)
+    table = cell_table(counts)
+    searches = r.tables[0]
+    assert searches.columns == ["subject_race", "stops", "searches", "hits"]
+    assert searches.rows == [[g, *table.loc[table["group"] == g, ["n", "searches", "hits"]].sum()]
+                             for g in ["black", "white"]]  # fmt: skip
+    assert r.tables[1].rows[0][0] is False
+    assert r.estimates["counts_by_group"]["black"]["searches"] == searches.rows[0][2]
+    assert r.estimates["diagnostics"]["max_r_hat"] > 1.5
+    assert "Not converged" in r.to_html()
+
+
+def test_reported_quantities_name_every_group_difference_and_cell():
+    counts = pd.DataFrame({"group": ["a", "a", "b", "b"], "geo": ["x", "y", "x", "y"], "searched": True,
+                           "found": True, "n": [5, 6, 7, 8]})  # fmt: skip
+    cells = reduce_cells(counts)
+    per_group = np.arange(2 * 3 * 2, dtype=float).reshape(2, 3, 2)
+    per_cell = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4) * 10
+    q = reported_quantities(cells, per_group, per_cell, "b")
+    assert list(q) == ["threshold[a]", "threshold[b]", "difference[a]",
+                       "threshold[a, x]", "threshold[a, y]", "threshold[b, x]", "threshold[b, y]"]  # fmt: skip
+    np.testing.assert_array_equal(q["difference[a]"], per_group[..., 0] - per_group[..., 1])
+    np.testing.assert_array_equal(q["threshold[b]"], per_group[..., 1])
+    np.testing.assert_array_equal(q["threshold[b, x]"], per_cell[..., 2])
+    assert "difference[b]" not in reported_quantities(cells, per_group, per_cell, "z")
+
+
+def test_cell_thresholds_convert_every_draw():
+    d = known_draws(3, chains=2, draws=5)
+    np.testing.assert_allclose(cell_thresholds(Fit(d, 0, 0.0)), expected_probabilities(d), rtol=1e-12)
+
+
+def test_convergence_reports_its_figures_and_problems():
+    conv = Convergence(1.05, 120.4, 2, "threshold[a]", 99.0, 1.2)
+    assert conv.to_dict() == {
+        "converged": False, "max_r_hat": 1.05, "min_ess": 120.4, "lowest_ess_quantity": "threshold[a]",
+        "divergences": 2, "min_ess_all_parameters": 99.0, "max_r_hat_all_parameters": 1.2,
+        "criteria": {"max_r_hat": 1.01, "min_ess": 400, "divergences": 0},
+    }  # fmt: skip
+    assert len(conv.problems()) == 3 and "threshold[a]" in conv.problems()[1]
+    assert Convergence(1.01, 400, 0, "q").converged and Convergence(1.01, 400, 0, "q").problems() == []
+    assert not Convergence(1.0101, 400, 0, "q").converged and not Convergence(1.0, 399.9, 0, "q").converged
+    assert not Convergence(float("nan"), 500, 0, "q").converged
+    assert Convergence(float("nan"), float("nan"), 0, "q").problems()[1].startswith("effective samples nan")
+
+
+def test_fit_passes_the_sampler_settings_to_numpyro(monkeypatch):
+    """OPP's settings (adapt_delta, tree depth) and the chains reach NUTS and MCMC (recorded, not run)."""
+    import numpyro.infer
+
+    got = {}
+
+    class NUTS:
+        def __init__(self, model, **kw):
+            got["model"], got["nuts"] = model, kw
+
+    class MCMC:
+        def __init__(self, kernel, **kw):
+            got["mcmc"] = kw
+
+        def run(self, key, *args, **kw):
+            got["key"], got["args"], got["run"] = key, args, kw
+
+        def get_samples(self, group_by_chain):
+            assert group_by_chain is True
+            return {"threshold": np.zeros((2, 3, 4))}
+
+        def get_extra_fields(self):
+            return {"diverging": np.array([[True, False, True], [False, False, True]])}
+
+    import jax
+
+    monkeypatch.setattr(numpyro.infer, "NUTS", NUTS)
+    monkeypatch.setattr(numpyro.infer, "MCMC", MCMC)
+    monkeypatch.setattr(numpyro.infer, "init_to_uniform", lambda radius: ("uniform", radius))
+    counts = pd.DataFrame({"group": ["a", "a", "b", "b"], "geo": ["x", "y", "x", "y"], "searched": True,
+                           "found": [True, False, True, True], "n": [5, 6, 7, 8]})  # fmt: skip
+    cells = reduce_cells(counts)
+    x64 = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", False)
+    try:
+        f = fit(cells, Sampler(chains=3, warmup=11, draws=22, seed=5, target_accept=0.9, max_tree_depth=7,
+                               init_radius=0.25))  # fmt: skip
+        assert jax.config.jax_enable_x64 is True  # the model's log densities in double precision
+    finally:
+        jax.config.update("jax_enable_x64", x64)
+    np.testing.assert_array_equal(got["key"], jax.random.PRNGKey(5))
+    assert got["model"] is opp_model
+    assert got["nuts"] == {"target_accept_prob": 0.9, "max_tree_depth": 7, "init_strategy": ("uniform", 0.25)}
+    assert got["mcmc"] == {"num_warmup": 11, "num_samples": 22, "num_chains": 3, "chain_method": "vectorized",
+                           "progress_bar": False}  # fmt: skip
+    np.testing.assert_array_equal(got["args"][0], [0, 0, 1, 1])
+    np.testing.assert_array_equal(got["args"][1], [0, 1, 0, 1])
+    np.testing.assert_array_equal(got["args"][2], [5, 6, 7, 8])
+    np.testing.assert_array_equal(got["args"][3], [5, 6, 7, 8])
+    np.testing.assert_array_equal(got["args"][4], [5, 0, 7, 8])
+    assert [got["args"][i].dtype for i in (2, 3, 4)] == [np.float64] * 3
+    assert got["args"][5:] == (2, 2) and got["run"] == {"extra_fields": ("diverging",)}
+    assert f.divergences == 3 and f.draws["threshold"].shape == (2, 3, 4) and 0 <= f.seconds < 60
+
+
+def test_a_group_lower_than_the_reference_means_strictly_lower():
+    """Draws where a group's threshold equals the reference's count as not lower (P(diff < 0), not <=)."""
+    from continuum.analysis.analyses.threshold import summarize
+
+    counts = pd.DataFrame({"group": ["a", "a", "b", "b"], "geo": ["x", "y", "x", "y"], "searched": True,
+                           "found": True, "n": [5, 6, 7, 8]})  # fmt: skip
+    cells = reduce_cells(counts)
+    same = np.tile(np.linspace(0.1, 0.3, 50), (2, 1))[..., None].repeat(2, axis=-1)
+    same[1, :10, 0] -= 0.05  # ten draws of a below b
+    out = summarize(cells, same, "b")
+    assert out["a"]["difference_to_reference"]["prob_lower_than_reference"] == 10 / 100
+    assert out["a"]["difference_to_reference"]["mean"] == pytest.approx(-0.05 * 10 / 100)

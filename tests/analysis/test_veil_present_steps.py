@@ -5,7 +5,9 @@ and of one that is not a finding, and the parameters that let a reader repeat th
 import dataclasses
 import inspect
 
+import numpy as np
 import pytest
+from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
 from continuum.analysis.analyses import veil
@@ -84,3 +86,88 @@ def test_run_params_name_every_setting_and_the_window(steps):
     assert (params["lat"], params["lng"], params["tz"]) == (LAT, LNG, TZ)
     assert params["sun_algorithm"] == veil.SUN_ALGORITHM and params["geography"] is None
     assert "No geography term" in " ".join(veil.caveats(prep.settings, prep.window, steps[2]))
+
+
+def test_a_sound_fits_estimates_and_exhibits_carry_its_numbers(steps):
+    prep, reduced, fitted = steps
+    s, dark = prep.settings, fitted.coefs["is_dark"]
+    est = veil.fit_estimates(fitted, len(reduced.table))
+    assert est == {
+        "is_dark": dark.to_dict(),
+        "terms": {name: {"coef": c.coef, "se": c.se} for name, c in fitted.coefs.items()},
+        "n_groups": len(reduced.table),
+        "finding": True,
+        "converged": True,
+        "fit": {**fitted.check.to_dict(), "aliased_terms_dropped": fitted.dropped},
+    }
+    z = norm.ppf(0.975)  # the interval and odds ratio recomputed from the coefficient and its standard error
+    low, high = dark.coef - z * dark.se, dark.coef + z * dark.se
+    counts = veil.light_dark_counts(reduced.table, s)
+    (odds, share), (table,) = veil.exhibits(counts, fitted, s)
+    assert (
+        odds.title == "odds ratio of a minority stop when dark (adjusted for clock time)"
+        and odds.reference == 1.0
+    )
+    assert odds.points == [("is_dark", pytest.approx(np.exp(dark.coef)), pytest.approx(np.exp(low)),
+                            pytest.approx(np.exp(high)))]  # fmt: skip
+    assert share.title == "black share of black+white stops in the inter-twilight window"
+    assert share.points == [(k, v["minority_share"], *v["minority_share_ci95"]) for k, v in counts.items()]
+    assert [p[0] for p in share.points] == ["light", "dark"]
+    assert table.columns == ["term", "coef", "se", "low", "high", "odds ratio"]
+    assert table.rows == [["is_dark", dark.coef, dark.se, pytest.approx(low), pytest.approx(high),
+                           pytest.approx(np.exp(dark.coef))]]  # fmt: skip
+
+
+def test_the_diagnostics_of_a_fit_that_is_not_a_finding(steps):
+    prep, reduced, fitted = steps
+    unsound = _unsound(fitted)
+    _, (table,) = veil.exhibits(veil.light_dark_counts(reduced.table, prep.settings), unsound, prep.settings)
+    c = unsound.check
+    assert table.columns == ["converged", "iterations", "separation", "lowest fitted probability", "highest"]
+    assert table.rows == [[False, c.iterations, c.separation, c.min_fitted, c.max_fitted]]
+    est = veil.fit_estimates(unsound, 7)
+    assert est["converged"] is False and est["finding"] is False and est["n_groups"] == 7
+    assert est["fit"]["terms_not_a_finding"] == {
+        n: {"coef": v.coef, "se": v.se} for n, v in fitted.coefs.items()
+    }
+    aliased = dataclasses.replace(fitted, coefs={k: v for k, v in fitted.coefs.items() if k != "is_dark"})
+    assert not veil.is_finding(aliased)
+    assert "is_aliased" not in veil.caveats(prep.settings, prep.window, aliased)[0]
+    assert veil.caveats(prep.settings, prep.window, aliased)[0].startswith(
+        "Not a finding: is_dark is aliased with other terms."
+    )
+
+
+def test_run_params_are_the_settings_the_window_and_the_sun_algorithm(steps):
+    prep, _, _ = steps
+    s = prep.settings
+    assert veil.run_params(s, prep.window) == {
+        **{f.name: getattr(s, f.name) for f in dataclasses.fields(s)},
+        "inter_twilight_window_minutes": list(prep.window),
+        "sun_algorithm": veil.SUN_ALGORITHM,
+    }
+
+
+def test_caveats_follow_the_settings(steps):
+    prep, _, fitted = steps
+    s = dataclasses.replace(prep.settings, dst=True, dst_days=21, whole_minutes=False, knots="distinct",
+                            geography="district", geography_rule="given", interact_time_geography=True,
+                            round_minutes=10, spline_df=4, lat=40.5, lng=-70.25)  # fmt: skip
+    lo, hi = 17 * 60 + 29.6, 20 * 60 + 4.2
+    text = veil.caveats(s, (lo, hi), dataclasses.replace(fitted, dropped=["geo[x]", "geo[y]"]))
+    assert text[0] == "Minority = black, majority = white; other groups and missing race are excluded."
+    assert text[1].startswith("Sunset and dusk (end of civil twilight) at (40.5, -70.25) in America/New_York")
+    assert "The inter-twilight window is 17:30-20:04 local time (earliest dusk to latest dusk" in text[1]
+    assert text[2].startswith("Times to the second:")
+    assert text[2].endswith("rounded to 10 minutes (half to even) for the natural spline (df=4, knots at "
+                            "quantiles of the distinct rounded minutes).")  # fmt: skip
+    assert text[3] == "Geography: district (given), interacted with the time spline."
+    assert "within 21 days of a daylight-saving change" in text[-2]
+    assert text[-1] == "Terms aliased with others and left out (as R reports NA): geo[x], geo[y]."
+    plain_settings = dataclasses.replace(
+        s, interact_time_geography=False, whole_minutes=True, knots="rows", dst=False
+    )
+    plain = veil.caveats(plain_settings, (lo, hi), fitted)
+    assert plain[2].startswith("Whole minutes, as OPP:") and "quantiles of the grouped rows" in plain[2]
+    assert plain[3] == "Geography: district (given)." and not any("DST" in c for c in plain)
+    assert veil._hhmm(59.5) == "01:00" and veil._hhmm(61.4) == "01:01" and veil._hhmm(0) == "00:00"
