@@ -4,11 +4,16 @@ chief's account without a name is named by its e-mail in the cleared flag's reas
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from continuum import workflow
+from continuum.audit.models import AuditEvent
 from continuum.intake import authorization
 from continuum.intake.models import Flag
 from continuum.workflow import take
+
+from .conftest import PDF
 
 REQUESTER = "sam@columbus.example.gov"
 
@@ -72,3 +77,17 @@ def test_a_chief_without_a_name_is_named_by_e_mail(users, liaison_request):
     authorization.sign(liaison_request, chief)
     flag = liaison_request.flags.get(code=Flag.Code.AUTHORITY)
     assert flag.clear_reason == f"Authorized in Continuum by {chief.email}"
+
+
+def test_a_letter_attached_by_an_account_rests_on_its_permission_not_on_the_requester_s_proof(
+    users, liaison_request, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(PermissionDenied):
+        authorization.attach_letter(liaison_request, users["executive_b"], SimpleUploadedFile("l.pdf", PDF))
+    liaison_request.refresh_from_db()
+    assert liaison_request.authorization == "missing"
+    attached = authorization.attach_letter(liaison_request, users["staff"], SimpleUploadedFile("l.pdf", PDF))
+    assert attached.authorization == "letter" and attached.authorization_letter.read() == PDF
+    event = AuditEvent.objects.get(object_id=str(liaison_request.pk), to_state="letter")
+    assert (event.actor, event.changes) == (users["staff"], {})
