@@ -119,3 +119,18 @@ def test_a_correction_copies_actions_figures_and_footnotes(report, users):
     assert figures["Force by month"].report_id == copy.pk and figures["Force by month"].title == finding.title
     assert [(f.key, f.text) for f in copy.footnotes.all()] == [("policy", "Policy 1.3, revised 2019.")]
     assert original.footnotes.count() == 1 and original.figures.count() == 2
+
+
+def test_the_team_s_e_mail_carries_the_internal_reason_the_agency_s_does_not(
+    report, users, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = transitions.submit(report, users["provider_a"], "Ready for a second pair of eyes")
+    team = [m for m in mail.outbox if "internal review" in m.subject or "internal review" in m.body]
+    assert team and all("Note: Ready for a second pair of eyes" in m.body for m in team)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        transitions.send_to_agency(report, users["staff"], "Finding 2 still thin")
+    assert mail.outbox and not [m for m in mail.outbox if "Finding 2 still thin" in m.body]
