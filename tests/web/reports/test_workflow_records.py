@@ -134,3 +134,10 @@ def test_the_team_s_e_mail_carries_the_internal_reason_the_agency_s_does_not(
     with django_capture_on_commit_callbacks(execute=True):
         transitions.send_to_agency(report, users["staff"], "Finding 2 still thin")
     assert mail.outbox and not [m for m in mail.outbox if "Finding 2 still thin" in m.body]
+
+
+def test_a_closed_factual_review_cannot_be_closed_again(report, users):
+    report = transitions.send_to_agency(transitions.submit(report, users["provider_a"]), users["staff"])
+    report = transitions.close_factual_review(report, users["liaison_a"])
+    with pytest.raises(TransitionError, match="no open factual-accuracy review"):
+        transitions.close_factual_review(report, users["liaison_a"])
