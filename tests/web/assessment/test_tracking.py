@@ -222,3 +222,11 @@ def test_accepted_evidence_dated_today_counts_and_is_audited_for_the_recommendat
         users["staff"],
         ["Not started", "In progress"],
     )
+
+
+def test_csv_export_reads_the_matrix_in_a_fixed_number_of_queries(oa_site, users, django_assert_num_queries):
+    """One query for the recommendations with their findings, one for all their topics: not one per row."""
+    _import(oa_site, users)
+    with django_assert_num_queries(2):
+        rows = list(csv.reader(io.StringIO(tracking.export_csv(oa_site))))
+    assert len(rows) == 6
