@@ -136,3 +136,13 @@ def test_the_words_for_not_recorded_are_suggested_as_missing():
     prof = {"subject_race": {"distinct": 2, "blank": 0, "top": [("Black", 3), ("Not Provided", 1)]}}
     rule = parse_toml(draft(prof, table="use_of_force"))["columns"]["subject_race"]
     assert rule["values"] == {"Black": "black", "Not Provided": ""}
+
+
+def test_yes_no_codes_are_suggested_as_the_loader_reads_them():
+    from continuum.analysis.profile import suggest_value
+    from continuum.analysis.tables import columns_of
+
+    searched = columns_of("stops")["search_conducted"]
+    assert [suggest_value(searched, c) for c in ("Y", "T", "1", "No", "FALSE", "maybe")] == [
+        "true", "true", "true", "false", "false", None,
+    ]  # fmt: skip

@@ -12,6 +12,7 @@ from .errors import InputError
 from .load import connect, read_raw
 from .schema import CATCH_ALLS, MISSING_MARKERS, Column
 from .sql import ident
+from .standardize import FALSE_WORDS, TRUE_WORDS
 from .tables import TABLES
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -349,6 +350,8 @@ def suggest_value(col: Column, code: str) -> str | None:
     """The standard value a code plainly means: itself in another case, a common label (Census's), or for a
     force type the kind of force its words name; "" (not recorded) for the words records systems use for it."""
     low = " ".join(code.lower().split())
+    if col.kind == "bool":  # the words the loader itself reads as true and false
+        return "true" if low in TRUE_WORDS else "false" if low in FALSE_WORDS else None
     if low in (col.values or ()):
         return low
     guess = VALUE_GUESSES.get(col.name, {}).get(low)

@@ -274,10 +274,6 @@ def _choice_of(value: object) -> str:
 def _chosen(column: Column, code: str, known: dict) -> tuple[str, bool]:
     if code in known:
         return _choice_of(known[code]), False
-    if column.kind == "bool":
-        guess = {"true": "true", "yes": "true", "y": "true", "1": "true", "false": "false", "no": "false",
-                 "n": "false", "0": "false"}.get(code.strip().lower(), "")  # fmt: skip
-        return guess, bool(guess)
     guess = suggest_value(column, code)
     return ("", False) if guess is None else (_choice_of(guess), True)
 
