@@ -1,8 +1,10 @@
 """Shared fixtures: one organization of each kind twice over (A and B), and one user per role."""
 
 import contextlib
+import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,24 +15,57 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery-staple-42"
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Mutation testing (benchmarks/mutation.py) runs the tests once per mutant: each run then starts from its
-    own copy of a database migrated once (CONTINUUM_TEST_DB_TEMPLATE, used with --reuse-db) instead of
-    migrating again, which would take most of each run's time."""
-    template = os.environ.get("CONTINUUM_TEST_DB_TEMPLATE")
-    if not template:
-        yield
+def pytest_collection_modifyitems(config, items):
+    """Mutation testing (benchmarks/mutation.py) runs a mutant's tests until the first failure: there, the
+    fastest first (mutmut's own timings, in mutmut-stats.json beside the mutated copy), so a killed mutant
+    costs its quickest failing test, not whichever test came first."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    stats = Path("mutmut-stats.json")
+    if "__mutmut_" not in mutant or not stats.is_file():
         return
-    from django.conf import settings
+    took = json.loads(stats.read_text()).get("duration_by_test", {})
+    items.sort(key=lambda item: took.get(item.nodeid, float("inf")))
 
-    copy = f"{template}.{os.getpid()}"
-    shutil.copyfile(template, copy)
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = copy
-    yield
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(copy + suffix)
+
+def pytest_collection_finish(session):
+    """Mutation testing (benchmarks/mutation.py sets CONTINUUM_MUTATION) forks each mutant's run from a process
+    that has only collected the tests: what the tests load on first use (the URLconf and every view behind it,
+    the templates, JAX and NumPyro behind the threshold test) is loaded there once, not in each of thousands of
+    runs (1 to 2.4 s of a run of one test)."""
+    if not (os.environ.get("CONTINUUM_MUTATION") and session.config.option.collectonly):
+        return
+    import importlib
+
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (imports every URLconf and view module)
+    templates = Path(__file__).resolve().parents[1] / "src" / "continuum" / "templates"
+    for template in sorted(templates.rglob("*.*")):
+        get_template(template.relative_to(templates).as_posix())
+    for module in ("jax.numpy", "jax.scipy.special", "numpyro.distributions", "numpyro.infer", "numpyro.diagnostics"):
+        importlib.import_module(module)
+
+
+if os.environ.get("CONTINUUM_TEST_DB_TEMPLATE"):
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_test_environment, django_db_blocker):
+        """Mutation testing (benchmarks/mutation.py) runs the tests once per mutant: each run then uses its own
+        copy of a database migrated once (CONTINUUM_TEST_DB_TEMPLATE) instead of creating a test database,
+        which even with --reuse-db loads every migration to check it (0.9 s of a 1.2 s run of one web test)."""
+        from django.conf import settings
+        from django.db import connections
+
+        copy = f"{os.environ['CONTINUUM_TEST_DB_TEMPLATE']}.{os.getpid()}"
+        shutil.copyfile(os.environ["CONTINUUM_TEST_DB_TEMPLATE"], copy)
+        connections["default"].close()
+        settings.DATABASES["default"]["NAME"] = connections["default"].settings_dict["NAME"] = copy
+        yield
+        connections["default"].close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(copy + suffix)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,18 +18,6 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("CONTINUUM_SHARED_DATA") or REPO / ".." / "shared" / "data")
 RI = DATA / "ri_state_police_stops_2005_2008.csv"
 LAT, LNG, TZ = 41.70, -71.50, "America/New_York"
-
-
-def pytest_collection_modifyitems(config, items):
-    """Mutation testing (benchmarks/mutation.py) runs a mutant's tests until the first failure: there, the
-    fastest first (mutmut's own timings, in mutmut-stats.json beside the mutated copy), so a killed mutant
-    costs its quickest failing test, not whichever test came first."""
-    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
-    stats = Path("mutmut-stats.json")
-    if "__mutmut_" not in mutant or not stats.is_file():
-        return
-    took = json.loads(stats.read_text()).get("duration_by_test", {})
-    items.sort(key=lambda item: took.get(item.nodeid, float("inf")))
 
 
 @pytest.fixture(autouse=True)

@@ -146,3 +146,40 @@ def test_nothing_to_authorize_once_decided(users, liaison_request):
     transitions.decline(liaison_request, users["staff"], "Out of scope")
     with pytest.raises(transitions.TransitionError, match="nothing is left to authorize"):
         authorization.sign(liaison_request, users["executive_a"])
+
+
+def test_signing_clears_the_authority_flag_alone_in_the_chiefs_name(users, liaison_request):
+    """Only the open authority flag is cleared, by the chief who signed, and the request's log says so; a flag
+    of another kind raised before it stays open for staff."""
+    other = liaison_request.flags.create(code=Flag.Code.DUPLICATE, reason="Another open request")
+    Flag.objects.filter(pk=other.pk).update(
+        raised_at=_authority_flag(liaison_request).raised_at.replace(year=2000)
+    )
+    authorization.sign(liaison_request, users["executive_a"])
+    flag = _authority_flag(liaison_request)
+    assert flag.cleared_at is not None and flag.cleared_by == users["executive_a"]
+    assert liaison_request.flags.get(code=Flag.Code.DUPLICATE).cleared_at is None
+    event = AuditEvent.objects.get(reason__startswith="Cleared flag:")
+    assert (event.actor, event.object_id, event.content_type.model) == (
+        users["executive_a"],
+        str(liaison_request.pk),
+        "request",
+    )
+    assert event.reason == f"Cleared flag: Requester authority: {flag.clear_reason}"
+
+
+def test_signing_keeps_the_reason_staff_gave_when_they_cleared_the_flag_first(users, liaison_request):
+    transitions.clear_flag(_authority_flag(liaison_request), users["staff"], "The chief confirmed by phone")
+    logged = AuditEvent.objects.count()
+    authorization.sign(liaison_request, users["executive_a"])
+    flag = _authority_flag(liaison_request)
+    assert (flag.cleared_by, flag.clear_reason) == (users["staff"], "The chief confirmed by phone")
+    assert not AuditEvent.objects.filter(reason__startswith="Cleared flag:").exists()
+    assert AuditEvent.objects.count() == logged + 1  # the signature alone
+
+
+def test_a_decided_request_says_its_state_in_words(users, liaison_request):
+    request = transitions.decline(liaison_request, users["staff"], "Out of scope")
+    state = request.get_status_display().lower()
+    with pytest.raises(transitions.TransitionError, match=rf"^The request is {state}: nothing is left"):
+        authorization.sign(request, users["executive_a"])

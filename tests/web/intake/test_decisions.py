@@ -209,3 +209,10 @@ def test_accepting_into_an_assessment_needs_the_assessment_type(users, new_reque
     accepted = transitions.accept(request, users["staff"], "Fits", program="organizational_assessment",
                                   ta_type="organizational_assessment")  # fmt: skip
     assert accepted.site.ta_type == "organizational_assessment"
+
+
+def test_a_decline_without_a_message_leaves_the_agency_no_message(new_request, users):
+    """The message to the agency is optional: declining without one records none (not a placeholder)."""
+    request = transitions.decline(new_request(), users["staff"], "Out of scope")
+    request.refresh_from_db()
+    assert request.status == Request.Status.DECLINED and request.message_to_agency == ""

@@ -5,6 +5,7 @@ cache emptied at publication, and everything a correction copies (actions, figur
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -141,3 +142,25 @@ def test_a_closed_factual_review_cannot_be_closed_again(report, users):
     report = transitions.close_factual_review(report, users["liaison_a"])
     with pytest.raises(TransitionError, match="no open factual-accuracy review"):
         transitions.close_factual_review(report, users["liaison_a"])
+
+
+def test_submitted_without_a_reason_the_step_s_label_is_recorded(report, users):
+    report = transitions.submit(report, users["provider_a"])
+    (label,) = reasons(report, "internal_review")
+    assert label == transitions.LIFECYCLE.step("submit").label
+
+
+def test_the_agency_s_e_mail_without_a_message_has_no_note(report, users, django_capture_on_commit_callbacks):
+    report = transitions.submit(report, users["provider_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        transitions.send_to_agency(report, users["staff"], "Finding 2 still thin")
+    assert mail.outbox and not [m for m in mail.outbox if "Note:" in m.body]
+
+
+def test_approval_of_a_report_in_review_never_sent_to_the_agency_says_so(report, users):
+    """A report put in the agency's review without a factual review on record (an import, a repair by hand)
+    cannot be approved as if the agency had reviewed it."""
+    type(report).objects.filter(pk=report.pk).update(status="agency_review")
+    report.refresh_from_db()
+    with pytest.raises(TransitionError, match=r"^The agency has not been sent the report for its factual"):
+        transitions.approve(report, users["staff"])
