@@ -15,6 +15,9 @@ run; naming the survivors of the last run re-checks just them after new tests.
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
+import functools
 import json
 import os
 import re
@@ -35,6 +38,7 @@ NOTES = (
     ROOT / "benchmarks" / "mutation_notes.md"
 )  # kept by hand (summary, before/after); put at the top of the .md
 TARGET = 0.95
+SKIPPED = 34  # mutmut's exit code for "skipped": set on mutants not worth running (set_aside)
 # mutmut's name for a mutant: module path, then x_<function> or xǁClassǁmethod, then __mutmut_<n>.
 NAME = re.compile(r"^\s*(?P<name>(?P<module>[\w.]+)\.x[_ǁ].*__mutmut_\d+): (?P<status>[\w ]+)$")
 
@@ -57,8 +61,57 @@ def run_mutmut(names: list[str]) -> float:
                 env=dict(env, PYTHONPATH=str(ROOT / "src"), DATABASE_URL=f"sqlite:///{template}"),
             )  # fmt: skip
         env["CONTINUUM_TEST_DB_TEMPLATE"] = str(template)
-        subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=ROOT, env=env, check=True)
+        generate()
+        wanted = set_aside(names)
+        if wanted or not names:  # no names: every mutant not set aside; names all set aside: nothing to run
+            subprocess.run([sys.executable, "-m", "mutmut", "run", *wanted], cwd=ROOT, env=env, check=True)
     return time.monotonic() - started
+
+
+def generate() -> None:
+    """mutmut's first step as `mutmut run` takes it (mutmut 3.8), alone: the mutants are written, no test runs
+    yet, so that the mutants no test needs to run can be set aside first. `mutmut run` then finds them made."""
+    from mutmut import __main__ as cli
+    from mutmut.mutation.trampoline import set_mutant_under_test
+
+    os.chdir(ROOT)
+    set_mutant_under_test("mutant_generation")
+    (ROOT / "mutants").mkdir(exist_ok=True)
+    with contextlib.redirect_stdout(StringIO()):  # it names every file it copies
+        cli.copy_src_dir()
+        cli.copy_also_copy_files()
+        cli.setup_source_paths()
+        cli.store_lines_covered_by_tests()
+        cli.create_mutants(os.cpu_count() or 2)
+    os.environ.pop("MUTANT_UNDER_TEST", None)  # not for the `mutmut run` that follows
+
+
+def set_aside(names: list[str]) -> list[str]:
+    """Mark as skipped, before any test runs, the mutants whose verdict cannot count: text-only ones (with
+    `exclude_text_only`) and the equivalents whose listed change is still the change mutmut makes. Most of
+    them survive, and a survivor costs every test that reaches its function (10-20 s for a web function), so
+    running them took a fifth of a run for nothing. A run of some mutants (names or patterns) gets the
+    patterns expanded to the names that are left."""
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.utils.file_utils import walk_mutatable_files
+
+    skip_text = settings().get("exclude_text_only", False)
+    same = equivalent()
+    exact = {name for name in names if not any(c in name for c in "*?[")}
+    patterns = [name for name in names if name not in exact]
+    wanted = []
+    for path in walk_mutatable_files():
+        data = SourceFileMutationData(path=path)
+        data.load()
+        if not data.exit_code_by_key:
+            continue
+        for name in data.exit_code_by_key:
+            if name in same or (skip_text and text_only(name)):
+                data.exit_code_by_key[name] = SKIPPED
+            elif name in exact or any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
+                wanted.append(name)
+        data.save()
+    return wanted
 
 
 def _shape(lines: list[str]) -> list[tuple[int, str]] | None:
@@ -86,6 +139,7 @@ def _words(literal: str) -> bool:
 _SOURCE: dict[str, Path] = {}  # module -> its mutated file, found once
 
 
+@functools.cache
 def _diff(name: str) -> list[str]:
     """`mutmut show <name>`'s diff, read in this process (a `mutmut show` per survivor took seconds each)."""
     try:
@@ -129,8 +183,31 @@ def settings() -> dict:
     return tomllib.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
 
 
+def change(name: str) -> list[str]:
+    """The lines a mutant removes and adds, as listed with an equivalent mutant."""
+    return [line for line in _diff(name) if line[:1] in "+-" and not line.startswith(("---", "+++"))]
+
+
 def equivalent() -> dict[str, str]:
-    return {name: entry["reason"] for name, entry in settings().get("equivalent", {}).items()}
+    """The listed equivalent mutants that still make the change they were listed for. mutmut numbers a
+    function's mutants in order, so an edit to the function can give a listed name another change: such a
+    name is not equivalent any more, and is run and counted like any other (and named by `stale()`)."""
+    listed = settings().get("equivalent", {})
+    return {
+        name: e["reason"] for name, e in listed.items() if "change" not in e or _current(name) == e["change"]
+    }
+
+
+def stale() -> list[str]:
+    listed = settings().get("equivalent", {})
+    return sorted(name for name, e in listed.items() if "change" in e and _current(name) != e["change"])
+
+
+def _current(name: str) -> list[str] | None:
+    try:
+        return change(name)
+    except Exception:  # the mutant is gone (its function renamed or removed)
+        return None
 
 
 def score(found: dict[str, str], same: dict[str, str], skip_text: bool) -> dict[str, dict]:
@@ -202,6 +279,13 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
         lines += [f"- {name}" for name in row["text_only_names"]]
     lines += ["", "## Equivalent (not counted)", ""]
     lines += [f"- `{name}`: {reason}" for name, reason in sorted(same.items())]
+    if gone := stale():
+        lines += [
+            "",
+            "## Listed equivalent for a change mutmut no longer makes (run and counted; list anew)",
+            "",
+        ]
+        lines += [f"- `{name}`" for name in gone]
     (RESULTS / "mutation.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines[len(notes) : len(notes) + 7 + len(table)]))
 
@@ -222,6 +306,8 @@ def kept(found: dict[str, str], names: list[str]) -> dict[str, str]:
     """The verdict on every mutant from the last runs: a run on some mutants (by module, or by name, such as
     the survivors of the last run after new tests) replaces their verdicts and keeps the others'."""
     path = RESULTS / "mutation_verdicts.json"
+    if not found:  # no mutmut copy to ask (`--report-only` without `mutants/`): the verdicts stay as they are
+        return json.loads(path.read_text()) if path.exists() else {}
     earlier = json.loads(path.read_text()) if names and path.exists() else {}
     # a verdict on a mutant the code no longer has (a function renamed, split or removed) is dropped
     earlier = {name: status for name, status in earlier.items() if name in found}
@@ -231,7 +317,30 @@ def kept(found: dict[str, str], names: list[str]) -> dict[str, str]:
     return every
 
 
+def record_changes() -> int:
+    """Write under each listed equivalent lacking one the change mutmut makes now (`--record-changes`, after a
+    run, with `mutants/` present), so that a later edit giving the name another change is noticed."""
+    listed = settings().get("equivalent", {})
+    out, count, name = [], 0, None
+    for line in EQUIVALENT.read_text().splitlines():
+        out.append(line)
+        if header := re.match(r'^\[equivalent\."(?P<name>[^"]+)"\]$', line):
+            name = header["name"]
+            continue
+        lines = (
+            _current(name) if name and line.startswith("reason = ") and "change" not in listed[name] else None
+        )
+        if lines is not None:
+            out.append("change = [" + ", ".join(json.dumps(x, ensure_ascii=False) for x in lines) + "]")
+            count += 1
+    EQUIVALENT.write_text("\n".join(out) + "\n")
+    print(f"recorded the change of {count} equivalent mutants")
+    return 0
+
+
 def main() -> int:
+    if "--record-changes" in sys.argv:
+        return record_changes()
     names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     seconds = run_mutmut(names) if "--report-only" not in sys.argv else 0.0
     same = equivalent()
