@@ -160,6 +160,24 @@ def test_refer_moves_the_request_to_another_program(new_request, users, mailoutb
     assert referred.changes == {MESSAGE_KEY: [None, "CRI-TAC will call you."]}
 
 
+def test_the_review_needs_its_reason_and_tells_the_agency_only_the_message_given(new_request, users):
+    """Started without a reason it is refused; without a message it tells the agency nothing; with one, the
+    message is kept on the request and in the step's record."""
+    quiet, told = new_request(), new_request()
+    with pytest.raises(transitions.TransitionError, match="Give a reason"):
+        transitions.start_review(quiet, users["staff"])
+    quiet = transitions.start_review(quiet, users["staff"], "Call booked")
+    told = transitions.start_review(told, users["staff"], "Call booked", "We will call you on Monday.")
+    assert (quiet.message_to_agency, told.message_to_agency) == ("", "We will call you on Monday.")
+    changes = {
+        r.pk: AuditEvent.objects.get(
+            action="transition", object_id=str(r.pk), content_type__model="request"
+        ).changes
+        for r in (quiet, told)
+    }
+    assert changes == {quiet.pk: {}, told.pk: {MESSAGE_KEY: [None, "We will call you on Monday."]}}
+
+
 def test_a_referral_needs_a_program_of_the_continuum(new_request, users):
     request = new_request(program_wanted="critical_response")
     with pytest.raises(transitions.TransitionError, match="Choose the program"):
