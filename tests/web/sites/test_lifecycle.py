@@ -133,3 +133,24 @@ def test_the_agency_reads_the_suspension_message_never_the_internal_reason(
         "Suspended while delivery: Paused at your request."
         in client.get(approved_site.get_absolute_url()).content.decode()
     )
+
+
+def test_the_status_e_mail_leaves_out_whom_a_step_hook_told(
+    approved_site, users, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A hook run after the step (continuum.workflow.AFTER_STEP) that told someone the step needs them: the
+    site's own e-mail of the new status goes to everyone else on the site, not to them a second time."""
+    from continuum import workflow
+
+    sme = users["sme_a"].email
+    monkeypatch.setattr(workflow, "AFTER_STEP", [lambda lifecycle, record, move: move.told.add(sme.lower())])
+    with django_capture_on_commit_callbacks(execute=True):
+        step(
+            approved_site,
+            users["staff"],
+            "suspend",
+            reason="Chief on leave",
+            message="Paused at your request.",
+        )
+    (sent,) = [m for m in mailoutbox if "now suspended" in m.subject]
+    assert "executive_a@example.gov" in sent.to and sme not in sent.to
