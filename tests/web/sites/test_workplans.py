@@ -46,6 +46,7 @@ def test_provider_drafts_agency_comments_chief_approves(
     assert _site_transitions(site) == [("work_plan", "agency_review"), ("agency_review", "delivery")]
     approval = AuditEvent.objects.get(content_type__model="workplan", to_state="approved")
     assert approval.actor == users["executive_a"] and approval.object_label.startswith("Work plan v1")
+    assert approval.reason == "Looks right"  # the chief's own words, kept with the approval
     assert "liaison_a@example.gov" in mailoutbox[-1].to and "work plan v1 approved" in mailoutbox[-1].subject
     assert plan.comments.get().target_label.startswith("Site visit: First site visit")
 
@@ -76,6 +77,10 @@ def test_a_change_is_a_new_version_needing_approval_with_a_diff(approved_site, u
     approved_site.refresh_from_db()
     assert approved_site.status == "delivery"  # a later version's review leaves the site where it is
     plans.approve(v2, users["executive_a"])
+    (approval,) = AuditEvent.objects.filter(
+        content_type__model="workplan", object_id=str(v2.pk), to_state="approved"
+    )
+    assert approval.reason == "Approve this version"  # approved without words of its own: the step's label
     statuses = dict(WorkPlan.objects.filter(site=approved_site).values_list("version", "status"))
     assert statuses == {1: "superseded", 2: "approved"}
 
