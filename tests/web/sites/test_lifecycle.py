@@ -154,3 +154,13 @@ def test_the_status_e_mail_leaves_out_whom_a_step_hook_told(
         )
     (sent,) = [m for m in mailoutbox if "now suspended" in m.subject]
     assert "executive_a@example.gov" in sent.to and sme not in sent.to
+
+
+def test_a_site_s_path_ends_with_its_program_s_last_stage():
+    """The step indicator's path: a Critical Response site is published, an Organizational Assessment goes on to
+    implementation tracking, a CRI-TAC site goes from delivery to closed."""
+    path = transitions.LIFECYCLE.path
+    planning = ("work_plan", "agency_review", "delivery", "report_drafting", "report_review")
+    assert path(Site(program="critical_response")) == (*planning, "published", "closed")
+    assert path(Site(program="organizational_assessment")) == (*planning, "implementation", "closed")
+    assert path(Site(program="cri_tac")) == ("work_plan", "delivery", "closed")
