@@ -67,3 +67,31 @@ def test_the_first_error_of_a_step_form_names_its_field():
     whole.add_error(None, "The site is suspended: resume it first.")
     assert first_error(whole) == "The site is suspended: resume it first."
     assert first_error(StepForm({"suspend-reason": "Because"}, step=step, prefix="suspend")) == ""
+
+
+def test_a_step_form_gives_blank_values_for_what_its_step_does_not_ask_and_before_it_is_checked():
+    """A posted reason or message the step does not ask for is not taken (the form has no such field); a form
+    not yet checked, or not posted at all, gives blanks rather than failing."""
+    step = Step("announce", "Announce publicly", (S.DELIVERY,), S.DELIVERY, "sites.manage_site", reason="")
+    posted = {"announce-reason": "smuggled", "announce-message": "smuggled"}
+    blank = {"reason": "", "message": ""}
+    assert StepForm(step=step, prefix="announce").values() == blank
+    unchecked = StepForm(posted, step=step, prefix="announce")
+    assert unchecked.values() == blank
+    assert unchecked.is_valid() and unchecked.values() == blank
+
+
+def test_a_step_refused_by_its_checks_comes_back_on_the_form_with_the_reason(rf, orgs, users):
+    """workflow.post: a step its preconditions refuse is not taken, and the form carries the refusal's own
+    words as an error of the whole form (the page shows them)."""
+    from continuum.sites import transitions
+    from continuum.workflow import post
+
+    site = Site.objects.create(agency=orgs["agency_a"], program="critical_response", ta_type="issue_specific_review",
+                               title="Columbus use of force review", description="x", status="delivery")  # fmt: skip
+    request = rf.post("/", {"close-message": "Work done"})
+    request.user = users["staff"]
+    moved, form = post(request, transitions.LIFECYCLE, site, "close")
+    assert moved is None
+    assert form.non_field_errors() == ["A Critical Response site closes after its report is published."]
+    assert Site.objects.get(pk=site.pk).status == "delivery"

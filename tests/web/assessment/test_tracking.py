@@ -130,6 +130,35 @@ def test_snapshot_counts_and_topics(oa_site, users):
     assert [row["number"] for row in snap["items"]] == ["1.1", "1.2", "2.1", "3.1", "3.2"]
 
 
+def test_snapshot_rows_name_every_field_and_topics_count_every_status(
+    oa_site, users, django_assert_num_queries
+):
+    """Each row carries the recommendation's number, finding, text, priority, status, responsible people and
+    topics under the keys the progress page reads; every topic counts every status, zero included; and the
+    snapshot reads the items with their findings in one query and all their topics in one more."""
+    _import(oa_site, users)
+    _set(oa_site, "1.1", "complete")
+    with django_assert_num_queries(2):
+        snap = tracking.snapshot(oa_site)
+    assert snap["items"][0] == {
+        "number": "1.1",
+        "finding": "Use-of-force reporting is incomplete.",
+        "text": "Require a report for every use of force.",
+        "priority": "High",
+        "status": "complete",
+        "status_label": "Complete",
+        "responsible": "The chief",
+        "topics": ["Use of force"],
+    }
+    assert snap["items"][4]["topics"] == ["Other"]
+    zero = dict.fromkeys(tracking.STATUS_ORDER, 0)
+    assert snap["by_topic"] == {
+        "Other": zero | {"not_started": 1},
+        "Recruitment and hiring": zero | {"not_started": 1},
+        "Use of force": zero | {"not_started": 2, "complete": 1},
+    }
+
+
 def test_progress_reports_freeze_statuses_and_publish(
     oa_site, users, mailoutbox, django_capture_on_commit_callbacks
 ):

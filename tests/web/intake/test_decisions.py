@@ -160,6 +160,67 @@ def test_refer_moves_the_request_to_another_program(new_request, users, mailoutb
     assert referred.changes == {MESSAGE_KEY: [None, "CRI-TAC will call you."]}
 
 
+def test_the_review_needs_its_reason_and_tells_the_agency_only_the_message_given(new_request, users):
+    """Started without a reason it is refused; without a message it tells the agency nothing; with one, the
+    message is kept on the request and in the step's record."""
+    quiet, told = new_request(), new_request()
+    with pytest.raises(transitions.TransitionError, match="Give a reason"):
+        transitions.start_review(quiet, users["staff"])
+    quiet = transitions.start_review(quiet, users["staff"], "Call booked")
+    told = transitions.start_review(told, users["staff"], "Call booked", "We will call you on Monday.")
+    assert (quiet.message_to_agency, told.message_to_agency) == ("", "We will call you on Monday.")
+    changes = {
+        r.pk: AuditEvent.objects.get(
+            action="transition", object_id=str(r.pk), content_type__model="request"
+        ).changes
+        for r in (quiet, told)
+    }
+    assert changes == {quiet.pk: {}, told.pk: {MESSAGE_KEY: [None, "We will call you on Monday."]}}
+
+
+def test_acceptance_names_every_open_flag_and_the_missing_choice(new_request, users):
+    request = new_request(asks_for_costs=True, pending_matters="yes", pending_details="A civil suit")
+    with pytest.raises(
+        transitions.TransitionError,
+        match=r"^Clear the open screening flags first \(pending investigation or litigation, costs the program "
+        r"does not cover\), each with its reason\.$",
+    ):
+        transitions.accept(request, users["staff"], "ok", program="cri_tac", ta_type="technical_assistance")
+    with pytest.raises(transitions.TransitionError, match=r"^Choose the program the site will run in\.$"):
+        transitions.accept(request, users["staff"], "ok", program="elsewhere", ta_type="technical_assistance")
+    with pytest.raises(transitions.TransitionError, match=r"^Choose the type of technical assistance\.$"):
+        transitions.accept(request, users["staff"], "ok", program="cri_tac", ta_type="anything")
+
+
+def test_an_accepted_request_s_site_is_named_for_its_agency_and_audited_as_created_by_the_decider(
+    new_request, users
+):
+    """Accepted without a title or message: the site is named for the agency and the kind of TA, the agency is
+    told nothing more; the site's creation is recorded as the decider's, for this request. With a message, the
+    request keeps it."""
+    quiet = transitions.accept(
+        new_request(), users["staff"], "Fits", program="cri_tac", ta_type="technical_assistance"
+    )
+    site = quiet.site
+    assert site.title == f"Springfield (IL) Police Department: {Site.TAType('technical_assistance').label}"
+    assert quiet.message_to_agency == ""
+    created = AuditEvent.objects.get(content_type__model="site", object_id=str(site.pk), action="created")
+    assert (created.actor, created.reason) == (
+        users["staff"],
+        f"Created on accepting request {quiet.tracking_number}",
+    )
+    told = transitions.accept(
+        new_request(agency_name="Peoria (IL) Police Department"),
+        users["staff"],
+        "Fits",
+        program="cri_tac",
+        ta_type="technical_assistance",
+        message="A team will call.",
+    )
+    assert told.message_to_agency == "A team will call."
+    assert Request.objects.get(pk=told.pk).message_to_agency == "A team will call."
+
+
 def test_a_referral_needs_a_program_of_the_continuum(new_request, users):
     request = new_request(program_wanted="critical_response")
     with pytest.raises(transitions.TransitionError, match="Choose the program"):

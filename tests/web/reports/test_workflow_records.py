@@ -164,3 +164,63 @@ def test_approval_of_a_report_in_review_never_sent_to_the_agency_says_so(report,
     report.refresh_from_db()
     with pytest.raises(TransitionError, match=r"^The agency has not been sent the report for its factual"):
         transitions.approve(report, users["staff"])
+
+
+def test_the_site_follows_its_first_version_with_the_report_s_actor_and_title(report, users):
+    """The site's own record of the step names who took the report's step and what happened to which report."""
+    report = transitions.submit(report, users["provider_a"], "Ready")
+    assert report.submitted_by == users["provider_a"]
+    (moved,) = [e for e in history(report.site) if e.action == "transition" and e.to_state == "report_review"]
+    assert (moved.actor, moved.from_state, moved.reason) == (
+        users["provider_a"],
+        "report_drafting",
+        "“Columbus use of force review” sent for the program's internal review",
+    )
+
+
+def test_a_second_report_leaves_the_site_where_it_is(report, users):
+    """Only a first version moves the site: a later version that is not a correction (as an import of earlier
+    versions leaves it) is reviewed without the site following it."""
+    type(report).objects.filter(pk=report.pk).update(version=2)
+    report.refresh_from_db()
+    transitions.submit(report, users["provider_a"])
+    report.site.refresh_from_db()
+    assert report.site.status == "report_drafting"
+
+
+def test_a_draft_names_what_it_lacks(report, users):
+    report.executive_summary = " "
+    report.save()
+    with pytest.raises(
+        TransitionError, match=r"^Write the executive summary before the report goes for review\.$"
+    ):
+        transitions.submit(report, users["provider_a"])
+    report.executive_summary = "Summary."
+    report.save()
+    for finding in report.findings.all():
+        finding.recommendations.all().delete()
+    with pytest.raises(
+        TransitionError, match=r"^Every finding needs a recommendation: Finding 1, Finding 2 has none\.$"
+    ):
+        transitions.submit(report, users["provider_a"])
+
+
+def test_the_agency_may_be_given_a_single_day_and_no_fewer(report, users):
+    report = transitions.submit(report, users["provider_a"])
+    with pytest.raises(TransitionError, match=r"^Give the agency at least one day for its review\.$"):
+        transitions.send_to_agency(report, users["staff"], review_days=-1)
+    assert not report.factual_reviews.exists()
+    report = transitions.send_to_agency(report, users["staff"], review_days=1)
+    assert report.factual_reviews.get().due_on == timezone.localdate() + timedelta(days=1)
+
+
+def test_a_step_from_a_published_state_saves_the_state_alone(published, users):
+    """The report lifecycle's save: a report frozen by publication writes only its new state (a step that
+    starts from a published version, e.g. a supersession, must not trip the lock on its content)."""
+    from continuum.workflow import Move
+
+    move = Move(transitions.LIFECYCLE.step("publish"), users["reviewer"], "published", "superseded")
+    published.status = "superseded"
+    transitions._save(published, move)
+    published.refresh_from_db()
+    assert published.status == "superseded"

@@ -79,6 +79,22 @@ def test_an_announcement_needs_its_text_and_the_consent_and_a_date_not_in_the_fu
     assert not boston.is_public and boston.announced_on is None
 
 
+def test_an_empty_announcement_or_consent_is_refused_and_an_empty_intent_keeps_the_site_s_own(boston, users):
+    """Fields left empty are not filled with anything: no announcement or no consent refuses the step; no
+    intent keeps the one the site has; a site with no public summary takes the announcement as its summary, one
+    with a summary keeps it."""
+    for empty in ["announcement", "agency_consent"]:
+        with pytest.raises(TransitionError, match="Give the announcement and how the agency consented"):
+            announce(boston, users["staff"], **{empty: ""})
+    Site.objects.filter(pk=boston.pk).update(intent="To review stops and searches.")
+    site = announce(boston, users["staff"], intent="")
+    assert site.intent == "To review stops and searches."
+    assert site.public_summary == "The COPS Office in conjunction with Jensen Hughes is conducting a review."
+    kept = Site.objects.create(agency=boston.agency, program="critical_response", ta_type="technical_assistance",
+                               title="Kept", description="x", public_summary="Our own summary.")  # fmt: skip
+    assert announce(kept, users["staff"]).public_summary == "Our own summary."
+
+
 def test_the_announce_button_is_offered_to_staff_until_the_site_is_announced(client, boston, users, login):
     login(users["staff"])
     page = client.get(boston.get_absolute_url()).content.decode()

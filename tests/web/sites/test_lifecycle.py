@@ -133,3 +133,34 @@ def test_the_agency_reads_the_suspension_message_never_the_internal_reason(
         "Suspended while delivery: Paused at your request."
         in client.get(approved_site.get_absolute_url()).content.decode()
     )
+
+
+def test_the_status_e_mail_leaves_out_whom_a_step_hook_told(
+    approved_site, users, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A hook run after the step (continuum.workflow.AFTER_STEP) that told someone the step needs them: the
+    site's own e-mail of the new status goes to everyone else on the site, not to them a second time."""
+    from continuum import workflow
+
+    sme = users["sme_a"].email
+    monkeypatch.setattr(workflow, "AFTER_STEP", [lambda lifecycle, record, move: move.told.add(sme.lower())])
+    with django_capture_on_commit_callbacks(execute=True):
+        step(
+            approved_site,
+            users["staff"],
+            "suspend",
+            reason="Chief on leave",
+            message="Paused at your request.",
+        )
+    (sent,) = [m for m in mailoutbox if "now suspended" in m.subject]
+    assert "executive_a@example.gov" in sent.to and sme not in sent.to
+
+
+def test_a_site_s_path_ends_with_its_program_s_last_stage():
+    """The step indicator's path: a Critical Response site is published, an Organizational Assessment goes on to
+    implementation tracking, a CRI-TAC site goes from delivery to closed."""
+    path = transitions.LIFECYCLE.path
+    planning = ("work_plan", "agency_review", "delivery", "report_drafting", "report_review")
+    assert path(Site(program="critical_response")) == (*planning, "published", "closed")
+    assert path(Site(program="organizational_assessment")) == (*planning, "implementation", "closed")
+    assert path(Site(program="cri_tac")) == ("work_plan", "delivery", "closed")

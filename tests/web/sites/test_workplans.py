@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from continuum.audit.models import AuditEvent
 from continuum.sites.models import Site, SiteMember
-from continuum.workflow import TransitionError
+from continuum.workflow import MESSAGE_KEY, TransitionError
 from continuum.workplans import plans
 from continuum.workplans.models import Activity, Objective, WorkPlan
 
@@ -46,6 +46,11 @@ def test_provider_drafts_agency_comments_chief_approves(
     assert _site_transitions(site) == [("work_plan", "agency_review"), ("agency_review", "delivery")]
     approval = AuditEvent.objects.get(content_type__model="workplan", to_state="approved")
     assert approval.actor == users["executive_a"] and approval.object_label.startswith("Work plan v1")
+    assert approval.reason == "Looks right"  # the chief's own words, kept with the approval
+    started = AuditEvent.objects.get(content_type__model="site", object_id=str(site.pk), to_state="delivery")
+    assert (started.actor, started.reason) == (users["executive_a"], "Work plan v1 approved")
+    sent = AuditEvent.objects.get(content_type__model="workplan", to_state="in_review")
+    assert (sent.reason, sent.changes) == ("v1 for review", {MESSAGE_KEY: [None, "v1 for review"]})
     assert "liaison_a@example.gov" in mailoutbox[-1].to and "work plan v1 approved" in mailoutbox[-1].subject
     assert plan.comments.get().target_label.startswith("Site visit: First site visit")
 
@@ -76,8 +81,24 @@ def test_a_change_is_a_new_version_needing_approval_with_a_diff(approved_site, u
     approved_site.refresh_from_db()
     assert approved_site.status == "delivery"  # a later version's review leaves the site where it is
     plans.approve(v2, users["executive_a"])
+    (approval,) = AuditEvent.objects.filter(
+        content_type__model="workplan", object_id=str(v2.pk), to_state="approved"
+    )
+    assert approval.reason == "Approve this version"  # approved without words of its own: the step's label
     statuses = dict(WorkPlan.objects.filter(site=approved_site).values_list("version", "status"))
     assert statuses == {1: "superseded", 2: "approved"}
+
+
+def test_a_plan_sent_with_a_message_keeps_the_reason_for_the_team_and_the_message_for_the_agency(site, users):
+    plan = draft_plan(site, users["provider_a"])
+    plans.send_for_review(plan, users["provider_a"], "Dates checked with the team", "Please check the dates.")
+    sent = AuditEvent.objects.get(
+        content_type__model="workplan", object_id=str(plan.pk), to_state="in_review"
+    )
+    assert (sent.reason, sent.changes) == (
+        "Dates checked with the team",
+        {MESSAGE_KEY: [None, "Please check the dates."]},
+    )
 
 
 @pytest.mark.parametrize("who", ["staff", "executive_a"])
