@@ -180,6 +180,32 @@ def test_cells_are_coded_by_sorted_levels_and_need_two_districts():
         reduce_cells(counts[counts["geo"] == "D0"])
 
 
+def test_cells_count_a_search_without_a_recorded_outcome_as_no_hit_and_need_a_hit():
+    """Per group and district: stops, searches, and hits (searches that found contraband; a search whose outcome
+    is missing is not one); the model needs at least one search that found something, and one is enough."""
+    rows = pd.DataFrame(
+        {
+            "group": ["a", "a", "a", "a", "b", "b"],
+            "geo": ["x", "x", "x", "y", "x", "y"],
+            "searched": pd.array([True, True, False, False, True, False], dtype="boolean"),
+            "found": pd.array([True, None, None, False, False, None], dtype="boolean"),
+            "n": [2, 3, 4, 5, 6, 7],
+        }
+    )
+    cells = reduce_cells(rows)
+    assert list(cells.frame.columns) == ["group", "geo", "n", "searches", "hits"]
+    want = {("a", "x"): (9, 5, 2), ("a", "y"): (5, 0, 0), ("b", "x"): (6, 6, 0), ("b", "y"): (7, 0, 0)}
+    got = {(r.group, r.geo): (r.n, r.searches, r.hits) for r in cells.frame.itertuples()}
+    assert got == want
+    one_hit = rows.assign(n=1, searched=[True, False, False, False, False, False], found=True)
+    assert reduce_cells(one_hit).frame[["searches", "hits"]].sum().to_list() == [1, 1]
+    refused = "threshold-test needs searches with contraband found; the data have none"
+    with pytest.raises(InputError, match=refused):
+        reduce_cells(rows.assign(found=False))  # searches, none found anything
+    with pytest.raises(InputError, match=refused):
+        reduce_cells(rows.assign(searched=False))  # no searches at all
+
+
 def test_group_threshold_weights_districts_by_the_groups_own_stops():
     counts = pd.DataFrame(
         {
