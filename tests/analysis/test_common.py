@@ -3,6 +3,7 @@ most frequent value per unit, against counts made here."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -48,6 +49,22 @@ def test_most_frequent_weights_rows_by_n_and_breaks_ties_by_first_seen():
     assert got.index.name == "unit" and "c" not in got.index
     reversed_tie = most_frequent(rows.iloc[[4, 3]], "unit", "race")
     assert reversed_tie.to_dict() == {"b": "white"}
+
+
+def test_most_frequent_breaks_ties_by_first_seen_among_units_of_different_sizes():
+    """Tied values within a unit, units of different sizes: an unstable sort by count reorders equal counts of
+    different units, so only a stable one keeps each unit's first-seen value first."""
+    rng = np.random.default_rng(0)
+    units = [f"u{i:02d}" for i in range(60)]
+    sizes = rng.integers(1, 4, len(units))
+    rows = pd.DataFrame({"unit": units * 2, "race": ["white"] * 60 + ["black"] * 60, "n": np.tile(sizes, 2)})
+    rows = rows.sample(frac=1, random_state=0).reset_index(drop=True)
+    got = most_frequent(rows, "unit", "race")
+    first_seen = {}
+    for unit, race in zip(rows["unit"], rows["race"], strict=True):
+        first_seen.setdefault(unit, race)  # each unit's two values tie: the first seen wins
+    assert got.to_dict() == first_seen
+    assert set(first_seen.values()) == {"white", "black"}
 
 
 def test_most_frequent_breaks_ties_by_first_seen_in_a_long_table():

@@ -59,6 +59,23 @@ def test_a_fit_without_rows_has_no_range_and_no_separation():
     assert checked.to_dict()["separation_threshold"] == EPS
 
 
+def test_the_check_reports_every_figure_under_its_name():
+    """The veil result's "fit" entry is this dict: each figure under the name a reader of the JSON looks for."""
+    checked = check_fit(fit([0.25, EPS / 10, 0.75], converged=False))
+    assert checked.to_dict() == {
+        "converged": False,
+        "iterations": 7,
+        "separation": True,
+        "fitted_probability_range": [EPS / 10, 0.75],
+        "separation_threshold": EPS,
+    }
+    assert checked.problems() == [
+        "the fit did not converge (stopped after 7 iterations)",
+        "fitted probabilities reached 0 or 1 (separation: some combination of terms predicts the outcome "
+        f"perfectly; lowest fitted probability {EPS / 10:.3g}, highest 0.75)",
+    ]
+
+
 def test_a_spline_of_one_degree_of_freedom_is_a_straight_line_through_zero_at_the_lower_boundary():
     """ns(x, df = 1) has no interior knot: the natural cubic spline on two boundary knots is linear."""
     from continuum.analysis.spline import NaturalSpline

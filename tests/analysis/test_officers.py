@@ -133,3 +133,20 @@ def test_needs_the_subjects_race(officer_rows, tmp_path):
         pytest.raises(InputError, match=r"officer-benchmark needs .*\['subject_race'\]"),
     ):
         officer_benchmark(data)
+
+
+def test_officers_under_the_minimum_stops_are_left_out_and_counted(officer_rows, tmp_path):
+    path = tmp_path / "s.csv"
+    rows = officer_rows.iloc[:2900]  # O00-O06 with 400 stops each, O07 with 100
+    rows.to_csv(path, index=False)
+    with load_stops(path) as data:
+        r = officer_benchmark(data, match="district", min_stops=150)
+    stops = rows["officer_id_hash"].value_counts()
+    kept = stops[stops >= 150]
+    assert {o["officer_id_hash"]: o["stops"] for o in r.estimates["officers"]} == kept.to_dict()
+    assert (
+        r.n_excluded
+        == {"officers with fewer than 150 benchmarkable stops": int(stops["O07"])}
+        == {"officers with fewer than 150 benchmarkable stops": 100}
+    )
+    assert r.n_used == kept.sum() == 2800

@@ -40,6 +40,13 @@ def test_a_reduction_without_exclusions_keeps_every_row(con):
     assert red.table["n"].dtype == np.int64 and red.table["flags"].dtype == np.float64
 
 
+def test_an_exclusion_reason_with_an_apostrophe_is_kept_word_for_word(con):
+    """Reasons are SQL string literals: a quote in one is doubled in the SQL and comes back single."""
+    spec = Reduction(keys={"g": "g"}, sums={}, exclusions=[("the officer's flag missing", "flag IS NULL")])
+    red = DuckDBReducer(con).reduce("t", spec)
+    assert red.excluded == {"the officer's flag missing": 1} and red.n_used == 3
+
+
 def test_a_group_whose_values_are_all_missing_sums_to_zero(con):
     red = DuckDBReducer(con).reduce("t", Reduction(keys={"g": "g"}, sums={"amount": "amount"}))
     assert _rows(red)["c"]["amount"] == 0.0 and _rows(red)["a"]["amount"] == 2.0

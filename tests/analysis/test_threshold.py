@@ -79,22 +79,32 @@ def test_signal_to_percent_is_bayes_rule_on_the_two_normals():
         assert signal_to_percent(t, logit_phi, delta) == pytest.approx(truth_as_probability(t, phi, delta))
 
 
-def stan_log_density(p: dict, cells) -> float:
+def pin(v: np.ndarray) -> np.ndarray:
+    """The first level is pinned at 0."""
+    return np.concatenate([[0.0], v])
+
+
+def stan_signal_parameters(p: dict, cells, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each cell's threshold, logit phi and delta from the raw (non-centred) parameters, the Stan file's
+    transformed parameters; ``scale`` multiplies every raw prior (sigma_t, the group thresholds, mu, effects)."""
+    r, d = cells.group_idx, cells.geo_idx
+    logit_phi = scale * (
+        p["mu_phi_raw"] + 0.1 * pin(p["phi_race_raw"])[r] + 0.1 * pin(p["phi_subgeography_raw"])[d]
+    )
+    delta = np.exp(
+        scale
+        * (p["mu_delta_raw"] + 0.1 * pin(p["delta_race_raw"])[r] + 0.1 * pin(p["delta_subgeography_raw"])[d])
+    )
+    t = scale * p["threshold_race_raw"][r] + p["threshold_raw"] * p["sigma_threshold_raw"] * scale
+    return t, logit_phi, delta
+
+
+def stan_log_density(p: dict, cells, scale: float = 1.0) -> float:
     """``threshold_test_hierarchical_identified.stan`` (one geography) written out with scipy."""
     lp = sum(norm.logpdf(p[k]).sum() for k in p if k != "sigma_threshold_raw")
     lp += halfnorm.logpdf(p["sigma_threshold_raw"])
-    r, d = cells.group_idx, cells.geo_idx
-    pin = lambda v: np.concatenate([[0.0], v])  # noqa: E731 - the first level is pinned at 0
-    phi = 1 / (
-        1
-        + np.exp(
-            -(p["mu_phi_raw"] + 0.1 * pin(p["phi_race_raw"])[r] + 0.1 * pin(p["phi_subgeography_raw"])[d])
-        )
-    )
-    delta = np.exp(
-        p["mu_delta_raw"] + 0.1 * pin(p["delta_race_raw"])[r] + 0.1 * pin(p["delta_subgeography_raw"])[d]
-    )
-    t = p["threshold_race_raw"][r] + p["threshold_raw"] * p["sigma_threshold_raw"]
+    t, logit_phi, delta = stan_signal_parameters(p, cells, scale)
+    phi = 1 / (1 + np.exp(-logit_phi))
     success = phi * (1 - norm.cdf(t, delta, 1))
     search = success + (1 - phi) * (1 - norm.cdf(t, 0, 1))
     f = cells.frame
@@ -124,6 +134,38 @@ def test_model_log_density_is_opps_stan_model():
         p["sigma_threshold_raw"] = abs(p["sigma_threshold_raw"])
         ours, _ = log_density(opp_model, args, {}, p)
         assert float(ours) == pytest.approx(stan_log_density(p, cells), rel=1e-9)
+    # the prior scale multiplies every non-centred parameter (not divides: 1 is the only value where both agree)
+    ours, _ = log_density(opp_model, args, {"scale": 2.0}, p)
+    assert float(ours) == pytest.approx(stan_log_density(p, cells, scale=2.0), rel=1e-9)
+    assert float(ours) != pytest.approx(stan_log_density(p, cells), rel=1e-6)
+
+
+def test_the_model_records_each_cells_threshold_and_risk_under_the_names_the_fit_reads():
+    """``cell_thresholds`` reads the deterministic sites "threshold", "logit_phi" and "delta" from the draws:
+    traced at fixed raw parameters, each holds the Stan file's transformed parameter (written out with NumPy)."""
+    import jax
+    from numpyro import handlers
+
+    jax.config.update("jax_enable_x64", True)
+    counts = pd.DataFrame({"group": ["a", "a", "b", "b", "b"], "geo": ["x", "y", "x", "y", "z"],
+                           "searched": True, "found": True, "n": [5, 6, 7, 8, 9]})  # fmt: skip
+    cells = reduce_cells(counts)
+    rng = np.random.default_rng(2)
+    g, d, c = len(cells.groups), len(cells.geos), len(cells.frame)
+    p = {"sigma_threshold_raw": 0.8, "threshold_race_raw": rng.normal(size=g), "threshold_raw": rng.normal(size=c),
+         "mu_phi_raw": -0.7, "phi_race_raw": rng.normal(size=g - 1), "phi_subgeography_raw": rng.normal(size=d - 1),
+         "mu_delta_raw": 0.3, "delta_race_raw": rng.normal(size=g - 1),
+         "delta_subgeography_raw": rng.normal(size=d - 1)}  # fmt: skip
+    f = cells.frame
+    args = (cells.group_idx, cells.geo_idx, *(f[k].to_numpy(float) for k in ["n", "searches", "hits"]), g, d)
+    for scale in (1.0, 1.5):
+        model = handlers.substitute(handlers.seed(opp_model, 0), data=p)
+        trace = handlers.trace(model).get_trace(*args, scale=scale)
+        recorded = {k: v for k, v in trace.items() if v["type"] == "deterministic"}
+        assert set(recorded) == {"threshold", "logit_phi", "delta"}
+        for name, want in zip(["threshold", "logit_phi", "delta"], stan_signal_parameters(p, cells, scale),
+                              strict=True):  # fmt: skip
+            np.testing.assert_allclose(np.asarray(recorded[name]["value"]), want, rtol=1e-12)
 
 
 def test_cells_are_coded_by_sorted_levels_and_need_two_districts():
@@ -136,6 +178,32 @@ def test_cells_are_coded_by_sorted_levels_and_need_two_districts():
     assert row["searches"] == mine.loc[mine["searched"], "n"].sum() and row["n"] == mine["n"].sum()
     with pytest.raises(InputError, match="at least 2 geographies"):
         reduce_cells(counts[counts["geo"] == "D0"])
+
+
+def test_cells_count_a_search_without_a_recorded_outcome_as_no_hit_and_need_a_hit():
+    """Per group and district: stops, searches, and hits (searches that found contraband; a search whose outcome
+    is missing is not one); the model needs at least one search that found something, and one is enough."""
+    rows = pd.DataFrame(
+        {
+            "group": ["a", "a", "a", "a", "b", "b"],
+            "geo": ["x", "x", "x", "y", "x", "y"],
+            "searched": pd.array([True, True, False, False, True, False], dtype="boolean"),
+            "found": pd.array([True, None, None, False, False, None], dtype="boolean"),
+            "n": [2, 3, 4, 5, 6, 7],
+        }
+    )
+    cells = reduce_cells(rows)
+    assert list(cells.frame.columns) == ["group", "geo", "n", "searches", "hits"]
+    want = {("a", "x"): (9, 5, 2), ("a", "y"): (5, 0, 0), ("b", "x"): (6, 6, 0), ("b", "y"): (7, 0, 0)}
+    got = {(r.group, r.geo): (r.n, r.searches, r.hits) for r in cells.frame.itertuples()}
+    assert got == want
+    one_hit = rows.assign(n=1, searched=[True, False, False, False, False, False], found=True)
+    assert reduce_cells(one_hit).frame[["searches", "hits"]].sum().to_list() == [1, 1]
+    refused = "threshold-test needs searches with contraband found; the data have none"
+    with pytest.raises(InputError, match=refused):
+        reduce_cells(rows.assign(found=False))  # searches, none found anything
+    with pytest.raises(InputError, match=refused):
+        reduce_cells(rows.assign(searched=False))  # no searches at all
 
 
 def test_group_threshold_weights_districts_by_the_groups_own_stops():
@@ -174,6 +242,38 @@ def test_convergence_gate():
     assert diagnose(fake_fit(good, divergences=1), {"q": good}).problems() == ["1 divergent transitions"]
     one_chain = rng.normal(size=(1, 2000))
     assert not diagnose(fake_fit(one_chain), {"q": one_chain}).converged
+
+
+def split_r_hat(x: np.ndarray) -> float:
+    """Split R-hat (Gelman et al., BDA3 section 11.4) by hand: each chain cut in halves, then the between- and
+    within-half variances."""
+    h = x.shape[1] // 2
+    halves = np.concatenate([x[:, :h], x[:, -h:]])
+    within = halves.var(axis=1, ddof=1).mean()
+    between = halves.mean(axis=1).var(ddof=1)
+    return float(np.sqrt(((h - 1) / h * within + between) / within))
+
+
+def test_the_gate_names_the_quantity_with_fewest_effective_samples_and_reads_two_chains():
+    from numpyro.diagnostics import effective_sample_size
+
+    rng = np.random.default_rng(1)
+    good = rng.normal(size=(4, 500))
+    sticky = np.cumsum(rng.normal(size=(4, 500)), axis=1)
+    # the lowest ESS is named by its ESS, not by the first name in alphabetical order
+    conv = diagnose(fake_fit(good), {"a": good, "b": sticky, "c": good})
+    assert conv.worst == "b" and conv.min_ess == pytest.approx(float(effective_sample_size(sticky)))
+    assert conv.min_ess < 100
+    # over every sampled parameter too: the sticky one sets the minimum, the quantities are fine
+    both = Fit({"x": good, "y": sticky[..., None].repeat(2, axis=-1)}, 0, 0.0)
+    conv = diagnose(both, {"q": good})
+    assert conv.converged and conv.min_ess_parameters == pytest.approx(float(effective_sample_size(sticky)))
+    assert conv.to_dict()["min_ess_all_parameters"] < 100 < conv.to_dict()["min_ess"]
+    # two chains are enough to compare chains: their split R-hat is a number, and these two agree
+    two = rng.normal(size=(2, 1000))
+    conv = diagnose(fake_fit(two), {"q": two})
+    assert conv.max_r_hat == pytest.approx(split_r_hat(two), rel=1e-9) and conv.converged
+    assert conv.max_r_hat_parameters == pytest.approx(split_r_hat(two), rel=1e-9)
 
 
 def write_rows(counts: pd.DataFrame, path) -> None:
@@ -260,15 +360,15 @@ def test_the_result_reports_the_draws_thresholds_weighted_by_each_groups_stops(s
 
     def known(cells, sampler):
         seen["sampler"], seen["frame"] = sampler, cells.frame.copy()
-        return Fit(known_draws(len(cells.frame)), 0, 1.5)
+        return Fit(known_draws(len(cells.frame), chains=3), 0, 1.5)
 
     monkeypatch.setattr(module, "fit", known)
     with load_stops(path) as data:
-        r = threshold_test(data, groups="black,white", draws=500, warmup=77, chains=4, seed=9, min_searches=5)
-    assert seen["sampler"] == Sampler(chains=4, warmup=77, draws=500, seed=9)
+        r = threshold_test(data, groups="black,white", draws=500, warmup=77, chains=3, seed=9, min_searches=5)
+    assert seen["sampler"] == Sampler(chains=3, warmup=77, draws=500, seed=9)
     pd.testing.assert_frame_equal(seen["frame"][table.columns].astype(table.dtypes), table, check_dtype=False)
 
-    p = expected_probabilities(known_draws(len(table)))  # chains x draws x cells
+    p = expected_probabilities(known_draws(len(table), chains=3))  # chains x draws x cells
     est = r.estimates
     assert est["converged"] is True and est["finding"] is True
     per_group = {}
@@ -306,7 +406,8 @@ def test_the_result_reports_the_draws_thresholds_weighted_by_each_groups_stops(s
 
     diag = est["diagnostics"]
     assert diag["converged"] is True and diag["divergences"] == 0 and diag["sampling_seconds"] == 1.5
-    assert (diag["chains"], diag["draws"], diag["warmup"]) == (4, 500, 77)
+    assert (diag["chains"], diag["draws"], diag["warmup"]) == (3, 500, 77)
+    assert diag["model"] == "OPP threshold_test_hierarchical_identified.stan"
     assert diag["max_r_hat"] <= 1.01 and diag["min_ess"] >= 400
     assert (
         r.params["reference"] == "white"
@@ -325,6 +426,7 @@ def test_the_result_reports_the_draws_thresholds_weighted_by_each_groups_stops(s
 
     chart = r.charts[0]
     assert chart.title == "search threshold by subject_race"
+    assert chart.xlabel == "probability of contraband needed to search"
     assert [row[0] for row in chart.points] == ["black", "white"]
     for g, low_high in zip(["black", "white"], chart.points, strict=True):
         got = est["thresholds"][g]
@@ -351,6 +453,9 @@ def test_the_result_reports_the_draws_thresholds_weighted_by_each_groups_stops(s
     assert conv.rows == [[True, diag["max_r_hat"], diag["min_ess"], diag["lowest_ess_quantity"], 0]]
     assert conv.columns == ["converged", "max R-hat", "min ESS", "lowest-ESS quantity", "divergences"]
     assert r.tables[-1].title.startswith("eligibility")
+    steps = r.counts["eligibility_steps"]
+    assert [s["action"] for s in steps] == [row[0] for row in r.tables[-1].rows] and len(steps) > 5
+    assert {"action", "reason", "result", "stops_dropped", "searches_dropped"} <= set(steps[0])
     assert not any("Not a finding" in c or "Not converged" in c for c in r.caveats + r.warnings)
     fewest = int(table["searches"].min())
     assert any(f"is {fewest}:" in c for c in r.caveats)
@@ -485,3 +590,111 @@ def test_a_group_lower_than_the_reference_means_strictly_lower():
     out = summarize(cells, same, "b")
     assert out["a"]["difference_to_reference"]["prob_lower_than_reference"] == 10 / 100
     assert out["a"]["difference_to_reference"]["mean"] == pytest.approx(-0.05 * 10 / 100)
+
+
+def test_the_gate_includes_each_groups_difference_to_the_reference(small, monkeypatch):
+    """Draws where each group's threshold mixes well but the two groups' chains sit apart in opposite
+    directions: the difference to the reference, itself a reported number, has not converged, so neither has
+    the fit (the thresholds and cells alone would pass)."""
+    counts, path = small
+    rng, chains, n = np.random.default_rng(5), 4, 500
+    black = (cell_table(counts)["group"] == "black").to_numpy()  # the cells in the model's order
+    shared = rng.normal(1.0, 0.6, (chains, n, 1))  # one signal threshold for every cell in a draw
+    offset = np.array([0.03, -0.03, 0.03, -0.03])[:, None, None] * black
+    draws = {
+        "threshold": shared + offset,
+        "logit_phi": rng.normal(-1.2, 0.1, (chains, n, 1)).repeat(len(black), -1),
+        "delta": np.exp(rng.normal(0.45, 0.05, (chains, n, 1))).repeat(len(black), -1),
+    }
+
+    def apart_in_difference(cells, sampler):
+        assert (cells.frame["group"] == "black").to_list() == black.tolist()
+        return Fit(draws, 0, 0.0)
+
+    monkeypatch.setattr(module, "fit", apart_in_difference)
+    with load_stops(path) as data:
+        r = threshold_test(data, min_searches=5)
+    p = expected_probabilities(draws)  # every cell of a group holds the same value in a draw
+    b, w = p[..., 0], p[..., -1]
+    assert max(split_r_hat(b), split_r_hat(w)) < 1.01 < split_r_hat(b - w)
+    diag = r.estimates["diagnostics"]
+    assert r.estimates["converged"] is False and r.estimates["thresholds"] is None
+    assert diag["max_r_hat"] == pytest.approx(split_r_hat(b - w), rel=1e-6)
+    assert diag["lowest_ess_quantity"] == "difference[black]"
+
+
+# Two groups compared (hispanic stops are in the file but not asked for), a sparse month (10 stops, under OPP's
+# 50), and district D4 where white has 2 searches (under the 5 asked for). D4 holds most of the searches, and
+# there black searches find contraband far more often than white ones: dropping it reverses the comparison.
+# (district, group): (stops, searches, hits) in May 2021; every search's basis is consent (discretionary).
+MAY = {(f"D{d}", g): c for d in range(4) for g, c in
+       [("black", (300, 60, 12)), ("white", (300, 40, 16)), ("hispanic", (200, 30, 9))]}  # fmt: skip
+MAY |= {("D4", "black"): (1000, 600, 480), ("D4", "white"): (100, 2, 0), ("D4", "hispanic"): (100, 20, 5)}
+JUNE = {("D0", "black"): (10, 5, 5)}
+
+
+def write_months(path) -> None:
+    lines = ["date,subject_race,district,search_conducted,contraband_found,search_basis"]
+    for date, cells in [("2021-05-03", MAY), ("2021-06-07", JUNE)]:
+        for (geo, g), (n, searches, hits) in cells.items():
+            lines += [f"{date},{g},{geo},true,true,consent"] * hits
+            lines += [f"{date},{g},{geo},true,false,consent"] * (searches - hits)
+            lines += [f"{date},{g},{geo},false,,"] * (n - searches)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_the_eligibility_asked_for_decides_the_cells_and_what_the_result_says_first(tmp_path, monkeypatch):
+    from continuum.analysis.reduce import DuckDBReducer
+
+    seen, asked = {}, []
+
+    def stuck(cells, sampler):
+        seen["sampler"], seen["frame"] = sampler, cells.frame.copy()
+        rng, shape = np.random.default_rng(0), (2, 300, len(cells.frame))
+        apart = np.array([0.0, 2.0])[:, None, None]
+        draws = {"threshold": rng.normal(1, 0.1, shape) + apart, "logit_phi": rng.normal(-1, 0.1, shape)}
+        return Fit(draws | {"delta": np.exp(rng.normal(0.4, 0.05, shape))}, 1, 0.0)
+
+    class Counting(DuckDBReducer):
+        def reduce(self, table, spec):
+            asked.append(table)
+            return super().reduce(table, spec)
+
+    monkeypatch.setattr(module, "fit", stuck)
+    write_months(tmp_path / "stops.csv")
+    with load_stops(tmp_path / "stops.csv") as data:
+        r = threshold_test(data, groups="black,white", min_searches=5, reducer=Counting(data.con))
+    assert asked  # the reducer given does the scan
+    assert seen["sampler"] == Sampler()  # the sampler's own defaults, seed 0 included
+    # the cells: May's black and white counts in D0-D3 (June's sparse month and D4 dropped, no hispanic)
+    want = pd.DataFrame([{"group": g, "geo": f"D{d}", "n": MAY[f"D{d}", g][0], "searches": MAY[f"D{d}", g][1],
+                          "hits": MAY[f"D{d}", g][2]} for g in ["black", "white"] for d in range(4)])  # fmt: skip
+    pd.testing.assert_frame_equal(seen["frame"][want.columns].astype(want.dtypes), want)
+
+    # first the fit's two problems, then what the filters did: 600 + 2 + 5 of 1,007 searches dropped, reversed
+    assert r.warnings[0].startswith("Not converged (R-hat ")
+    assert r.warnings[0].endswith("; 1 divergent transitions): no thresholds are reported.")
+    assert r.warnings[1].startswith(
+        "OPP's eligibility filters dropped 60% of the searches (607 of 1,007); 4 of 5 districts kept."
+    )
+    assert r.warnings[2].startswith(
+        "The filters reverse the comparison: in the filtered data searches of black find contraband less often "
+        "than searches of white (20.0% of 240 vs 40.0% of 160); pooled over all the data, more often "
+        "(63.1% of 845 vs 39.5% of 162)."
+    )
+    assert r.caveats[0].startswith("Not a finding: the sampler did not converge (R-hat ")
+    assert "; 1 divergent transitions). No thresholds" in r.caveats[0]
+    assert any("where each of ['black', 'white'] has at least 5 searches, and at least 3 such districts" in c
+               for c in r.caveats)  # fmt: skip
+    assert r.caveats[-1].startswith("Discretionary searches only")
+    assert r.analysis == "threshold-test"
+
+
+def test_the_columns_it_needs_are_named_with_the_test(tmp_path):
+    path = tmp_path / "stops.csv"
+    path.write_text("subject_race,district,search_conducted\nblack,D1,true\n")
+    with (
+        load_stops(path) as data,
+        pytest.raises(InputError, match=r": threshold-test needs .*contraband_found"),
+    ):
+        threshold_test(data)
