@@ -293,3 +293,50 @@ def test_a_smaller_spline_and_another_alpha_against_statsmodels(tmp_path):
     )
     est = veil.fit_estimates(fitted, len(t))
     assert est["fit"]["aliased_terms_dropped"] == []
+
+
+def _kept_by_least_squares(X: np.ndarray) -> list[int]:
+    """R's rule, by least squares instead of veil's Gram-Schmidt: a column is aliased when the norm of its
+    residual on the columns kept before it has fallen below ALIAS_TOL times its own norm."""
+    keep: list[int] = []
+    for j in range(X.shape[1]):
+        x = X[:, j]
+        if keep:
+            coef = np.linalg.lstsq(X[:, keep], x, rcond=None)[0]
+            resid = x - X[:, keep] @ coef
+        else:
+            resid = x
+        if np.linalg.norm(x) > 0 and not np.linalg.norm(resid) < veil.ALIAS_TOL * np.linalg.norm(x):
+            keep.append(j)
+    return keep
+
+
+def test_aliased_columns_are_dropped_as_r_drops_them():
+    x = np.arange(5.0)
+    e0, e4 = np.eye(5)[0], np.eye(5)[4]
+    X = np.column_stack(
+        [
+            np.ones(5),
+            x,
+            2 * x + 3,  # a combination of the two before
+            np.zeros(5),  # no direction at all
+            0.5 * e4,  # a new direction, of norm under 1
+            500 * np.ones(5) + 1e-6 * e0,  # within 1e-7 of its norm (1118) of the intercept's direction
+            x**2,
+        ]
+    )
+    names = [f"c{j}" for j in range(X.shape[1])]
+    kept, kept_names, dropped = veil._drop_aliased(X, names)
+    keep = _kept_by_least_squares(X)
+    assert keep == [0, 1, 4, 6]
+    assert kept_names == [names[j] for j in keep] and dropped == ["c2", "c3", "c5"]
+    assert np.array_equal(kept, X[:, keep])
+
+
+def test_a_column_left_exactly_at_the_tolerance_is_kept_as_r_keeps_it():
+    """R's dqrdc2 moves a column aside only when its norm "has fallen below tol times its original norm":
+    here what the first column leaves of the second is exactly ALIAS_TOL times its norm."""
+    a, b, c = 0.7274878540789083, 5.204867619680973e-08, 5.082638177642645e-08
+    X = np.array([[1.0, a], [0.0, b], [0.0, c]])
+    assert np.linalg.norm([0.0, b, c]) == veil.ALIAS_TOL * np.linalg.norm([a, b, c])
+    assert veil._drop_aliased(X, ["one", "two"])[1:] == (["one", "two"], [])
