@@ -185,6 +185,9 @@ def test_dst_variant_is_opps(veil_csv):
     res = sm.GLM(y, X, family=sm.families.Binomial()).fit(tol=1e-12)
     assert r.estimates["is_dark"]["coef"] == pytest.approx(res.params[1], abs=1e-6)
     assert r.estimates["is_dark"]["se"] == pytest.approx(res.bse[1], abs=1e-6)
+    # the season and year terms too: spring (not fall) and 2020 (not 2019) are the columns, as R codes them
+    dst_terms = [terms[k]["coef"] for k in ("season[spring]", "year[2020]", "season[spring]:year[2020]")]
+    assert dst_terms == pytest.approx(list(res.params[-3:]), abs=1e-6)
 
 
 def test_ri_file_matches_opps_r_code(ri_data):

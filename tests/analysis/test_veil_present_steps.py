@@ -171,3 +171,30 @@ def test_caveats_follow_the_settings(steps):
     assert plain[2].startswith("Whole minutes, as OPP:") and "quantiles of the grouped rows" in plain[2]
     assert plain[3] == "Geography: district (given)." and not any("DST" in c for c in plain)
     assert veil._hhmm(59.5) == "01:00" and veil._hhmm(61.4) == "01:01" and veil._hhmm(0) == "00:00"
+
+
+def test_the_minority_share_of_each_side_and_an_empty_side(steps):
+    prep, reduced, _ = steps
+    t = reduced.table
+    s = dataclasses.replace(prep.settings, alpha=0.1)
+    counts = veil.light_dark_counts(t, s)
+    for label, flag in (("light", 0), ("dark", 1)):
+        side = t[t["is_dark"] == flag]
+        m, n = side["minority"].sum(), side["n"].sum()
+        assert counts[label]["minority_share"] == pytest.approx(m / n, abs=1e-15)
+        low, high = proportion_confint(m, n, alpha=0.1, method="wilson")
+        assert counts[label]["minority_share_ci95"] == pytest.approx([low, high], abs=1e-12)
+    # only light stops: the dark side has no stops and no share
+    light_only = veil.light_dark_counts(t[t["is_dark"] == 0], prep.settings)
+    assert light_only["dark"]["n"] == 0 and light_only["dark"]["minority_share"] is None
+
+
+def test_a_fit_with_two_problems_names_both(steps):
+    prep, _, fitted = steps
+    both = dataclasses.replace(
+        fitted, check=dataclasses.replace(fitted.check, converged=False, separation=True)
+    )
+    problems = both.check.problems()
+    assert len(problems) == 2
+    first = veil.caveats(prep.settings, prep.window, both)[0]
+    assert first.startswith(f"Not a finding: {problems[0]}; {problems[1]}. The darkness coefficient")

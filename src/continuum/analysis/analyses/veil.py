@@ -348,14 +348,16 @@ def design(t: pd.DataFrame, s: Settings) -> tuple[np.ndarray, list[str]]:
 
 
 def _drop_aliased(X: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
-    """Keep a column only if it adds a direction the earlier ones do not span (R's glm reports NA for it)."""
+    """Keep a column only if it adds a direction the earlier ones do not span (R's glm reports NA for it): as
+    R's dqrdc2, a column is aliased when the norm of what the earlier ones leave of it has fallen below
+    ``ALIAS_TOL`` times its own norm."""
     keep: list[int] = []
     basis = np.zeros((X.shape[0], 0))
     for j in range(X.shape[1]):
         x = X[:, j]
         norm = np.linalg.norm(x)
         resid = x - basis @ (basis.T @ x) if basis.shape[1] else x
-        if norm > 0 and np.linalg.norm(resid) > ALIAS_TOL * norm:
+        if norm > 0 and np.linalg.norm(resid) >= ALIAS_TOL * norm:
             keep.append(j)
             basis = np.column_stack([basis, resid / np.linalg.norm(resid)])
     dropped = [n for j, n in enumerate(names) if j not in keep]
