@@ -43,7 +43,13 @@ def pytest_collection_finish(session):
     templates = Path(__file__).resolve().parents[1] / "src" / "continuum" / "templates"
     for template in sorted(templates.rglob("*.*")):
         get_template(template.relative_to(templates).as_posix())
-    for module in ("jax.numpy", "jax.scipy.special", "numpyro.distributions", "numpyro.infer", "numpyro.diagnostics"):
+    for module in (
+        "jax.numpy",
+        "jax.scipy.special",
+        "numpyro.distributions",
+        "numpyro.infer",
+        "numpyro.diagnostics",
+    ):
         importlib.import_module(module)
 
 
