@@ -302,13 +302,14 @@ def merged(table: dict[str, dict], generated: Counter) -> dict[str, dict]:
     return {module: {"generated": n, **table.get(module, empty)} for module, n in sorted(generated.items())}
 
 
-def kept(found: dict[str, str], names: list[str]) -> dict[str, str]:
-    """The verdict on every mutant from the last runs: a run on some mutants (by module, or by name, such as
-    the survivors of the last run after new tests) replaces their verdicts and keeps the others'."""
+def kept(found: dict[str, str], whole: bool) -> dict[str, str]:
+    """The verdict on every mutant from the last runs: a run of every mutant (`whole`) starts afresh; a run on
+    some mutants (by module, or by name, such as the survivors of the last run after new tests) replaces their
+    verdicts and keeps the others', and so does a report alone (`--report-only`)."""
     path = RESULTS / "mutation_verdicts.json"
     if not found:  # no mutmut copy to ask (`--report-only` without `mutants/`): the verdicts stay as they are
         return json.loads(path.read_text()) if path.exists() else {}
-    earlier = json.loads(path.read_text()) if names and path.exists() else {}
+    earlier = json.loads(path.read_text()) if not whole and path.exists() else {}
     # a verdict on a mutant the code no longer has (a function renamed, split or removed) is dropped
     earlier = {name: status for name, status in earlier.items() if name in found}
     now = {name: status for name, status in found.items() if status != "not checked"}
@@ -346,7 +347,8 @@ def main() -> int:
     same = equivalent()
     found = verdicts()
     generated = Counter(NAME.match(f"{name}: x")["module"] for name in found)
-    table = score(kept(found, names), same, skip_text=settings().get("exclude_text_only", False))
+    whole = not names and "--report-only" not in sys.argv
+    table = score(kept(found, whole), same, skip_text=settings().get("exclude_text_only", False))
     table = merged(table, generated)
     write(table, seconds, same)
     return 0 if all(row["score"] >= TARGET and row["mutants"] for row in table.values()) else 1
