@@ -4,10 +4,11 @@ script turns its verdicts into a score per module, written to benchmarks/results
 
 Score = killed / (mutants - equivalent - text-only). Equivalent mutants (a change no test can observe, such as
 clipping a Wilson bound at 2 instead of 1 when it never exceeds 1) are listed, each with its reason, in
-benchmarks/mutation_equivalent.toml; they are reported, not counted. With `exclude_text_only = true` there, a
-surviving mutant that changes only the words inside a message (a string literal of several words: mutmut's
-"XX...XX" or a change of case) is reported as text-only and not counted either; a one-word literal (a field,
-column or key name) is not a message and counts: tests pin what a rule decides, not each sentence.
+benchmarks/mutation_equivalent.toml with the change each was listed for; they are reported, not counted, and not
+run. With `exclude_text_only = true` there, a mutant that changes only the words inside a message (a string
+literal of several words: mutmut's "XX...XX" or a change of case) is reported as text-only, and neither counted
+nor run; a one-word literal (a field, column or key name) is not a message and counts: tests pin what a rule
+decides, not each sentence.
 Not part of `make test`: it takes minutes. `make mutation ARGS="'continuum.intake.screening*'"` runs a subset
 and updates those mutants' verdicts (benchmarks/results/mutation_verdicts.json), keeping the others from the last
 run; naming the survivors of the last run re-checks just them after new tests.
@@ -89,9 +90,8 @@ def generate() -> None:
 def set_aside(names: list[str]) -> list[str]:
     """Mark as skipped, before any test runs, the mutants whose verdict cannot count: text-only ones (with
     `exclude_text_only`) and the equivalents whose listed change is still the change mutmut makes. Most of
-    them survive, and a survivor costs every test that reaches its function (10-20 s for a web function), so
-    running them took a fifth of a run for nothing. A run of some mutants (names or patterns) gets the
-    patterns expanded to the names that are left."""
+    them survive, and a survivor costs every test that reaches its function (10-20 s for a web function). A
+    run of some mutants (names or patterns) gets the patterns expanded to the names that are left."""
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.utils.file_utils import walk_mutatable_files
 
