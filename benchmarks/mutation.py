@@ -255,7 +255,8 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
     notes = [*NOTES.read_text().rstrip().splitlines(), ""] if NOTES.exists() else []
     lines = [
         *notes,
-        f"# Mutation score per module (mutmut; {seconds / 60:.1f} min; target {TARGET:.0%})",
+        f"# Mutation score per module (mutmut; "
+        f"{f'{seconds / 60:.1f} min' if seconds else 'the kept verdicts'}; target {TARGET:.0%})",
         "",
         '"generated": the mutants mutmut makes of the module now; "checked": those with a verdict (from this run',
         "or kept from an earlier one). A module checked only in part has a score over what was checked.",
