@@ -158,9 +158,9 @@ def _diff(name: str) -> list[str]:
 
 def text_only(name: str) -> bool:
     """True when the mutant changes nothing but the words inside string literals."""
-    diff = _diff(name)
-    removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
-    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    lines = change(name)
+    removed = [line[1:] for line in lines if line.startswith("-")]
+    added = [line[1:] for line in lines if line.startswith("+")]
     if not removed or not added:
         return False
     before, after = _shape(removed), _shape(added)
