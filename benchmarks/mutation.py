@@ -17,6 +17,7 @@ run; naming the survivors of the last run re-checks just them after new tests.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import fnmatch
 import functools
 import json
@@ -25,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import tokenize
 import tomllib
@@ -38,6 +40,10 @@ EQUIVALENT = ROOT / "benchmarks" / "mutation_equivalent.toml"
 NOTES = (
     ROOT / "benchmarks" / "mutation_notes.md"
 )  # kept by hand (summary, before/after); put at the top of the .md
+KILLERS = RESULTS / "mutation_killers.json"  # the test that killed each mutant, tried first in the next run
+RUNS = (
+    ROOT / "mutants" / "mutation-runs.jsonl"
+)  # each mutant's killer and time in this run (tests/conftest.py)
 TARGET = 0.95
 SKIPPED = 34  # mutmut's exit code for "skipped": set on mutants not worth running (set_aside)
 # mutmut's name for a mutant: module path, then x_<function> or xǁClassǁmethod, then __mutmut_<n>.
@@ -56,17 +62,150 @@ def run_mutmut(names: list[str]) -> float:
     subprocess.run(["rm", "-rf", str(ROOT / "mutants")], check=True)
     with tempfile.TemporaryDirectory(prefix="continuum-mutation-") as folder:
         template = Path(folder) / "template.sqlite3"
-        for command in (["migrate"], ["createcachetable"]):  # what Django's test database setup does
-            subprocess.run(
-                [sys.executable, "manage.py", *command, "--verbosity", "0"], cwd=ROOT, check=True,
-                env=dict(env, PYTHONPATH=str(ROOT / "src"), DATABASE_URL=f"sqlite:///{template}"),
-            )  # fmt: skip
+        manage = f"{sys.executable} manage.py {{}} --verbosity 0"  # what Django's test database setup does
+        migrating = subprocess.Popen(  # beside the generation of the mutants, which needs no database
+            ["sh", "-c", " && ".join(manage.format(command) for command in ("migrate", "createcachetable"))],
+            cwd=ROOT, env=dict(env, PYTHONPATH=str(ROOT / "src"), DATABASE_URL=f"sqlite:///{template}"),
+        )  # fmt: skip
         env["CONTINUUM_TEST_DB_TEMPLATE"] = str(template)
+        env["CONTINUUM_MUTATION_KILLERS"] = str(KILLERS)  # tests/conftest.py: the last run's killers first
+        env["CONTINUUM_MUTATION_LOG"] = str(RUNS)  # and each mutant's killer and time in this one
         generate()
+        _phase("mutants generated", started)
         wanted = set_aside(names)
+        _phase("text-only and equivalent mutants set aside", started)
+        if migrating.wait():
+            raise SystemExit("Migrating the mutation run's test database failed (its error is above).")
+        _phase("test database migrated", started)
         if wanted or not names:  # no names: every mutant not set aside; names all set aside: nothing to run
-            subprocess.run([sys.executable, "-m", "mutmut", "run", *wanted], cwd=ROOT, env=env, check=True)
+            subprocess.run([sys.executable, __file__, "--mutmut-run", *wanted], cwd=ROOT, env=env, check=True)
     return time.monotonic() - started
+
+
+def _stats_in_two(runner) -> int:
+    """mutmut's stats run (ForkServerRunner.collect_stats), in two processes at once, each on half the test
+    files (by their time in the last run): mutmut runs it in one, on one of the two cores."""
+    from mutmut.configuration import config
+    from mutmut.models.results import StatsResult
+    from mutmut.state import state
+
+    def run(files: list[str]) -> dict:
+        exit_code = runner.test_runner_class(**runner.test_runner_args).run_stats(tests=files)
+        return StatsResult(
+            exit_code=exit_code,
+            tests_by_mangled_function_name=dict(state().tests_by_mangled_function_name),
+            duration_by_test=dict(state().duration_by_test),
+            stats_time=state().stats_time or 0.0,
+            function_dependencies=dict(state().function_dependencies),
+        ).to_dict()
+
+    files = config().pytest_add_cli_args_test_selection
+    took = last_file_seconds()
+    halves: tuple[list[str], list[str]] = ([], [])
+    load = [0.0, 0.0]
+    longest_first = sorted(files, key=lambda path: -took.get(path, 1.0))
+    for path in longest_first:  # each to the lighter half
+        lighter = load.index(min(load))
+        halves[lighter].append(path)
+        load[lighter] += took.get(path, 1.0)
+    exit_code = 0
+    results = _side_by_side([functools.partial(run, half) for half in halves])
+    for result in map(StatsResult.from_dict, results):
+        for function, tests in result.tests_by_mangled_function_name.items():
+            state().tests_by_mangled_function_name[function] |= tests
+        state().duration_by_test.update(result.duration_by_test)
+        state().function_dependencies.update(result.function_dependencies)
+        state().stats_time = (state().stats_time or 0.0) + result.stats_time
+        exit_code = exit_code or result.exit_code
+    return exit_code
+
+
+def _side_by_side(jobs: list) -> list:
+    """Run each job in a process forked for it, all at once, and return their results in order (mutmut's
+    run_in_fork_with_result, several at a time)."""
+    import pickle
+    import traceback
+
+    children = []
+    for job in jobs:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            try:
+                result = {"ok": True, "value": job()}
+            except BaseException:
+                result = {"ok": False, "error": traceback.format_exc()}
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(result, out)
+            os._exit(0)
+        os.close(write)
+        children.append((pid, read))
+    results = []
+    for pid, read in children:  # read before waiting: a result larger than the pipe holds waits to be read
+        with os.fdopen(read, "rb") as out:
+            result = pickle.load(out)
+        os.waitpid(pid, 0)
+        if not result["ok"]:
+            raise ChildProcessError(result["error"])
+        results.append(result["value"])
+    return results
+
+
+def last_file_seconds() -> dict[str, float]:
+    """Each selected test file's time in the last stats run (benchmarks/results/mutation.json), to split the
+    next one in two even halves."""
+    path = RESULTS / "mutation.json"
+    return json.loads(path.read_text()).get("test_file_seconds", {}) if path.exists() else {}
+
+
+def testlast_file_seconds() -> dict[str, float]:
+    """Each selected test file's time in this run's stats run (mutmut-stats.json): its tests' own time, and a
+    twentieth of a second for each test's setting up, which mutmut does not time."""
+    path = ROOT / "mutants" / "mutmut-stats.json"
+    took: Counter = Counter()
+    stats = json.loads(path.read_text()) if path.exists() else {}
+    for test, seconds in stats.get("duration_by_test", {}).items():
+        took[test.partition("::")[0]] += seconds + 0.05
+    return {path: round(seconds, 1) for path, seconds in sorted(took.items())}
+
+
+def _phase(what: str, started: float) -> None:
+    print(f"[{time.monotonic() - started:6.0f} s] {what}", file=sys.stderr, flush=True)
+
+
+def mutmut_run(names: list[str]) -> int:
+    """`mutmut run` (mutmut 3.8) without its clean run when it has just collected its stats: that step runs
+    every selected test once more, unmutated, to see them pass (2 to 3 minutes on one core while the other
+    waits), and the stats run it follows has run all of them and stops the run if one fails."""
+    from mutmut import __main__ as cli
+    from mutmut.workers.isolation import ForkServerRunner
+
+    full_stats = []
+    collect = cli.run_stats_collection
+
+    def run_stats_collection(runner, tests=None):
+        started = time.monotonic()
+        collect(runner, tests)
+        full_stats.append(tests is None)
+        _phase("mutmut's stats run (each selected test once, noting which functions it reaches)", started)
+
+    clean = ForkServerRunner.run_clean_tests
+
+    def run_clean_tests(self, tests):
+        return 0 if full_stats == [True] else clean(self, tests)
+
+    stats = ForkServerRunner.collect_stats
+
+    def collect_stats(self, tests):
+        if tests:  # only the tests new since a kept mutants/ was made: as mutmut does it
+            return stats(self, tests)
+        return _stats_in_two(self)
+
+    cli.run_stats_collection = run_stats_collection
+    ForkServerRunner.run_clean_tests = run_clean_tests
+    ForkServerRunner.collect_stats = collect_stats
+    return cli.cli(["run", *names], standalone_mode=False) or 0
 
 
 def generate() -> None:
@@ -136,24 +275,53 @@ def _words(literal: str) -> bool:
     return " " in literal.strip("'\"").strip()
 
 
-_SOURCE: dict[str, Path] = {}  # module -> its mutated file, found once
+@functools.cache
+def _sources() -> dict[str, str]:
+    """Each mutated module's source file, as mutmut names it (src/continuum/analysis/stats.py)."""
+    from mutmut.utils.file_utils import walk_mutatable_files
+
+    os.chdir(ROOT)
+    found = {}
+    for path in walk_mutatable_files():
+        dotted = Path(path).with_suffix("").relative_to("src").as_posix().replace("/", ".")
+        found[dotted.removesuffix(".__init__")] = str(path)
+    return found
 
 
 @functools.cache
 def _diff(name: str) -> list[str]:
-    """`mutmut show <name>`'s diff, read in this process (a `mutmut show` per survivor took seconds each)."""
+    """The diff `mutmut show <name>` prints, read straight from the lines mutmut's index gives the function's
+    original and mutated copies. mutmut parses both with libcst to print them: 28 ms a mutant, 3 minutes for
+    the 7,000 that `set_aside` looks at before each run; this takes a fraction of a millisecond and prints the
+    same lines (checked against mutmut's own on every mutant of the core)."""
+    module = NAME.match(f"{name}: x")["module"]
     try:
-        from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
+        lines, spans = _mutated(module)
+        generated = name.rpartition(".")[2]
+        original = generated.rpartition("__mutmut_")[0] + "__mutmut_orig"
+        plain = generated.rpartition("__mutmut_")[0].rpartition("ǁ")[2].removeprefix("x_")
+        texts = []
+        for function in (original, generated):
+            start, end = spans[function]
+            text = textwrap.dedent("\n".join(lines[start - 1 : end])).strip()
+            texts.append(
+                re.sub(rf"\bdef {re.escape(function)}\(", f"def {plain}(", text, count=1).split("\n")
+            )
+        path = _sources()[module]
+        return list(difflib.unified_diff(*texts, fromfile=path, tofile=path, lineterm=""))
+    except (KeyError, OSError, ValueError):  # no index (another mutmut version): ask mutmut
+        from mutmut.mutation.diff_apply import get_diff_for_mutant
 
         os.chdir(ROOT)
-        module = NAME.match(f"{name}: x")["module"]
-        if module not in _SOURCE:
-            _SOURCE[module] = find_mutant(name).path
-        return get_diff_for_mutant(name, path=_SOURCE[module]).splitlines()
-    except Exception:  # another mutmut version: ask its command line
-        return subprocess.run(
-            [sys.executable, "-m", "mutmut", "show", name], cwd=ROOT, capture_output=True, text=True
-        ).stdout.splitlines()
+        return get_diff_for_mutant(name, path=_sources()[module]).splitlines()
+
+
+@functools.cache
+def _mutated(module: str) -> tuple[list[str], dict[str, list[int]]]:
+    """A module's mutated copy, as lines, and mutmut's index of the lines each function copy occupies."""
+    copy = ROOT / "mutants" / _sources()[module]
+    spans = json.loads(Path(f"{copy}.spans").read_text())["spans"]
+    return copy.read_text().split("\n"), spans
 
 
 def text_only(name: str) -> bool:
@@ -165,6 +333,12 @@ def text_only(name: str) -> bool:
         return False
     before, after = _shape(removed), _shape(added)
     return before is not None and before == after
+
+
+def durations() -> dict[str, float]:
+    """The processor time each mutant's run took in this run (tests/conftest.py writes it down), in seconds."""
+    lines = RUNS.read_text().splitlines() if RUNS.exists() else []
+    return {entry["mutant"]: entry["cpu"] for entry in map(json.loads, lines)}
 
 
 def verdicts() -> dict[str, str]:
@@ -249,8 +423,9 @@ def score(found: dict[str, str], same: dict[str, str], skip_text: bool) -> dict[
 
 def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
+    files = testlast_file_seconds() or last_file_seconds()
     (RESULTS / "mutation.json").write_text(
-        json.dumps({"seconds": round(seconds), "modules": table}, indent=2)
+        json.dumps({"seconds": round(seconds), "modules": table, "test_file_seconds": files}, indent=2)
     )
     notes = [*NOTES.read_text().rstrip().splitlines(), ""] if NOTES.exists() else []
     lines = [
@@ -260,9 +435,11 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
         "",
         '"generated": the mutants mutmut makes of the module now; "checked": those with a verdict (from this run',
         "or kept from an earlier one). A module checked only in part has a score over what was checked.",
+        '"seconds run": the processor time its mutants\' runs took in this run, from their fork to their end.',
         "",
-        "| module | generated | checked | killed | survived | timeout | equivalent | text-only | score |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| module | generated | checked | killed | survived | timeout | equivalent | text-only | score | "
+        "seconds run |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for module, row in table.items():
         mark = "" if row["score"] >= TARGET else " (below target)"
@@ -270,7 +447,8 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
             mark = " (not checked)"
         lines.append(
             f"| `{module}` | {row.get('generated', '-')} | {row['mutants']} | {row['killed']} | {row['survived']} | "
-            f"{row['timeout']} | {row['equivalent']} | {row['text_only']} | {row['score']:.1%}{mark} |"
+            f"{row['timeout']} | {row['equivalent']} | {row['text_only']} | {row['score']:.1%}{mark} | "
+            f"{row.get('seconds', 0):.0f} |"
         )
     lines += ["", "## Not killed", ""]
     for row in table.values():
@@ -288,7 +466,7 @@ def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
         ]
         lines += [f"- `{name}`" for name in gone]
     (RESULTS / "mutation.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines[len(notes) : len(notes) + 7 + len(table)]))
+    print("\n".join(lines[len(notes) : len(notes) + 8 + len(table)]))
 
 
 def merged(table: dict[str, dict], generated: Counter) -> dict[str, dict]:
@@ -316,7 +494,22 @@ def kept(found: dict[str, str], whole: bool) -> dict[str, str]:
     now = {name: status for name, status in found.items() if status != "not checked"}
     every = dict(sorted({**earlier, **now}.items()))
     path.write_text(json.dumps(every, indent=0, ensure_ascii=False) + "\n")
+    record_killers(every, whole)
     return every
+
+
+def record_killers(every: dict[str, str], whole: bool) -> None:
+    """Keep the test that killed each killed mutant (benchmarks/results/mutation_killers.json): tests/conftest.py
+    runs it first when the mutant is run again. It only orders the tests; the verdict is the run's own."""
+    earlier = json.loads(KILLERS.read_text()) if not whole and KILLERS.exists() else {}
+    now = {}
+    if RUNS.exists():
+        for line in RUNS.read_text().splitlines():
+            entry = json.loads(line)
+            if entry["test"]:
+                now[entry["mutant"]] = entry["test"].removeprefix("mutants/")
+    killers = {name: test for name, test in {**earlier, **now}.items() if every.get(name) == "killed"}
+    KILLERS.write_text(json.dumps(dict(sorted(killers.items())), indent=0, ensure_ascii=False) + "\n")
 
 
 def record_changes() -> int:
@@ -343,6 +536,8 @@ def record_changes() -> int:
 def main() -> int:
     if "--record-changes" in sys.argv:
         return record_changes()
+    if sys.argv[1:2] == ["--mutmut-run"]:
+        return mutmut_run(sys.argv[2:])
     names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     seconds = run_mutmut(names) if "--report-only" not in sys.argv else 0.0
     same = equivalent()
@@ -351,6 +546,9 @@ def main() -> int:
     whole = not names and "--report-only" not in sys.argv
     table = score(kept(found, whole), same, skip_text=settings().get("exclude_text_only", False))
     table = merged(table, generated)
+    took = durations()
+    for module, row in table.items():  # where a run's time goes: the mutants of this module, run this time
+        row["seconds"] = round(sum(t for name, t in took.items() if name.startswith(f"{module}.x")), 1)
     write(table, seconds, same)
     return 0 if all(row["score"] >= TARGET and row["mutants"] for row in table.values()) else 1
 

@@ -17,13 +17,45 @@ PASSWORD = "correct-horse-battery-staple-42"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mutation testing (benchmarks/mutation.py) runs a mutant's tests until the first failure: there, the
-    fastest first (mutmut's own timings, in mutmut-stats.json beside the mutated copy), so a killed mutant
-    costs its quickest failing test, not whichever test came first."""
-    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+    """Mutation testing (benchmarks/mutation.py) runs a mutant's tests until the first failure. The test that
+    killed this mutant in the last run goes first, then those that killed other mutants of its function, then
+    the rest, each group fastest first (mutmut's own timings): a killed mutant then costs one test, not every
+    test that comes before its killer (for a page function, up to 150 page tests)."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if "__mutmut_" not in mutant:
         return
     took = _mutmut_timings()
-    items.sort(key=lambda item: took.get(item.nodeid, float("inf")))
+    killers, by_function = _mutmut_killers()
+    first = killers.get(mutant)
+    others = by_function.get(mutant.rpartition("__mutmut_")[0], set())
+    items.sort(
+        key=lambda item: (
+            item.nodeid != first,
+            item.nodeid not in others,
+            took.get(item.nodeid, float("inf")),
+        )
+    )
+
+
+_KILLER: list[str] = []  # in a mutation run, the test that failed first (the run stops there)
+
+
+def pytest_runtest_logreport(report):
+    if report.failed and not _KILLER and "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", ""):
+        _KILLER.append(report.nodeid)
+
+
+def pytest_sessionfinish(session):
+    """In a mutation run, write down for each mutant the test that killed it, for the order above in the next
+    run (benchmarks/mutation.py keeps them in benchmarks/results/mutation_killers.json), and the processor time
+    its run took since it was forked, for the time per module in the report."""
+    log = os.environ.get("CONTINUUM_MUTATION_LOG")
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if log and "__mutmut_" in mutant:
+        took = os.times()  # a forked process's own times start at zero
+        entry = {"mutant": mutant, "test": _KILLER[0] if _KILLER else None, "cpu": took.user + took.system}
+        with open(log, "a") as out:  # one short line per mutant: appends from two workers don't mix
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 @functools.cache
@@ -32,6 +64,18 @@ def _mutmut_timings() -> dict[str, float]:
     process every mutant's run is forked from (pytest_collection_finish), not in each run (0.9 MB of JSON)."""
     stats = Path("mutmut-stats.json")
     return json.loads(stats.read_text()).get("duration_by_test", {}) if stats.is_file() else {}
+
+
+@functools.cache
+def _mutmut_killers() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """The test that killed each mutant in the last run (CONTINUUM_MUTATION_KILLERS), and those that killed
+    some mutant of each function; read once in the fork server (pytest_collection_finish)."""
+    path = os.environ.get("CONTINUUM_MUTATION_KILLERS", "")
+    killers = json.loads(Path(path).read_text()) if path and Path(path).is_file() else {}
+    by_function: dict[str, set[str]] = {}
+    for mutant, test in killers.items():
+        by_function.setdefault(mutant.rpartition("__mutmut_")[0], set()).add(test)
+    return killers, by_function
 
 
 def pytest_collection_finish(session):
@@ -46,6 +90,7 @@ def pytest_collection_finish(session):
     from django.template.loader import get_template
 
     _mutmut_timings()
+    _mutmut_killers()
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018  (imports every URLconf and view module)

@@ -17,6 +17,8 @@ def mutation(monkeypatch, tmp_path):
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "RESULTS", tmp_path)
     monkeypatch.setattr(module, "EQUIVALENT", tmp_path / "equivalent.toml")
+    monkeypatch.setattr(module, "KILLERS", tmp_path / "mutation_killers.json")
+    monkeypatch.setattr(module, "RUNS", tmp_path / "mutation-runs.jsonl")
     return module
 
 
@@ -59,3 +61,78 @@ def test_an_equivalent_counts_only_while_mutmut_makes_the_change_it_was_listed_f
         {"m.x_f__mutmut_1": "skipped", "m.x_f__mutmut_2": "survived"}, mutation.equivalent(), True
     )
     assert (table["m"]["equivalent"], table["m"]["survived"], table["m"]["score"]) == (1, 1, 0.0)
+
+
+def test_a_run_keeps_the_test_that_killed_each_mutant_still_killed(mutation):
+    """The killers order the next run's tests: one for a mutant that now survives, or is gone, would only cost
+    time; a partial run keeps the killers of the mutants it did not run."""
+    mutation.KILLERS.write_text(
+        json.dumps({"m.x_f__mutmut_1": "tests/a.py::old", "m.x_f__mutmut_2": "tests/a.py::two"})
+    )
+    runs = [
+        {"mutant": "m.x_f__mutmut_1", "test": "tests/a.py::new", "cpu": 0.2},
+        {"mutant": "m.x_f__mutmut_3", "test": None, "cpu": 3.0},  # survived: every test ran, none failed
+    ]
+    mutation.RUNS.write_text("".join(json.dumps(run) + "\n" for run in runs))
+    found = {"m.x_f__mutmut_1": "killed", "m.x_f__mutmut_2": "not checked", "m.x_f__mutmut_3": "survived"}
+    (mutation.RESULTS / "mutation_verdicts.json").write_text(json.dumps({"m.x_f__mutmut_2": "killed"}))
+    mutation.kept(found, whole=False)
+    assert json.loads(mutation.KILLERS.read_text()) == {
+        "m.x_f__mutmut_1": "tests/a.py::new",
+        "m.x_f__mutmut_2": "tests/a.py::two",
+    }
+    assert mutation.durations() == {"m.x_f__mutmut_1": 0.2, "m.x_f__mutmut_3": 3.0}
+    mutation.kept(found, whole=True)
+    assert json.loads(mutation.KILLERS.read_text()) == {"m.x_f__mutmut_1": "tests/a.py::new"}
+
+
+def test_a_mutant_s_diff_is_read_from_mutmut_s_index_of_its_lines(mutation, monkeypatch, tmp_path):
+    """What `mutmut show` prints, without parsing the file: both copies named as the original function, a
+    method dedented, so that a listed equivalent's change compares equal to the one recorded."""
+    mutated = tmp_path / "mutants" / "src" / "m.py"
+    mutated.parent.mkdir(parents=True)
+    mutated.write_text(
+        "import os\n"
+        "def x_f__mutmut_orig(a, b=1):\n    return a + b\n"
+        "def x_f__mutmut_1(a, b=2):\n    return a + b\n"
+        "class C:\n"
+        "    def xǁCǁg__mutmut_orig(self):\n        return 1\n"
+        "    def xǁCǁg__mutmut_1(self):\n        return 2\n"
+    )
+    spans = {"x_f__mutmut_orig": [2, 3], "x_f__mutmut_1": [4, 5], "xǁCǁg__mutmut_orig": [7, 8],
+             "xǁCǁg__mutmut_1": [9, 10]}  # fmt: skip
+    (tmp_path / "mutants" / "src" / "m.py.spans").write_text(json.dumps({"version": 1, "spans": spans}))
+    monkeypatch.setattr(mutation, "ROOT", tmp_path)
+    monkeypatch.setattr(mutation, "_sources", lambda: {"m": "src/m.py"})
+    assert mutation.change("m.x_f__mutmut_1") == ["-def f(a, b=1):", "+def f(a, b=2):"]
+    assert mutation.change("m.xǁCǁg__mutmut_1") == ["-    return 1", "+    return 2"]
+    assert mutation._diff("m.x_f__mutmut_1")[:2] == ["--- src/m.py", "+++ src/m.py"]
+
+
+def test_a_mutant_s_tests_run_its_last_killer_first_then_its_function_s_then_the_fastest(
+    monkeypatch, tmp_path
+):
+    from tests import conftest
+
+    killers = tmp_path / "killers.json"
+    killers.write_text(
+        json.dumps({"m.x_f__mutmut_1": "t::c", "m.x_f__mutmut_2": "t::b", "m.x_g__mutmut_1": "t::e"})
+    )
+    (tmp_path / "mutmut-stats.json").write_text(json.dumps({"duration_by_test": {"t::a": 0.5, "t::d": 0.1}}))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CONTINUUM_MUTATION_KILLERS", str(killers))
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "m.x_f__mutmut_1")
+    conftest._mutmut_killers.cache_clear()  # read once per process: here, from this test's files
+    conftest._mutmut_timings.cache_clear()
+
+    class Item:
+        def __init__(self, nodeid):
+            self.nodeid = nodeid
+
+    items = [Item(f"t::{name}") for name in "abcde"]
+    try:
+        conftest.pytest_collection_modifyitems(None, items)
+    finally:
+        conftest._mutmut_killers.cache_clear()
+        conftest._mutmut_timings.cache_clear()
+    assert [item.nodeid for item in items] == ["t::c", "t::b", "t::d", "t::a", "t::e"]
