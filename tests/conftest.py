@@ -17,24 +17,16 @@ PASSWORD = "correct-horse-battery-staple-42"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mutation testing (benchmarks/mutation.py) runs a mutant's tests until the first failure. The test that
-    killed this mutant in the last run goes first, then those that killed other mutants of its function, then
-    the rest, each group fastest first (mutmut's own timings): a killed mutant then costs one test, not every
-    test that comes before its killer (for a page function, up to 150 page tests)."""
+    """Mutation testing (benchmarks/mutation.py) runs a mutant's tests until the first failure. The tests that
+    killed this mutant or another of its function in the last run go first, then the rest, each group fastest
+    first (mutmut's own timings): a killed mutant then costs about one test, not every test that comes before
+    its killer (for a page function, up to 150 page tests)."""
     mutant = os.environ.get("MUTANT_UNDER_TEST", "")
     if "__mutmut_" not in mutant:
         return
     took = _mutmut_timings()
-    killers, by_function = _mutmut_killers()
-    first = killers.get(mutant)
-    others = by_function.get(mutant.rpartition("__mutmut_")[0], set())
-    items.sort(
-        key=lambda item: (
-            item.nodeid != first,
-            item.nodeid not in others,
-            took.get(item.nodeid, float("inf")),
-        )
-    )
+    known = _mutmut_killers().get(mutant.rpartition("__mutmut_")[0], set())
+    items.sort(key=lambda item: (item.nodeid not in known, took.get(item.nodeid, float("inf"))))
 
 
 _KILLER: list[str] = []  # in a mutation run, the test that failed first (the run stops there)
@@ -67,15 +59,15 @@ def _mutmut_timings() -> dict[str, float]:
 
 
 @functools.cache
-def _mutmut_killers() -> tuple[dict[str, str], dict[str, set[str]]]:
-    """The test that killed each mutant in the last run (CONTINUUM_MUTATION_KILLERS), and those that killed
-    some mutant of each function; read once in the fork server (pytest_collection_finish)."""
+def _mutmut_killers() -> dict[str, set[str]]:
+    """The tests that killed some mutant of each function in the last run (CONTINUUM_MUTATION_KILLERS: each
+    mutant's killer), read once in the fork server (pytest_collection_finish)."""
     path = os.environ.get("CONTINUUM_MUTATION_KILLERS", "")
     killers = json.loads(Path(path).read_text()) if path and Path(path).is_file() else {}
     by_function: dict[str, set[str]] = {}
     for mutant, test in killers.items():
         by_function.setdefault(mutant.rpartition("__mutmut_")[0], set()).add(test)
-    return killers, by_function
+    return by_function
 
 
 def pytest_collection_finish(session):
