@@ -28,7 +28,14 @@ RESULT = {
 }
 
 
-def fill(report, author):
+# The same result with its estimates but no interval: embedded, it is a table and no chart.
+TABLE_ONLY = {
+    **RESULT,
+    "estimates": {"is_dark": {"coef": 0.08, "se": 0.03}, "n_groups": 212, "converged": True},
+}
+
+
+def fill(report, author, result=RESULT):
     """Two findings, three recommendations, a note, an embedded result: enough to review and publish."""
     report.executive_summary = "The department asked for a review of its use of force.[^policy]"
     report.background = "Background on the department."
@@ -77,7 +84,7 @@ def fill(report, author):
     editing.add_part(
         report, author, Footnote(report=report, key="policy", text="Policy 1.3, revised 2019."), "footnote"
     )
-    editing.embed_result(report, author, RESULT, title="Veil of darkness test", finding=two)
+    editing.embed_result(report, author, result, title="Veil of darkness test", finding=two)
     return report
 
 
@@ -92,11 +99,15 @@ def site(planned_site):  # noqa: F811
 @pytest.fixture
 def report(site, users):
     """A report of a publicly listed site (a site kept off the list keeps its report off it too)."""
+    return listed_report(site, users, RESULT)
+
+
+def listed_report(site, users, result):
     site.is_public = True
     site.save(update_fields=["is_public"])
     SiteMember.objects.get_or_create(site=site, user=users["sme_a"], defaults={"role": "sme"})
     made = editing.create_report(site, users["provider_a"], title="Columbus use of force review")
-    return fill(made, users["provider_a"])
+    return fill(made, users["provider_a"], result)
 
 
 def publish(report, users):
@@ -109,6 +120,15 @@ def publish(report, users):
     report = transitions.close_factual_review(report, chief, "Checked.")
     report = transitions.approve(report, users["reviewer"])
     return transitions.publish(report, users["reviewer"])
+
+
+@pytest.fixture
+def report_without_chart(site, users):
+    """The report above with its exhibit a table alone, for the tests of the review steps
+    (`from tests.web.reports.conftest import report_without_chart as report`): they copy, return and publish
+    exhibits but never look at a chart, and drawing one (vl-convert starting in each new process) took
+    most of each run of these tests in mutation testing."""
+    return listed_report(site, users, TABLE_ONLY)
 
 
 @pytest.fixture

@@ -6,6 +6,12 @@ from django.core.exceptions import PermissionDenied
 from continuum.reports import editing, transitions
 
 
+@pytest.fixture
+def report(report_without_chart):
+    """These tests take the review steps and never look at a chart: the report's exhibit is a table alone."""
+    return report_without_chart
+
+
 def test_agency_sees_only_its_review_phase(client, users, login, report):
     report = transitions.submit(report, users["provider_a"])
     internal = editing.comment(report, users["staff"], "The analysis section is weak; tighten it.")

@@ -2,11 +2,18 @@
 the lifecycle's own e-mail: whom a hook told (Move.told) that e-mail leaves out, a consequent step (the site
 following its report) runs no hook, and a hook that fails neither undoes the step nor stops the e-mail."""
 
+import pytest
 from django.core import mail
 
 from continuum import workflow
 from continuum.audit.log import history
 from continuum.reports import transitions
+
+
+@pytest.fixture
+def report(report_without_chart):
+    """These tests take the review steps and never look at a chart: the report's exhibit is a table alone."""
+    return report_without_chart
 
 
 def test_a_hook_runs_once_for_the_step_taken_and_whom_it_told_hear_nothing_more(

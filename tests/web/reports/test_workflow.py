@@ -15,6 +15,13 @@ from continuum.workflow import MESSAGE_KEY, TransitionError
 
 from .conftest import publish
 
+
+@pytest.fixture
+def report(report_without_chart):
+    """These tests take the review steps and never look at a chart: the report's exhibit is a table alone."""
+    return report_without_chart
+
+
 OTHER_KIND = next(k for k in Report.Kind.values if k != Report.Kind.FINDINGS)
 
 

@@ -18,6 +18,12 @@ from continuum.workflow import TransitionError
 from .conftest import publish
 
 
+@pytest.fixture
+def report(report_without_chart):
+    """These tests take the review steps and never look at a chart: the report's exhibit is a table alone."""
+    return report_without_chart
+
+
 def lapse(report):
     """The agency's open review, sent ten days ago and due two days ago, without a word from the agency."""
     sent, due = timezone.now() - timedelta(days=10), timezone.localdate() - timedelta(days=2)
