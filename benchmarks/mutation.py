@@ -159,7 +159,7 @@ def last_file_seconds() -> dict[str, float]:
     return json.loads(path.read_text()).get("test_file_seconds", {}) if path.exists() else {}
 
 
-def testlast_file_seconds() -> dict[str, float]:
+def file_seconds() -> dict[str, float]:
     """Each selected test file's time in this run's stats run (mutmut-stats.json): its tests' own time, and a
     twentieth of a second for each test's setting up, which mutmut does not time."""
     path = ROOT / "mutants" / "mutmut-stats.json"
@@ -423,7 +423,7 @@ def score(found: dict[str, str], same: dict[str, str], skip_text: bool) -> dict[
 
 def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    files = testlast_file_seconds() or last_file_seconds()
+    files = file_seconds() or last_file_seconds()
     (RESULTS / "mutation.json").write_text(
         json.dumps({"seconds": round(seconds), "modules": table, "test_file_seconds": files}, indent=2)
     )
