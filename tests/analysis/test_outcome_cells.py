@@ -54,8 +54,10 @@ def data(tmp_path_factory):
         yield loaded
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def result(data):
+    """Run for each test, not once per module: mutmut links a test to the functions called while it runs,
+    so a result made once would tie outcome_test's mutants to the first test of the file alone."""
     return outcome_test(data, **PARAMS)
 
 
