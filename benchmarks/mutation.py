@@ -335,10 +335,14 @@ def text_only(name: str) -> bool:
     return before is not None and before == after
 
 
+def _runs() -> list[dict]:
+    """Each mutant's run in this run, as tests/conftest.py writes it down: its killer (or None) and its time."""
+    return [json.loads(line) for line in RUNS.read_text().splitlines()] if RUNS.exists() else []
+
+
 def durations() -> dict[str, float]:
-    """The processor time each mutant's run took in this run (tests/conftest.py writes it down), in seconds."""
-    lines = RUNS.read_text().splitlines() if RUNS.exists() else []
-    return {entry["mutant"]: entry["cpu"] for entry in map(json.loads, lines)}
+    """The processor time each mutant's run took in this run, in seconds."""
+    return {entry["mutant"]: entry["cpu"] for entry in _runs()}
 
 
 def verdicts() -> dict[str, str]:
@@ -502,12 +506,7 @@ def record_killers(every: dict[str, str], whole: bool) -> None:
     """Keep the test that killed each killed mutant (benchmarks/results/mutation_killers.json): tests/conftest.py
     runs it first when the mutant is run again. It only orders the tests; the verdict is the run's own."""
     earlier = json.loads(KILLERS.read_text()) if not whole and KILLERS.exists() else {}
-    now = {}
-    if RUNS.exists():
-        for line in RUNS.read_text().splitlines():
-            entry = json.loads(line)
-            if entry["test"]:
-                now[entry["mutant"]] = entry["test"].removeprefix("mutants/")
+    now = {entry["mutant"]: entry["test"].removeprefix("mutants/") for entry in _runs() if entry["test"]}
     killers = {name: test for name, test in {**earlier, **now}.items() if every.get(name) == "killed"}
     KILLERS.write_text(json.dumps(dict(sorted(killers.items())), indent=0, ensure_ascii=False) + "\n")
 
