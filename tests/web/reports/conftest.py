@@ -124,10 +124,10 @@ def publish(report, users):
 
 @pytest.fixture
 def report_without_chart(site, users):
-    """The report above with its exhibit a table alone, for the tests of the review steps
-    (`from tests.web.reports.conftest import report_without_chart as report`): they copy, return and publish
-    exhibits but never look at a chart, and drawing one (vl-convert starting in each new process) took
-    most of each run of these tests in mutation testing."""
+    """The report above with its exhibit a table alone, for the tests of the review steps (each such module
+    overrides `report` with this one): they copy, return and publish exhibits but never look at a chart, and
+    drawing one (vl-convert starting in each new process) took most of each run of these tests in mutation
+    testing."""
     return listed_report(site, users, TABLE_ONLY)
 
 
