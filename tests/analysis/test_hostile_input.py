@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import string
 import tempfile
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -258,8 +259,46 @@ def test_deeply_nested_toml_is_an_input_error(text, tmp_path):
     with pytest.raises(InputError) as info:
         Mapping.from_toml(path)
     _assert_clear(info.value)
-    with pytest.raises(InputError, match=r"not valid TOML|nest too deeply|not a standard|rule needs"):
+    with pytest.raises(InputError, match=r"not valid TOML|nest more than 32 deep|not a standard|rule needs"):
         Mapping.from_dict(parse_toml(text))
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("[columns]\ndate = 'd'\nx = " + "[" * 33 + "]" * 33, "line 3, column 37"),
+        ("[columns]\nsubject_race = " + "{ a = " * 40 + "1" + " }" * 40, "line 2, column 208"),
+    ],
+)
+def test_nesting_past_the_limit_is_refused_before_parsing_and_says_where(text, where):
+    """tomllib recurses once per level: the scan refuses first, so the parser never nears the recursion limit."""
+    with pytest.raises(InputError, match=rf"nest more than 32 deep \(at {where}\)$"):
+        parse_toml(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + "[" * 32 + "]" * 32,
+        'x = "' + "[" * 40 + '"',
+        "x = '" + "{" * 40 + "'",
+        'x = "\\"' + "[" * 40 + '"',
+        'x = """\n' + "[" * 40 + '\n"""',
+        "x = '''\n" + "{" * 40 + "\n'''",
+        "# " + "[" * 40 + "\nx = 1",
+    ],
+    ids=[
+        "at the limit",
+        "basic string",
+        "literal string",
+        "escaped quote",
+        "multi-line",
+        "multi-line literal",
+        "comment",
+    ],
+)
+def test_brackets_in_strings_and_comments_or_at_the_limit_parse(text):
+    assert parse_toml(text) == tomllib.loads(text)
 
 
 def test_native_toml_dates_and_numeric_text_become_standard_values(tmp_path):

@@ -175,16 +175,51 @@ class Mapping:
         )
 
 
+MAX_NESTING = 32  # arrays and inline tables inside one another; a real mapping needs three
+
+# A bracket, a brace or a line end; or what a scan steps over whole so that brackets in it are not counted:
+# strings of the four kinds (an unterminated one runs to where tomllib will refuse it) and comments.
+_TOML_TOKENS = re.compile(
+    r'[\[{\]}\n]|"""(?:\\.|[^\\])*?(?:"""|\Z)|\'\'\'.*?(?:\'\'\'|\Z)'
+    r'|"(?:\\.|[^"\\\n])*"?|\'[^\'\n]*\'?|#[^\n]*',
+    re.DOTALL,
+)
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """The line and column where arrays or inline tables first nest deeper than MAX_NESTING, or None.
+
+    tomllib parses nesting by recursion, so a hostile mapping would reach Python's recursion limit, where
+    anything else that runs at that moment (a finalizer, a log call) fails too. Refusing it first is exact."""
+    depth, line, start = 0, 1, 0
+    for token in _TOML_TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line, token.start() - start + 1
+        elif mark in "]}":
+            depth = max(depth - 1, 0)
+        newlines = mark.count("\n")
+        if newlines:
+            line += newlines
+            start = token.start() + mark.rindex("\n") + 1
+    return None
+
+
 def parse_toml(text: str, *, file: str | None = None) -> dict[str, Any]:
-    """TOML text as a document; anything tomllib refuses, or nests too deeply for it, is an InputError."""
+    """TOML text as a document; anything tomllib refuses, or nested too deeply to parse safely, is an
+    InputError."""
+    if deep := _too_deep(text):
+        raise InputError(
+            f"mapping is not valid TOML: its arrays or inline tables nest more than {MAX_NESTING} deep "
+            f"(at line {deep[0]}, column {deep[1]})",
+            file=file,
+        )
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"mapping is not valid TOML: {exc}", file=file) from exc
-    except RecursionError as exc:
-        raise InputError(
-            "mapping is not valid TOML: its arrays or tables nest too deeply", file=file
-        ) from exc
 
 
 def to_toml(doc: dict[str, Any]) -> str:
