@@ -2,7 +2,8 @@
 
 `open_page(path, user=None)` opens a page of the live server (signed in as `user` when given) and returns it;
 `assert_clean()` then fails on console errors (a CSP violation shows up as one) and failed sub-resources;
-`assert_accessible(page)` runs axe-core and fails on any WCAG 2.1 A/AA violation.
+`assert_accessible(page)` runs axe-core and fails on any WCAG 2.1 A/AA violation, and on any button drawn outside
+its button group (over what follows it, which axe does not see).
 """
 
 import shutil
@@ -129,6 +130,22 @@ def assert_accessible(page) -> None:
         for v in result["violations"]
     ]
     assert not problems, f"axe found WCAG 2.1 AA violations on {page.url}:\n" + "\n".join(problems)
+    assert_buttons_inside_their_groups(page)
+
+
+def assert_buttons_inside_their_groups(page) -> None:
+    """A button that spills out of its button group covers the text below it; axe-core cannot see that."""
+    spills = page.evaluate(
+        """() => [...document.querySelectorAll('.usa-button-group')].flatMap((group) => {
+          const g = group.getBoundingClientRect();
+          return [...group.querySelectorAll('.usa-button')].filter((button) => button.offsetParent).map((button) => {
+            const b = button.getBoundingClientRect();
+            const out = Math.max(g.top - b.top, b.bottom - g.bottom, g.left - b.left, b.right - g.right);
+            return out > 0.5 ? `${button.textContent.trim()}: ${out.toFixed(1)}px outside its group` : null;
+          }).filter(Boolean);
+        })"""
+    )
+    assert not spills, f"buttons drawn outside their group on {page.url}: {spills}"
 
 
 @pytest.fixture
