@@ -100,7 +100,7 @@ def test_stops_without_a_date_are_one_sparse_month_of_their_own():
     remove_months_with_too_few_stops(p, 50, has_date=True)
     assert kept(p, "month") == {"2021-01": 60}
     (d,) = p.decisions
-    assert (d.stops_dropped, d.searches_dropped) == (20, 5)
+    assert (d.stops_dropped, d.searches_dropped, d.result) == (20, 5, "removed the rows with no date")
 
 
 def test_without_a_date_the_month_steps_say_they_were_not_applied():
@@ -136,7 +136,15 @@ def test_undated_stops_with_the_column_mostly_missing_are_removed_as_a_month():
     p = pipeline(cell(4, "2021-01"), cell(1, None), cell(2, None, geo=None))
     remove_months_with_low_coverage(p, "geo", "district", 0.5, has_date=True)
     assert kept(p, "month") == {"2021-01": 4}
-    assert p.decisions[0].stops_dropped == 3
+    assert (p.decisions[0].stops_dropped, p.decisions[0].result) == (3, "removed the rows with no date")
+
+
+def test_undated_rows_removed_beside_sparse_months_are_named_after_them():
+    """The step's result is read by analysts: a month and the undated rows, never a month and "nan"."""
+    p = pipeline(cell(60, "2021-01"), cell(10, "2021-02"), cell(5, None))
+    remove_months_with_too_few_stops(p, 50, has_date=True)
+    assert kept(p, "month") == {"2021-01": 60}
+    assert p.decisions[0].result == "removed months 2021-02, and the rows with no date"
 
 
 def test_contraband_coverage_counts_only_searches():

@@ -436,7 +436,14 @@ def _plural(label: str) -> str:
 
 
 def _months(bad: set) -> str | None:
-    return f"removed months {', '.join(sorted(str(m) for m in bad))}" if bad else None
+    """The removed months as a reader wants them: the undated rows (OPP's NA month) named, not printed "nan"."""
+    if not bad:
+        return None
+    named = sorted(str(m) for m in bad if not pd.isna(m))
+    undated = "the rows with no date" if len(named) < len(bad) else None
+    if not named:
+        return f"removed {undated}"
+    return f"removed months {', '.join(named)}" + (f", and {undated}" if undated else "")
 
 
 def _word(d: int) -> str:
