@@ -152,6 +152,44 @@ def _fresh_cache():
             cache.clear()
 
 
+DEMO_PASSWORD = "demo-password-for-the-test"
+
+
+@pytest.fixture(scope="module")
+def demo_program(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo program loaded twice (as a second `make run` does) once for a whole test module, for tests that
+    read it or whose changes their own transaction rolls back: a first load takes 6 s on PostgreSQL, and a
+    module's tests each loading it cost a minute. It is held in a transaction of its own around the module's
+    tests (each test's `db` transaction is a savepoint inside it) and rolled back after the last one. Tests that
+    need a server of their own (`transactional_db`, the browser) load the demo themselves."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    files = tmp_path_factory.mktemp("demo")
+    # what the autouse fixtures set for each test, set for the load (they run after a module's fixtures)
+    overrides = override_settings(
+        MEDIA_ROOT=files / "media",
+        REPORT_FILES_DIR=files / "report-files",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    overrides.enable()
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CONTINUUM_DEMO_PASSWORD", DEMO_PASSWORD)
+            call_command("load_demo", quiet=True, throwaway_database=True)
+            call_command("load_demo", quiet=True, throwaway_database=True)
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+        overrides.disable()
+
+
 @pytest.fixture
 def orgs(db):
     from continuum.agencies.models import Agency, ProgramOffice, ProviderOrganization

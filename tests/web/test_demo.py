@@ -1,4 +1,5 @@
-"""The demo program loads, reloads without duplicating anything, and every demo log-in works."""
+"""The demo program loads, reloads without duplicating anything, and every demo log-in works. The tests that
+only read it share one load, twice over (`demo_program`)."""
 
 from django.core.management import call_command
 
@@ -7,7 +8,7 @@ from continuum.accounts.roles import Role
 from continuum.accounts.security import MFA_ROLES
 from continuum.agencies.models import Agency, ProviderOrganization
 from continuum.demo import data
-from tests.conftest import totp_code
+from tests.conftest import DEMO_PASSWORD, totp_code
 
 SEED_AGENCIES = {
     "Columbus (OH) Division of Police", "Philadelphia Police Department", "Cleveland (OH) Division of Police",
@@ -36,14 +37,9 @@ def test_demo_loads_twice_without_duplicates(db, monkeypatch, capsys, settings, 
     assert data.demo_totp_secret() in out
 
 
-def test_every_demo_login_works(client, db, monkeypatch, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True, throwaway_database=True)
+def test_every_demo_login_works(client, db, demo_program):
     for user in data.USERS:
-        response = client.post(
-            "/accounts/login/", {"login": user.email, "password": "demo-password-for-the-test"}
-        )
+        response = client.post("/accounts/login/", {"login": user.email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, user.email
         if user.role in MFA_ROLES:
             assert response["Location"] == "/accounts/2fa/authenticate/"
@@ -67,14 +63,10 @@ def test_generated_demo_password_is_kept_outside_the_repo(db, monkeypatch, setti
     assert key == data.demo_totp_secret() and len(key) >= 32
 
 
-def test_demo_has_requests_in_every_status_and_the_seed_sites(db, monkeypatch, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_demo_has_requests_in_every_status_and_the_seed_sites(db, demo_program):
     from continuum.intake.models import Request
     from continuum.sites.models import Site
 
-    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True, throwaway_database=True)
-    call_command("load_demo", quiet=True, throwaway_database=True)
     assert set(Request.objects.values_list("status", flat=True)) == set(Request.Status.values)
     sites = Site.objects.filter(program="critical_response").select_related("agency", "origin_request")
     assert {site.agency.name for site in sites} == SEED_AGENCIES
@@ -83,14 +75,10 @@ def test_demo_has_requests_in_every_status_and_the_seed_sites(db, monkeypatch, s
     assert [flag.code for flag in flagged.open_flags] == ["authority"]
 
 
-def test_demo_sites_at_their_stages(db, monkeypatch, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_demo_sites_at_their_stages(db, demo_program):
     from continuum.sites.models import Site
     from continuum.workplans import plans
 
-    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True, throwaway_database=True)
-    call_command("load_demo", quiet=True, throwaway_database=True)
     stages = dict(Site.objects.filter(agency__name__in=SEED_AGENCIES).values_list("agency__name", "status"))
     assert stages == {
         "Columbus (OH) Division of Police": "delivery", "Philadelphia Police Department": "report_drafting",
@@ -107,13 +95,9 @@ def test_demo_sites_at_their_stages(db, monkeypatch, settings, tmp_path):
     assert Site.objects.filter(agency__name__in=SEED_AGENCIES, status="closed", is_public=True).count() == 2
 
 
-def test_demo_has_an_organizational_assessment_in_implementation(db, monkeypatch, settings, tmp_path):
+def test_demo_has_an_organizational_assessment_in_implementation(db, demo_program):
     from continuum.sites.models import Site
 
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True, throwaway_database=True)
-    call_command("load_demo", quiet=True, throwaway_database=True)
     site = Site.objects.get(program="organizational_assessment")
     assert site.implementations.count() >= 40
     assert len({item.status for item in site.implementations.all()}) >= 5
@@ -123,7 +107,7 @@ def test_demo_has_an_organizational_assessment_in_implementation(db, monkeypatch
     assert second["complete"] > first["complete"]
 
 
-def test_demo_reads_like_a_real_program(client, db, monkeypatch, settings, tmp_path):
+def test_demo_reads_like_a_real_program(client, db, demo_program):
     """Issue 19, item 5: the named sites announced and listed in their true states (Boston active), each with
     topics and its program's type of TA, and two years of history in the order the program works."""
     import datetime
@@ -135,10 +119,6 @@ def test_demo_reads_like_a_real_program(client, db, monkeypatch, settings, tmp_p
     from continuum.reports.models import Report
     from continuum.sites.models import Site
 
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True, throwaway_database=True)
-    call_command("load_demo", quiet=True, throwaway_database=True)
     today = timezone.localdate()
     active = client.get("/sites/").content.decode()
     assert "Boston Police Department" in active and "Human resources" in active
@@ -172,7 +152,7 @@ def test_demo_reads_like_a_real_program(client, db, monkeypatch, settings, tmp_p
         assert report.published_at.date() < progress.as_of < progress.published_at.date() <= today, progress
 
 
-def test_demo_milestones_agree_with_where_each_site_stands(db, monkeypatch, settings, tmp_path):
+def test_demo_milestones_agree_with_where_each_site_stands(db, demo_program):
     """No site shows its final report delivered while the report is unpublished, and the one late milestone
     (the quiet site's) is recent: a program that left one late for a year would not be believable."""
     import datetime
@@ -183,9 +163,6 @@ def test_demo_milestones_agree_with_where_each_site_stands(db, monkeypatch, sett
     from continuum.sites.models import Site
     from continuum.workplans import plans
 
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True, throwaway_database=True)
     today, late = timezone.localdate(), []
     for site in Site.objects.exclude(status__in=["published", "closed", "implementation"]):
         plan = plans.approved(site)

@@ -4,8 +4,8 @@ here; this module adds the ones that were missing, as walks over the whole proje
 - Content Security Policy, no inline script or style: test_settings.py::test_csp_forbids_inline_script (the
   policy); here test_no_template_has_inline_code (every template we ship) and
   test_every_page_carries_the_csp_and_no_inline_code (every page without URL arguments, as the public, an agency
-  user and program staff) and test_every_page_of_the_demo_program_carries_the_csp_and_no_inline_code (a crawl of
-  the demo program as staff, an agency and a provider: two pages of every kind linked);
+  user and program staff) and test_hardening_demo.py::test_every_page_of_the_demo_program_carries_the_csp_and_no_
+  inline_code (a crawl of the demo program as staff, an agency and a provider: two pages of every kind linked);
   tests/analysis/test_render.py::test_fragments_carry_no_inline_style_or_script (the engine's HTML); the browser
   tests (test_accessibility.py, */test_browser.py) fail on any CSP violation.
 - Secure cookies, HSTS and `check --deploy` clean with DEBUG off:
@@ -30,7 +30,8 @@ here; this module adds the ones that were missing, as walks over the whole proje
   tests/analysis/test_hostile_input.py::test_the_problems_file_defuses_formulas.
 - Every form validated server-side: here test_every_form_refuses_garbage_and_missing_fields (every Form class in
   the project), test_posting_garbage_to_any_page_saves_nothing (every page without URL arguments, four roles) and
-  test_every_form_of_the_demo_program_answers_empty_and_garbage_posts (every POST form the crawl finds, 4 roles);
+  test_hardening_demo.py::test_every_form_of_the_demo_program_answers_empty_and_garbage_posts (every POST form
+  the crawl finds, 4 roles);
   field by field: intake/test_form.py and tests/web/test_hostile_input.py.
 """
 
@@ -43,7 +44,6 @@ import pkgutil
 import re
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -52,7 +52,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver
 
 import continuum
 from continuum.audit.models import AuditEvent
@@ -123,90 +123,6 @@ def test_every_page_carries_the_csp_and_no_inline_code(client, users, login, who
         html = b"".join(response.streaming_content) if response.streaming else response.content
         assert INLINE.findall(html.decode()) == [], path
     assert seen >= 5
-
-
-LINK = re.compile(r"""href=["'](/[^"'#?]*)""")
-NOT_PAGES = ("/static/", "/admin/", "/api/", "/accounts/logout")
-DOWNLOADS = re.compile(r"(\.(pdf|docx|csv|xlsx|parquet|zip)|/download/\w+/|/letter/|/document/)$")
-
-
-POST_FORM = re.compile(r"<form\b([^>]*\bmethod=[\"']?post[^>]*)>(.*?)</form>", re.IGNORECASE | re.DOTALL)
-ACTION = re.compile(r"""action=["']([^"']+)["']""")
-FIELD_NAME = re.compile(r"""name=["']([^"']+)["']""")
-
-
-@pytest.fixture
-def demo(db, settings, tmp_path, monkeypatch):
-    from django.core.management import call_command
-
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("CONTINUUM_DEMO_PASSWORD", "demo-password-for-the-test")
-    call_command("load_demo", quiet=True, throwaway_database=True)
-
-
-def _crawl(client):
-    """The demo program's pages a signed-in user is shown, from the home page and the workspace, following every
-    link: two pages of every kind (URL pattern), so the crawl is broad and bounded. Yields (path, response)."""
-    queue, seen, per_route = ["/", "/workspace/"], set(), Counter()
-    while queue:
-        path = queue.pop(0)
-        if path in seen or path.startswith(NOT_PAGES) or DOWNLOADS.search(path):
-            continue
-        seen.add(path)
-        try:
-            route = resolve(path).route
-        except Resolver404:
-            continue
-        per_route[route] += 1
-        if per_route[route] > 2:
-            continue
-        response = client.get(path)
-        assert response.status_code < 500, path
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            yield path, response
-            queue += [link for link in LINK.findall(response.content.decode()) if link not in seen]
-
-
-def _demo_user(role):
-    from continuum.accounts.models import User
-
-    return User.objects.filter(role=role).order_by("pk").first()
-
-
-@pytest.mark.parametrize("role", ["program_staff", "agency_executive", "provider_staff"])
-def test_every_page_of_the_demo_program_carries_the_csp_and_no_inline_code(client, demo, role):
-    """Every HTML page a user of the role can reach answers with the policy and holds no inline code."""
-    from tests.conftest import sign_in
-
-    sign_in(client, _demo_user(role))
-    pages = 0
-    for path, response in _crawl(client):
-        pages += 1
-        assert "script-src 'self'" in response["Content-Security-Policy"], path
-        assert INLINE.findall(response.content.decode()) == [], path
-    assert pages >= 20
-
-
-@pytest.mark.parametrize("role", ["program_staff", "agency_executive", "provider_staff", "administrator"])
-def test_every_form_of_the_demo_program_answers_empty_and_garbage_posts(client, demo, role):
-    """Every POST form on the pages the role reaches, sent back empty and then with garbage in every field, is
-    answered without a server error (the server validates it; nothing relies on the browser)."""
-    from tests.conftest import sign_in
-
-    user = _demo_user(role)
-    sign_in(client, user)
-    forms_seen: dict[str, set[str]] = {}
-    for path, response in _crawl(client):
-        for attributes, body in POST_FORM.findall(response.content.decode()):
-            action = ACTION.search(attributes)
-            target = action.group(1) if action else path
-            if not target.startswith("/accounts/"):  # allauth's own forms (log-out, 2FA) are theirs to test
-                forms_seen.setdefault(target, set()).update(FIELD_NAME.findall(body))
-    assert len(forms_seen) >= 5
-    for target, names in sorted(forms_seen.items()):
-        for data in ({}, dict.fromkeys(names - {"csrfmiddlewaretoken"}, GARBAGE)):
-            assert client.post(target, data).status_code < 500, (target, data)
-            sign_in(client, user)  # in case the post ended the session
 
 
 def test_production_settings_are_secure(tmp_path):
