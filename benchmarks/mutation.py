@@ -425,17 +425,25 @@ def score(found: dict[str, str], same: dict[str, str], skip_text: bool) -> dict[
     return table
 
 
-def write(table: dict[str, dict], seconds: float, same: dict[str, str]) -> None:
+def last_seconds() -> float:
+    """The time of the run whose verdicts the report shows, as the last report wrote it down."""
+    path = RESULTS / "mutation.json"
+    return json.loads(path.read_text()).get("seconds", 0) if path.exists() else 0
+
+
+def write(table: dict[str, dict], seconds: float, same: dict[str, str], rebuilt: bool = False) -> None:
+    """`rebuilt` (`--report-only`): no mutant ran, so the time shown stays the last run's, said as such."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     files = file_seconds() or last_file_seconds()
     (RESULTS / "mutation.json").write_text(
         json.dumps({"seconds": round(seconds), "modules": table, "test_file_seconds": files}, indent=2)
     )
     notes = [*NOTES.read_text().rstrip().splitlines(), ""] if NOTES.exists() else []
+    took = f"{seconds / 60:.1f} min" if seconds else "time not recorded"
     lines = [
         *notes,
         f"# Mutation score per module (mutmut; "
-        f"{f'{seconds / 60:.1f} min' if seconds else 'the kept verdicts'}; target {TARGET:.0%})",
+        f"{f'the last run, {took}; report rebuilt from its verdicts' if rebuilt else took}; target {TARGET:.0%})",
         "",
         '"generated": the mutants mutmut makes of the module now; "checked": those with a verdict (from this run',
         "or kept from an earlier one). A module checked only in part has a score over what was checked.",
@@ -538,17 +546,18 @@ def main() -> int:
     if sys.argv[1:2] == ["--mutmut-run"]:
         return mutmut_run(sys.argv[2:])
     names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
-    seconds = run_mutmut(names) if "--report-only" not in sys.argv else 0.0
+    rebuilt = "--report-only" in sys.argv
+    seconds = last_seconds() if rebuilt else run_mutmut(names)
     same = equivalent()
     found = verdicts()
     generated = Counter(NAME.match(f"{name}: x")["module"] for name in found)
-    whole = not names and "--report-only" not in sys.argv
+    whole = not names and not rebuilt
     table = score(kept(found, whole), same, skip_text=settings().get("exclude_text_only", False))
     table = merged(table, generated)
     took = durations()
     for module, row in table.items():  # where a run's time goes: the mutants of this module, run this time
         row["seconds"] = round(sum(t for name, t in took.items() if name.startswith(f"{module}.x")), 1)
-    write(table, seconds, same)
+    write(table, seconds, same, rebuilt)
     return 0 if all(row["score"] >= TARGET and row["mutants"] for row in table.values()) else 1
 
 

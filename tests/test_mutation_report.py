@@ -137,3 +137,22 @@ def test_a_mutant_s_tests_run_its_function_s_last_killers_first_then_the_rest_ea
         conftest._mutmut_killers.cache_clear()
         conftest._mutmut_timings.cache_clear()
     assert [item.nodeid for item in items] == ["t::b", "t::c", "t::d", "t::a", "t::e"]
+
+
+def test_a_report_alone_keeps_the_last_run_s_time_and_says_it_is_that_run_s(mutation, monkeypatch, capsys):
+    """`--report-only` runs no mutant: the report it rebuilds shows the verdicts of the last run, so it shows
+    that run's time too, not none."""
+    monkeypatch.setattr(mutation, "NOTES", mutation.RESULTS / "notes.md")
+    monkeypatch.setattr(mutation, "verdicts", dict)  # no mutmut copy to ask
+    monkeypatch.setattr(mutation, "file_seconds", dict)
+    monkeypatch.setattr(mutation, "run_mutmut", lambda names: pytest.fail("--report-only ran mutmut"))
+    monkeypatch.setattr(mutation.sys, "argv", ["mutation.py", "--report-only"])
+    (mutation.RESULTS / "mutation_verdicts.json").write_text(json.dumps({"m.x_f__mutmut_1": "killed"}))
+    (mutation.RESULTS / "mutation.json").write_text(json.dumps({"seconds": 1322, "modules": {}}))
+    assert mutation.main() == 0
+    assert json.loads((mutation.RESULTS / "mutation.json").read_text())["seconds"] == 1322
+    header = (mutation.RESULTS / "mutation.md").read_text().splitlines()[0]
+    assert header == (
+        "# Mutation score per module (mutmut; the last run, 22.0 min; report rebuilt from its verdicts; target 95%)"
+    )
+    assert "| `m` | - | 1 | 1 | 0 | 0 | 0 | 0 | 100.0% | 0 |" in capsys.readouterr().out
