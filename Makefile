@@ -27,7 +27,7 @@ help:
 	@echo "make bench  speed and memory benchmarks (not part of the suite)"
 	@echo "make audit  known vulnerabilities in the pinned dependencies (needs PyPI and npm's advisory data)"
 	@echo "make bench-load  50 clients against gunicorn on a throwaway PostgreSQL database (127.0.0.1:5432)"
-	@echo "make mutation  mutation testing of the core (mutmut; about 17 min); scores in benchmarks/results/mutation.md"
+	@echo "make mutation  mutation testing of the core (mutmut; about 20 min); scores in benchmarks/results/mutation.md"
 
 $(PY_STAMP): pyproject.toml .python-version
 	@$(BOOT_PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version}"'
