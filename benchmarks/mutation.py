@@ -152,11 +152,15 @@ def _side_by_side(jobs: list) -> list:
     return results
 
 
-def last_file_seconds() -> dict[str, float]:
-    """Each selected test file's time in the last stats run (benchmarks/results/mutation.json), to split the
-    next one in two even halves."""
+def last_report() -> dict:
+    """What the last run wrote to benchmarks/results/mutation.json (nothing before a first run)."""
     path = RESULTS / "mutation.json"
-    return json.loads(path.read_text()).get("test_file_seconds", {}) if path.exists() else {}
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def last_file_seconds() -> dict[str, float]:
+    """Each selected test file's time in the last stats run, to split the next one in two even halves."""
+    return last_report().get("test_file_seconds", {})
 
 
 def file_seconds() -> dict[str, float]:
@@ -427,8 +431,7 @@ def score(found: dict[str, str], same: dict[str, str], skip_text: bool) -> dict[
 
 def last_seconds() -> float:
     """The time of the run whose verdicts the report shows, as the last report wrote it down."""
-    path = RESULTS / "mutation.json"
-    return json.loads(path.read_text()).get("seconds", 0) if path.exists() else 0
+    return last_report().get("seconds", 0)
 
 
 def write(table: dict[str, dict], seconds: float, same: dict[str, str], rebuilt: bool = False) -> None:
@@ -485,9 +488,7 @@ def merged(table: dict[str, dict], generated: Counter) -> dict[str, dict]:
     """Every module mutmut mutates now, with how many mutants it makes of each: a module without a verdict is
     shown as not checked. Without a mutmut copy to ask (no `mutants/`), the last run's rows stay."""
     if not generated:
-        path = RESULTS / "mutation.json"
-        earlier = json.loads(path.read_text()).get("modules", {}) if path.exists() else {}
-        return dict(sorted({**earlier, **table}.items()))
+        return dict(sorted({**last_report().get("modules", {}), **table}.items()))
     empty = {"mutants": 0, "killed": 0, "survived": 0, "timeout": 0, "other": 0, "equivalent": 0, "text_only": 0,
              "score": 1.0, "not_killed": [], "text_only_names": []}  # fmt: skip
     return {module: {"generated": n, **table.get(module, empty)} for module, n in sorted(generated.items())}
